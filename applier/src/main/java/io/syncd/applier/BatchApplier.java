@@ -1,0 +1,282 @@
+package io.syncd.applier;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.common.TopicPartition;
+
+import io.syncd.applier.SyncLogTable.ChangeKey;
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeOp;
+import io.syncd.common.DecisionStatus;
+import io.syncd.common.Json;
+import io.syncd.common.SyncTable;
+import io.syncd.common.SyncedRecord;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Decides a batch of polled changes in one PostgreSQL transaction: idempotence by change id, the version check
+ * against the locked current row, the write or nothing, and the {@code sync_log} row for every decision.
+ *
+ * <p>The transaction reads everything it needs up front (a handful of set-based queries), decides in memory in
+ * decision order, then writes each table and {@code sync_log} with one statement each. The account rows are locked
+ * first, so one account's transactions never interleave (see {@link AccountsTable#lockSequences}).
+ */
+final class BatchApplier {
+    private static final Comparator<TopicPartition> DECISION_ORDER = Comparator
+            .comparingInt((TopicPartition tp) -> SyncTable.fromTopic(tp.topic()).map(SyncTable::stage).orElse(9))
+            .thenComparing(TopicPartition::topic)
+            .thenComparingInt(TopicPartition::partition);
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    BatchApplier(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** Decides the batch and commits; throws (having rolled back) when PostgreSQL fails. */
+    BatchResult apply(List<PolledChange> polled, ParentProgress parents) throws SQLException {
+        try (Connection conn = dataSource.getConnection()) {
+            conn.setAutoCommit(false);
+            try {
+                BatchResult result = new Transaction(conn, parents).run(decisionOrder(polled));
+                conn.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Parents' partitions before children's (books, events, then notes and drawings); offsets in order within each. */
+    static List<PolledChange> decisionOrder(List<PolledChange> polled) {
+        Map<TopicPartition, List<PolledChange>> byPartition = new TreeMap<>(DECISION_ORDER);
+        for (PolledChange change : polled) {
+            byPartition.computeIfAbsent(change.source(), tp -> new ArrayList<>()).add(change);
+        }
+        List<PolledChange> ordered = new ArrayList<>(polled.size());
+        for (List<PolledChange> changes : byPartition.values()) {
+            changes.sort(Comparator.comparingLong(PolledChange::offset));
+            ordered.addAll(changes);
+        }
+        return ordered;
+    }
+
+    /** The state of one batch's transaction. */
+    private final class Transaction {
+        private final Connection conn;
+        private final ParentProgress parents;
+        private final Instant now = clock.instant();
+        private final Map<RecordKey, SyncedRecord> records = new HashMap<>();
+        private final Set<RecordKey> written = new LinkedHashSet<>();
+        private final Map<UUID, Long> sequences = new HashMap<>();
+        private final Map<UUID, Long> advancedSequences = new HashMap<>();
+        private final Map<TopicPartition, Long> progress = new LinkedHashMap<>();
+        private final Map<TopicPartition, Long> parked = new LinkedHashMap<>();
+        private final List<Decision> decisions = new ArrayList<>();
+        private final List<PolledChange> unknownAccount = new ArrayList<>();
+        private Set<ChangeKey> decided;
+
+        Transaction(Connection conn, ParentProgress parents) {
+            this.conn = conn;
+            this.parents = parents;
+        }
+
+        BatchResult run(List<PolledChange> ordered) throws SQLException {
+            Map<PolledChange, ObjectNode> data = new HashMap<>();
+            Set<UUID> accounts = new HashSet<>();
+            List<ChangeKey> changeKeys = new ArrayList<>();
+            for (PolledChange change : ordered) {
+                ChangeEvent e = change.event();
+                accounts.add(e.accountId());
+                changeKeys.add(new ChangeKey(e.accountId(), e.changeId()));
+                if (e.data() != null) {
+                    data.put(change, (ObjectNode) Json.MAPPER.readTree(e.data()));
+                }
+            }
+            sequences.putAll(AccountsTable.lockSequences(conn, accounts));
+            decided = new HashSet<>(SyncLogTable.alreadyDecided(conn, changeKeys));
+            loadRecords(ordered, data);
+
+            for (PolledChange change : ordered) {
+                TopicPartition tp = change.source();
+                if (parked.containsKey(tp)) {
+                    continue;
+                }
+                if (decide(change, data.get(change))) {
+                    progress.put(tp, change.offset() + 1);
+                } else {
+                    parked.put(tp, change.offset());
+                }
+            }
+
+            for (SyncTable table : SyncTable.values()) {
+                RecordsTable.upsert(conn, table, written.stream()
+                        .filter(k -> k.table() == table).map(records::get).toList());
+            }
+            SyncLogTable.append(conn, decisions, now);
+            AccountsTable.storeSequences(conn, advancedSequences);
+            AccountsTable.notifyDecided(conn, decisions.stream().map(Decision::accountId).distinct().toList());
+            for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
+                progress.put(p.getKey(), p.getValue());
+            }
+            return new BatchResult(progress, parked, decisions, unknownAccount);
+        }
+
+        /** Loads (and locks) every record the batch touches and every parent it references. */
+        private void loadRecords(List<PolledChange> ordered, Map<PolledChange, ObjectNode> data) throws SQLException {
+            Map<SyncTable, Set<RecordKey>> keys = new TreeMap<>();
+            for (PolledChange change : ordered) {
+                ChangeEvent e = change.event();
+                keys.computeIfAbsent(e.table(), t -> new LinkedHashSet<>())
+                        .add(new RecordKey(e.table(), e.accountId(), e.recordId()));
+                RecordKey parent = parentKey(e, data.get(change));
+                if (parent != null) {
+                    keys.computeIfAbsent(parent.table(), t -> new LinkedHashSet<>()).add(parent);
+                }
+            }
+            for (Map.Entry<SyncTable, Set<RecordKey>> entry : keys.entrySet()) {
+                for (SyncedRecord r : RecordsTable.lockCurrent(conn, entry.getKey(), entry.getValue())) {
+                    records.put(new RecordKey(r.table(), r.accountId(), r.recordId()), r);
+                }
+            }
+        }
+
+        private RecordKey parentKey(ChangeEvent e, ObjectNode data) {
+            if (e.op() != ChangeOp.UPSERT || e.table().parent().isEmpty()) {
+                return null;
+            }
+            UUID parentId = UUID.fromString(data.get(e.table().parentField()).stringValue());
+            return new RecordKey(e.table().parent().get(), e.accountId(), parentId);
+        }
+
+        /** Decides one change; false when it must wait for its parent (its partition stops here). */
+        private boolean decide(PolledChange change, ObjectNode data) throws SQLException {
+            ChangeEvent e = change.event();
+            ChangeKey changeKey = new ChangeKey(e.accountId(), e.changeId());
+            if (!sequences.containsKey(e.accountId())) {
+                unknownAccount.add(change);
+                return true;
+            }
+            if (!decided.add(changeKey)) {
+                return true; // decided before (redelivery or a re-push): exactly one decision per change id
+            }
+            RecordKey key = new RecordKey(e.table(), e.accountId(), e.recordId());
+            SyncedRecord current = records.get(key);
+            long currentVersion = current == null ? 0 : current.version();
+            switch (e.op()) {
+                case USE_SERVER -> log(change, DecisionStatus.APPLIED, currentVersion, null, null, null,
+                        current == null ? null : current.toEnvelope().toString(), null, null);
+                case DELETE -> {
+                    if (current == null) {
+                        log(change, DecisionStatus.REJECTED, null, "not_found",
+                                e.table().wireName() + " " + e.recordId() + " does not exist", null, null, null, null);
+                    } else if (e.baseVersion() != currentVersion) {
+                        conflict(change, current);
+                    } else {
+                        SyncedRecord tombstone = write(key, current.data(), true, e, currentVersion + 1);
+                        log(change, DecisionStatus.APPLIED, tombstone.version(), null, null, null, null,
+                                tombstone.position(), null);
+                        cascade(change, tombstone);
+                    }
+                }
+                case UPSERT -> {
+                    if (e.baseVersion() != currentVersion) {
+                        conflict(change, current);
+                        return true;
+                    }
+                    RecordKey parentKey = parentKey(e, data);
+                    if (parentKey != null) {
+                        SyncedRecord parent = records.get(parentKey);
+                        if (parent == null || parent.deleted()) {
+                            if (!parents.parentChangesDecided(change, parentKey.table(), progress)) {
+                                decided.remove(changeKey);
+                                return false;
+                            }
+                            log(change, DecisionStatus.REJECTED, null, "missing_parent",
+                                    parentKey.table().wireName() + " " + parentKey.recordId()
+                                            + " does not exist in the account or is deleted", null, null, null, null);
+                            return true;
+                        }
+                    }
+                    SyncedRecord applied = write(key, data, false, e, currentVersion + 1);
+                    log(change, DecisionStatus.APPLIED, applied.version(), null, null, e.data(), null,
+                            applied.position(), null);
+                }
+            }
+            return true;
+        }
+
+        private void conflict(PolledChange change, SyncedRecord current) {
+            log(change, DecisionStatus.CONFLICT, null, null, null, null,
+                    current == null ? null : current.toEnvelope().toString(), null, null);
+        }
+
+        /**
+         * A parent's delete tombstones its live children (and theirs), each as an applied change of its own, so
+         * every device pulls the tombstones and replay sees them. See docs/PROTOCOL.md, "Deleting a parent".
+         */
+        private void cascade(PolledChange cause, SyncedRecord parent) throws SQLException {
+            for (SyncTable childTable : parent.table().children()) {
+                for (SyncedRecord child : RecordsTable.lockLiveChildren(conn, childTable, parent.accountId(), parent.recordId())) {
+                    records.putIfAbsent(new RecordKey(childTable, child.accountId(), child.recordId()), child);
+                }
+                List<SyncedRecord> live = records.values().stream()
+                        .filter(r -> r.table() == childTable && r.accountId().equals(parent.accountId()) && !r.deleted()
+                                && parent.recordId().toString().equals(r.data().get(childTable.parentField()).stringValue()))
+                        .sorted(Comparator.comparing(SyncedRecord::recordId))
+                        .toList();
+                for (SyncedRecord child : live) {
+                    RecordKey key = new RecordKey(childTable, child.accountId(), child.recordId());
+                    SyncedRecord tombstone = write(key, child.data(), true, cause.event(), child.version() + 1);
+                    ChangeEvent e = cause.event();
+                    UUID derivedId = UUID.nameUUIDFromBytes(("cascade:" + e.changeId() + ":" + childTable.wireName()
+                            + ":" + child.recordId()).getBytes(StandardCharsets.UTF_8));
+                    decided.add(new ChangeKey(e.accountId(), derivedId));
+                    decisions.add(new Decision(derivedId, e.accountId(), e.deviceId(), childTable, child.recordId(),
+                            ChangeOp.DELETE, child.version(), tombstone.version(), DecisionStatus.APPLIED, null, null,
+                            null, null, tombstone.position(), e.changeId(), cause.source().topic(),
+                            cause.source().partition(), cause.offset(), e.receivedAt()));
+                    cascade(cause, tombstone);
+                }
+            }
+        }
+
+        private SyncedRecord write(RecordKey key, ObjectNode data, boolean deleted, ChangeEvent e, long version) {
+            long position = sequences.merge(e.accountId(), 1L, Long::sum);
+            advancedSequences.put(e.accountId(), position);
+            SyncedRecord record = new SyncedRecord(key.table(), key.accountId(), key.recordId(), version, deleted,
+                    data, e.deviceId(), e.receivedAt(), now, position);
+            records.put(key, record);
+            written.add(key);
+            return record;
+        }
+
+        private void log(PolledChange change, DecisionStatus status, Long resultVersion, String errorCode,
+                         String errorMessage, String data, String serverRecord, Long position, UUID cause) {
+            ChangeEvent e = change.event();
+            decisions.add(new Decision(e.changeId(), e.accountId(), e.deviceId(), e.table(), e.recordId(), e.op(),
+                    e.baseVersion(), resultVersion, status, errorCode, errorMessage, data, serverRecord, position,
+                    cause, change.source().topic(), change.source().partition(), change.offset(), e.receivedAt()));
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.syncd.applier;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.syncd.common.ChangeEventCodec;
+import io.syncd.common.SyncTable;
+import io.syncd.common.Topics;
+import io.syncd.common.UndecodableChangeException;
+
+/**
+ * One consumer of the applier group: polls the change topics, decides each batch in one PostgreSQL transaction,
+ * then commits the Kafka offsets. The order in {@link #processBatch} is the durability argument: the database
+ * commits first, so a crash before the offset commit only redelivers changes the idempotence check skips.
+ */
+final class ChangeConsumer implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ChangeConsumer.class);
+
+    /** Lifecycle of the loop, reported by health. */
+    enum State { STARTING, CONSUMING, RETRYING, STOPPED, FAILED }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> deadLetters;
+    private final BatchApplier applier;
+    private final ApplierProperties properties;
+    private final KafkaParentProgress parentProgress;
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+    private final Map<TopicPartition, Instant> parkedSince = new HashMap<>();
+    private final Object stopSignal = new Object();
+    private volatile boolean running = true;
+    private volatile Instant lastPoll = Instant.EPOCH;
+    private volatile String lastError;
+
+    ChangeConsumer(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> deadLetters, BatchApplier applier,
+                   ApplierProperties properties) {
+        this.consumer = consumer;
+        this.deadLetters = deadLetters;
+        this.applier = applier;
+        this.properties = properties;
+        this.parentProgress = new KafkaParentProgress(consumer);
+    }
+
+    State state() {
+        return state.get();
+    }
+
+    Instant lastPoll() {
+        return lastPoll;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    /** Asks the loop to finish its batch, commit and close; returns at once. */
+    void stop() {
+        running = false;
+        synchronized (stopSignal) {
+            stopSignal.notifyAll();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(SyncTable.topics(), new Rebalance());
+            transition(State.CONSUMING);
+            int failures = 0;
+            while (running) {
+                resumeParkedPartitions();
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(
+                        parkedSince.isEmpty() ? properties.pollTimeout() : properties.parentRetry());
+                lastPoll = Instant.now();
+                if (records.isEmpty()) {
+                    continue;
+                }
+                try {
+                    processBatch(records);
+                    failures = 0;
+                    transition(State.CONSUMING);
+                } catch (SQLException e) {
+                    failures++;
+                    lastError = "PostgreSQL: " + e.getMessage();
+                    transition(State.RETRYING);
+                    Duration backoff = backoff(failures);
+                    log.warn("Deciding a batch of {} changes failed (SQLState {}, attempt {}); retrying in {} ms: {}",
+                            records.count(), e.getSQLState(), failures, backoff.toMillis(), e.getMessage());
+                    rewind(records);
+                    waitBeforeRetry(backoff);
+                }
+            }
+            transition(State.STOPPED);
+        } catch (RuntimeException e) {
+            lastError = e.toString();
+            transition(State.FAILED);
+            log.error("Applier consumer stopped on an unexpected error; it decides nothing until restarted", e);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                log.warn("Closing the applier consumer failed", e);
+            }
+        }
+    }
+
+    /** Decode, decide in one transaction, dead-letter what cannot be decided, then commit the offsets. */
+    private void processBatch(ConsumerRecords<byte[], byte[]> records) throws SQLException {
+        List<PolledChange> changes = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> poisonOffsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            try {
+                changes.add(new PolledChange(ChangeEventCodec.decode(record.value()), tp, record.offset()));
+            } catch (UndecodableChangeException e) {
+                deadLetter(record, e.getMessage());
+                poisonOffsets.merge(tp, record.offset() + 1, Math::max);
+            }
+        }
+        BatchResult result = applier.apply(changes, parentProgress);
+        for (PolledChange change : result.unknownAccount()) {
+            ConsumerRecord<byte[], byte[]> record = findRecord(records, change);
+            deadLetter(record, "account " + change.event().accountId() + " does not exist");
+        }
+        Map<TopicPartition, OffsetAndMetadata> commits = offsetsToCommit(result, poisonOffsets);
+        result.parked().forEach((tp, offset) -> {
+            consumer.seek(tp, offset);
+            consumer.pause(Set.of(tp));
+            parkedSince.putIfAbsent(tp, Instant.now());
+        });
+        try {
+            consumer.commitSync(commits);
+        } catch (KafkaException e) {
+            // The database already holds these decisions: redelivery after a rebalance is skipped by change id.
+            log.warn("Committing offsets after a decided batch failed; the changes will be redelivered and skipped: {}",
+                    e.getMessage());
+        }
+    }
+
+    /** Everything decided or dead-lettered, except that a parked partition stops at its waiting child. */
+    private static Map<TopicPartition, OffsetAndMetadata> offsetsToCommit(BatchResult result,
+                                                                          Map<TopicPartition, Long> poisonOffsets) {
+        Map<TopicPartition, Long> next = new HashMap<>(poisonOffsets);
+        result.nextOffsets().forEach((tp, offset) -> next.merge(tp, offset, Math::max));
+        next.putAll(result.parked());
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        next.forEach((tp, offset) -> commits.put(tp, new OffsetAndMetadata(offset)));
+        return commits;
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
+        letter.headers().add(Topics.DLT_REASON_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        letter.headers().add(Topics.DLT_SOURCE_HEADER, (record.topic() + "/" + record.partition() + "@" + record.offset())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            deadLetters.send(letter).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new KafkaException("Could not dead-letter " + record.topic() + "/" + record.partition() + "@"
+                    + record.offset() + " (" + reason + ")", e);
+        }
+        log.warn("Dead-lettered {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> findRecord(ConsumerRecords<byte[], byte[]> records, PolledChange change) {
+        for (ConsumerRecord<byte[], byte[]> record : records.records(change.source())) {
+            if (record.offset() == change.offset()) {
+                return record;
+            }
+        }
+        throw new IllegalStateException("polled change not found in its batch: " + change.source() + "@" + change.offset());
+    }
+
+    private void resumeParkedPartitions() {
+        if (parkedSince.isEmpty()) {
+            return;
+        }
+        Instant due = Instant.now().minus(properties.parentRetry());
+        List<TopicPartition> resume = new ArrayList<>();
+        parkedSince.forEach((tp, since) -> {
+            if (since.isBefore(due)) {
+                resume.add(tp);
+            }
+        });
+        resume.forEach(parkedSince::remove);
+        consumer.resume(resume);
+    }
+
+    /** Seeks every partition of a failed batch back to its first record, so the retry decides the same changes. */
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    private Duration backoff(int failures) {
+        long millis = Math.min(properties.maxRetryBackoff().toMillis(), 100L << Math.min(failures - 1, 10));
+        return Duration.ofMillis(millis);
+    }
+
+    private void waitBeforeRetry(Duration backoff) {
+        synchronized (stopSignal) {
+            if (!running) {
+                return;
+            }
+            try {
+                stopSignal.wait(backoff.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+
+    private void transition(State next) {
+        State previous = state.getAndSet(next);
+        if (previous != next) {
+            log.info("Applier consumer {} -> {}", previous, next);
+        }
+    }
+
+    /** Partitions come and go between polls; every decided batch is already committed when they do. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("Applier consumer assigned {} partitions", partitions.size());
+            }
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> gone = new HashSet<>(partitions);
+            parkedSince.keySet().removeAll(gone);
+            parentProgress.forget(gone);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.syncd.applier;
+
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+
+import io.syncd.common.SyncTable;
+
+/**
+ * Tells whether every change to a child's parent table that was pushed before the child has been decided.
+ * Only then may a child whose parent is missing be rejected with {@code missing_parent}; until then it waits.
+ */
+interface ParentProgress {
+
+    /**
+     * @param batchProgress next offset to decide per partition in the current (uncommitted) batch, whose
+     *                      decisions the current transaction already sees
+     */
+    boolean parentChangesDecided(PolledChange child, SyncTable parentTable, Map<TopicPartition, Long> batchProgress);
+}

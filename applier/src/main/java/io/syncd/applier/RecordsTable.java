@@ -1,0 +1,135 @@
+package io.syncd.applier;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.syncd.common.Field;
+import io.syncd.common.RecordData;
+import io.syncd.common.SyncTable;
+import io.syncd.common.SyncedRecord;
+
+/** The applier's SQL for the four synced tables: locked reads of current rows, and batched upserts. */
+final class RecordsTable {
+    private static final String SYNC_COLUMNS = "account_id, id, version, is_deleted, device_id, updated_at, synced_at, position";
+    private static final String[] SYNC_TYPES = {"uuid", "uuid", "bigint", "boolean", "uuid", "timestamptz", "timestamptz", "bigint"};
+
+    private RecordsTable() {
+    }
+
+    private static String columns(SyncTable table) {
+        return SYNC_COLUMNS + table.fields().stream().map(f -> ", " + f.name()).collect(Collectors.joining());
+    }
+
+    /** The current rows of these records, locked until the transaction ends (the version check reads them). */
+    static List<SyncedRecord> lockCurrent(Connection conn, SyncTable table, Collection<RecordKey> keys) throws SQLException {
+        String sql = "SELECT " + columns(table) + " FROM " + table.wireName()
+                + " WHERE (account_id, id) IN (SELECT a::uuid, i::uuid FROM unnest(?::text[], ?::text[]) AS k(a, i))"
+                + " ORDER BY account_id, id FOR UPDATE";
+        List<String> accounts = new ArrayList<>(keys.size());
+        List<String> ids = new ArrayList<>(keys.size());
+        for (RecordKey key : keys) {
+            accounts.add(key.accountId().toString());
+            ids.add(key.recordId().toString());
+        }
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            SqlArrays.bindText(conn, ps, 1, accounts);
+            SqlArrays.bindText(conn, ps, 2, ids);
+            return readAll(table, ps);
+        }
+    }
+
+    /** Live rows of a child table that reference the given parent, locked: a parent's delete tombstones them. */
+    static List<SyncedRecord> lockLiveChildren(Connection conn, SyncTable child, UUID accountId, UUID parentId) throws SQLException {
+        String sql = "SELECT " + columns(child) + " FROM " + child.wireName()
+                + " WHERE account_id = ? AND " + child.parentField() + " = ? AND NOT is_deleted ORDER BY id FOR UPDATE";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setObject(1, accountId);
+            ps.setObject(2, parentId);
+            return readAll(child, ps);
+        }
+    }
+
+    private static List<SyncedRecord> readAll(SyncTable table, PreparedStatement ps) throws SQLException {
+        List<SyncedRecord> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(read(table, rs));
+            }
+        }
+        return rows;
+    }
+
+    static SyncedRecord read(SyncTable table, ResultSet rs) throws SQLException {
+        return new SyncedRecord(table, rs.getObject("account_id", UUID.class), rs.getObject("id", UUID.class),
+                rs.getLong("version"), rs.getBoolean("is_deleted"), RecordData.fromRow(table, rs),
+                rs.getObject("device_id", UUID.class), instant(rs, "updated_at"), instant(rs, "synced_at"),
+                rs.getLong("position"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+
+    /** Writes the records' final states of this batch: inserts new rows, replaces existing ones. */
+    static void upsert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Field> fields = table.fields();
+        int columnCount = SYNC_TYPES.length + fields.size();
+        List<List<String>> columns = new ArrayList<>(columnCount);
+        for (int c = 0; c < columnCount; c++) {
+            columns.add(new ArrayList<>(records.size()));
+        }
+        for (SyncedRecord r : records) {
+            String[] sync = {r.accountId().toString(), r.recordId().toString(), Long.toString(r.version()),
+                    Boolean.toString(r.deleted()), r.deviceId().toString(), r.updatedAt().toString(),
+                    r.syncedAt().toString(), Long.toString(r.position())};
+            String[] data = RecordData.toColumnText(table, r.data());
+            for (int c = 0; c < sync.length; c++) {
+                columns.get(c).add(sync[c]);
+            }
+            for (int f = 0; f < data.length; f++) {
+                columns.get(sync.length + f).add(data[f]);
+            }
+        }
+        StringBuilder select = new StringBuilder();
+        StringBuilder unnest = new StringBuilder();
+        StringBuilder aliases = new StringBuilder();
+        StringBuilder updates = new StringBuilder();
+        List<String> names = new ArrayList<>(List.of(SYNC_COLUMNS.split(", ")));
+        List<String> types = new ArrayList<>(List.of(SYNC_TYPES));
+        for (Field f : fields) {
+            names.add(f.name());
+            types.add(f.type().sqlType());
+        }
+        for (int c = 0; c < columnCount; c++) {
+            String sep = c == 0 ? "" : ", ";
+            select.append(sep).append("c").append(c).append("::").append(types.get(c));
+            unnest.append(sep).append("?::text[]");
+            aliases.append(sep).append("c").append(c);
+            if (c >= 2) {
+                updates.append(c == 2 ? "" : ", ").append(names.get(c)).append(" = EXCLUDED.").append(names.get(c));
+            }
+        }
+        String sql = "INSERT INTO " + table.wireName() + " (" + String.join(", ", names) + ") SELECT " + select
+                + " FROM unnest(" + unnest + ") AS u(" + aliases + ")"
+                + " ON CONFLICT (account_id, id) DO UPDATE SET " + updates;
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int c = 0; c < columnCount; c++) {
+                SqlArrays.bindText(conn, ps, c + 1, columns.get(c));
+            }
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.syncd.common;
+
+/** Limits of the wire protocol (PROTOCOL.md), defined once. */
+public final class Limits {
+    /** Most changes one push may carry. */
+    public static final int MAX_CHANGES_PER_PUSH = 1000;
+    /** Largest serialized {@code data} of one record: 1 MiB. */
+    public static final int MAX_DATA_BYTES = 1024 * 1024;
+    public static final int DEFAULT_PULL_LIMIT = 500;
+    public static final int MAX_PULL_LIMIT = 5000;
+
+    private Limits() {
+    }
+}

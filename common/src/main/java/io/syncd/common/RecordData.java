@@ -1,0 +1,76 @@
+package io.syncd.common;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
+
+/**
+ * Converts a record's {@code data} between its wire form (a normalized JSON object with every field present)
+ * and its table's columns. The gateway normalizes, the applier writes columns, pulls read them back: one mapping.
+ */
+public final class RecordData {
+    private RecordData() {
+    }
+
+    /** The column values as SQL text literals (null = SQL NULL), in {@link SyncTable#fields()} order. */
+    public static String[] toColumnText(SyncTable table, JsonNode data) {
+        List<Field> fields = table.fields();
+        String[] values = new String[fields.size()];
+        for (int i = 0; i < fields.size(); i++) {
+            Field field = fields.get(i);
+            JsonNode value = data.get(field.name());
+            if (value == null || value.isNull()) {
+                values[i] = field.defaultValue() == null ? null : field.defaultValue().toString();
+            } else if (field.type() == FieldType.JSON_ARRAY) {
+                values[i] = value.isPojo() ? ((RawValue) ((tools.jackson.databind.node.POJONode) value).getPojo()).rawValue().toString()
+                        : Json.MAPPER.writeValueAsString(value);
+            } else if (value.isString()) {
+                values[i] = value.stringValue();
+            } else {
+                values[i] = value.toString();
+            }
+        }
+        return values;
+    }
+
+    /** Reads the table's data columns of the current row into the wire form. */
+    public static ObjectNode fromRow(SyncTable table, ResultSet rs) throws SQLException {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        for (Field field : table.fields()) {
+            String name = field.name();
+            switch (field.type()) {
+                case TEXT -> data.put(name, rs.getString(name));
+                case BOOL -> data.put(name, rs.getBoolean(name));
+                case UUID -> {
+                    UUID id = rs.getObject(name, UUID.class);
+                    data.put(name, id == null ? null : id.toString());
+                }
+                case TIMESTAMP -> {
+                    OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
+                    data.put(name, time == null ? null : time.toInstant().toString());
+                }
+                case DATE -> {
+                    LocalDate date = rs.getObject(name, LocalDate.class);
+                    data.put(name, date == null ? null : date.toString());
+                }
+                case INT -> data.put(name, rs.getInt(name));
+                // Validated on the way in; passed through as raw JSON so pulls never parse strokes.
+                case JSON_ARRAY -> data.putRawValue(name, new RawValue(rs.getString(name)));
+            }
+        }
+        return data;
+    }
+
+    /** The wire form of a timestamp: RFC 3339 in UTC, as {@link Instant#toString()} writes it. */
+    public static String timestamp(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

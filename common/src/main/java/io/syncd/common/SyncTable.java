@@ -1,0 +1,94 @@
+package io.syncd.common;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The four synced tables: their wire names, Kafka topics, {@code data} fields and parent references.
+ * Validation (gateway), writes (applier) and reads (pull) are all derived from this one definition.
+ */
+public enum SyncTable {
+    BOOKS("books", 0, null, null, List.of(
+            Field.requiredName("name", 200),
+            Field.bool("archived", false))),
+    EVENTS("events", 1, "books", "book_id", List.of(
+            Field.required("book_id", FieldType.UUID),
+            Field.requiredName("name", 200),
+            Field.text("record_number", 50),
+            Field.text("event_type", 50),
+            Field.required("start_time", FieldType.TIMESTAMP),
+            Field.optional("end_time", FieldType.TIMESTAMP),
+            Field.bool("is_removed", false),
+            Field.text("removal_reason", 500))),
+    NOTES("notes", 2, "events", "event_id", List.of(
+            Field.required("event_id", FieldType.UUID),
+            Field.required("strokes", FieldType.JSON_ARRAY))),
+    SCHEDULE_DRAWINGS("schedule_drawings", 2, "books", "book_id", List.of(
+            Field.required("book_id", FieldType.UUID),
+            Field.required("date", FieldType.DATE),
+            Field.requiredInt("view_mode", 0, 2),
+            Field.required("strokes", FieldType.JSON_ARRAY)));
+
+    /** Prefix of the per-table change topics: {@code sync.changes.<table>}. */
+    public static final String TOPIC_PREFIX = "sync.changes.";
+
+    private final String wireName;
+    private final int stage;
+    private final String parentName;
+    private final String parentField;
+    private final List<Field> fields;
+
+    SyncTable(String wireName, int stage, String parentName, String parentField, List<Field> fields) {
+        this.wireName = wireName;
+        this.stage = stage;
+        this.parentName = parentName;
+        this.parentField = parentField;
+        this.fields = fields;
+    }
+
+    /** The table's name on the wire and in PostgreSQL. */
+    public String wireName() {
+        return wireName;
+    }
+
+    public String topic() {
+        return TOPIC_PREFIX + wireName;
+    }
+
+    /** Decision order within a request: parents (0) before children (1, 2). */
+    public int stage() {
+        return stage;
+    }
+
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /** The table this one references, if any (events → books, notes → events, drawings → books). */
+    public Optional<SyncTable> parent() {
+        return parentName == null ? Optional.empty() : Optional.of(fromWireName(parentName).orElseThrow());
+    }
+
+    /** The {@code data} field holding the parent's record id; null for books. */
+    public String parentField() {
+        return parentField;
+    }
+
+    /** Tables whose records reference this one. */
+    public List<SyncTable> children() {
+        return Arrays.stream(values()).filter(t -> wireName.equals(t.parentName)).toList();
+    }
+
+    public static Optional<SyncTable> fromWireName(String name) {
+        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+    }
+
+    public static Optional<SyncTable> fromTopic(String topic) {
+        return topic.startsWith(TOPIC_PREFIX) ? fromWireName(topic.substring(TOPIC_PREFIX.length())) : Optional.empty();
+    }
+
+    public static List<String> topics() {
+        return Arrays.stream(values()).map(SyncTable::topic).toList();
+    }
+}

@@ -1,0 +1,17 @@
+package io.syncd.common;
+
+/** Names shared by the roles besides the per-table change topics (see {@link SyncTable#topic()}). */
+public final class Topics {
+    /** Poison records, with the reason in the {@code syncd.dlt.reason} header. */
+    public static final String DEAD_LETTER = "sync.changes.dlt";
+    public static final String DLT_REASON_HEADER = "syncd.dlt.reason";
+    public static final String DLT_SOURCE_HEADER = "syncd.dlt.source";
+    /** The applier's consumer group. */
+    public static final String APPLIER_GROUP = "syncd-applier";
+
+    /** PostgreSQL channel on which the applier announces, per transaction, the accounts it decided changes for. */
+    public static final String DECIDED_CHANNEL = "sync_decided";
+
+    private Topics() {
+    }
+}

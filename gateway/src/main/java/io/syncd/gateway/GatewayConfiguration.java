@@ -1,0 +1,79 @@
+package io.syncd.gateway;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.CorsRegistry;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import io.syncd.gateway.auth.DeviceAuthInterceptor;
+import io.syncd.gateway.devices.DevicesTable;
+import io.syncd.gateway.push.ChangeLag;
+import io.syncd.gateway.push.ChangeProducer;
+import io.syncd.gateway.web.RequestBodyFilter;
+import io.syncd.gateway.web.RequestLogFilter;
+
+/** The gateway role: the HTTP API, its Kafka producer and its filters. Imported when the process runs the gateway. */
+@Configuration(proxyBeanMethods = false)
+@ComponentScan
+@EnableConfigurationProperties({GatewayProperties.class, AccessProperties.class})
+public class GatewayConfiguration implements WebMvcConfigurer {
+    private final DevicesTable devices;
+    private final GatewayProperties properties;
+
+    public GatewayConfiguration(DevicesTable devices, GatewayProperties properties) {
+        this.devices = devices;
+        this.properties = properties;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new DeviceAuthInterceptor(devices))
+                .addPathPatterns("/api/sync/**", "/api/devices/**")
+                .excludePathPatterns("/api/devices/register");
+    }
+
+    @Override
+    public void addCorsMappings(CorsRegistry registry) {
+        if (!properties.corsAllowedOrigins().isEmpty()) {
+            registry.addMapping("/api/**")
+                    .allowedOrigins(properties.corsAllowedOrigins().toArray(String[]::new))
+                    .allowedMethods("GET", "POST", "DELETE")
+                    .allowedHeaders("Authorization", "Content-Type", "Content-Encoding")
+                    .maxAge(3600);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    ChangeProducer changeProducer(KafkaProperties kafka) {
+        return new ChangeProducer(kafka, properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    ChangeLag changeLag(KafkaProperties kafka) {
+        return new ChangeLag(Admin.create(kafka.buildAdminProperties()));
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestLogFilter> requestLogFilter() {
+        FilterRegistrationBean<RequestLogFilter> registration = new FilterRegistrationBean<>(new RequestLogFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestBodyFilter> requestBodyFilter() {
+        FilterRegistrationBean<RequestBodyFilter> registration =
+                new FilterRegistrationBean<>(new RequestBodyFilter(properties.maxBodySize().toBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+}

@@ -1,0 +1,33 @@
+package io.syncd.gateway;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the gateway role ({@code sync.gateway.*}).
+ *
+ * @param decisionWait how long a push waits for the applier's decisions before answering {@code pending}
+ * @param maxBodySize largest request body accepted (after gzip decoding); larger is 413
+ * @param corsAllowedOrigins browser origins allowed to call the API (none by default)
+ * @param sendTimeout how long a push waits for Kafka to acknowledge its changes before answering 503
+ */
+@ConfigurationProperties("sync.gateway")
+public record GatewayProperties(
+        @DefaultValue("5s") Duration decisionWait,
+        @DefaultValue("64MB") DataSize maxBodySize,
+        @DefaultValue List<String> corsAllowedOrigins,
+        @DefaultValue("10s") Duration sendTimeout) {
+
+    public GatewayProperties {
+        if (decisionWait.isNegative()) {
+            throw new IllegalArgumentException("sync.gateway.decision-wait must not be negative");
+        }
+        if (maxBodySize.toBytes() < 1024) {
+            throw new IllegalArgumentException("sync.gateway.max-body-size must be at least 1KB, was " + maxBodySize);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.syncd.gateway.devices;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.syncd.gateway.accounts.AccountsTable;
+import io.syncd.gateway.auth.AuthenticatedDevice;
+import io.syncd.gateway.auth.Credentials;
+import io.syncd.gateway.errors.ApiException;
+import io.syncd.gateway.web.JsonBody;
+import io.syncd.gateway.web.JsonObject;
+import io.syncd.gateway.web.Violations;
+
+/** Device registration with an enrollment key, and the account's device list, lookup and revocation. */
+@RestController
+class DevicesController {
+    private final DevicesTable devices;
+    private final AccountsTable accounts;
+
+    DevicesController(DevicesTable devices, AccountsTable accounts) {
+        this.devices = devices;
+        this.accounts = accounts;
+    }
+
+    record Registered(String deviceId, String accountId, String deviceToken, Instant registeredAt) {
+    }
+
+    record Device(String deviceId, String accountId, String deviceName, String platform, Instant registeredAt,
+                  Instant lastSyncAt, boolean isActive) {
+        static Device of(DevicesTable.DeviceRow row) {
+            return new Device(row.id().toString(), row.accountId().toString(), row.deviceName(), row.platform(),
+                    row.registeredAt(), row.lastSyncAt(), row.revokedAt() == null);
+        }
+    }
+
+    record DeviceList(List<Device> devices) {
+    }
+
+    @PostMapping(path = "/api/devices/register", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    Registered register(@RequestBody byte[] body) {
+        Violations violations = new Violations();
+        JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
+        String key = null;
+        String name = null;
+        String platform = null;
+        if (request != null) {
+            request.allowOnly(Set.of("enrollment_key", "device_name", "platform"));
+            key = request.string("enrollment_key", true, 0, true);
+            name = request.string("device_name", true, 200, true);
+            platform = request.string("platform", false, 50, false);
+        }
+        violations.throwIfAny();
+        Credentials.Presented presented = Credentials.parse(key).orElseThrow(ApiException::unauthorized);
+        UUID accountId = presented.id();
+        byte[] stored = accounts.enrollmentKeyHash(accountId).orElse(null);
+        if (!Credentials.matches(stored, presented.value())) {
+            throw ApiException.unauthorized();
+        }
+        UUID deviceId = UUID.randomUUID();
+        Credentials.Issued token = Credentials.issue(deviceId);
+        DevicesTable.DeviceRow row = devices.insert(deviceId, accountId, name, platform, token.hash());
+        return new Registered(deviceId.toString(), accountId.toString(), token.value(), row.registeredAt());
+    }
+
+    @GetMapping("/api/devices/{id}")
+    Device get(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice caller, @PathVariable UUID id) {
+        return devices.find(caller.accountId(), id).map(Device::of)
+                .orElseThrow(() -> ApiException.notFound("no device " + id + " in this account"));
+    }
+
+    @GetMapping("/api/devices")
+    DeviceList list(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice caller) {
+        return new DeviceList(devices.list(caller.accountId()).stream().map(Device::of).toList());
+    }
+
+    @DeleteMapping("/api/devices/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void revoke(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice caller, @PathVariable UUID id) {
+        if (!devices.revoke(caller.accountId(), id)) {
+            throw ApiException.notFound("no active device " + id + " in this account");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.syncd.gateway.pull;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.syncd.common.Limits;
+import io.syncd.common.SyncTable;
+import io.syncd.gateway.web.JsonObject;
+import io.syncd.gateway.web.Violations;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The pull fields of a request, validated: {@code cursor} (null = from the beginning), {@code tables}, {@code limit}.
+ *
+ * @param cursor null to start a new chain
+ */
+public record PullRequest(PullCursor cursor, Set<SyncTable> tables, int limit) {
+    public static final Set<String> FIELDS = Set.of("cursor", "tables", "limit");
+
+    /** Reads the pull fields of an already shape-checked object; records violations (the caller throws them). */
+    public static PullRequest read(JsonObject body, Violations violations) {
+        Set<SyncTable> tables = EnumSet.allOf(SyncTable.class);
+        JsonNode tablesNode = body.get("tables");
+        if (tablesNode != null) {
+            if (!tablesNode.isArray() || tablesNode.isEmpty()) {
+                violations.add(body.path("tables"), "must be a non-empty array of table names");
+            } else {
+                tables = EnumSet.noneOf(SyncTable.class);
+                for (int i = 0; i < tablesNode.size(); i++) {
+                    JsonNode name = tablesNode.get(i);
+                    SyncTable table = name.isString() ? SyncTable.fromWireName(name.stringValue()).orElse(null) : null;
+                    if (table == null) {
+                        violations.add(body.path("tables") + "[" + i + "]",
+                                "must be one of books, events, notes, schedule_drawings");
+                    } else {
+                        tables.add(table);
+                    }
+                }
+            }
+        }
+        Long limit = body.integer("limit", false, 1, Limits.MAX_PULL_LIMIT);
+        PullCursor cursor = null;
+        String cursorText = body.string("cursor", false, 200, false);
+        if (cursorText != null) {
+            try {
+                cursor = PullCursor.decode(cursorText);
+                if (!cursor.tables().equals(tables)) {
+                    violations.add(body.path("cursor"), "was issued for tables " + names(cursor.tables())
+                            + "; pull those tables with it, or start from a null cursor");
+                }
+            } catch (IllegalArgumentException e) {
+                violations.add(body.path("cursor"), "is not a cursor this server issued");
+            }
+        }
+        return new PullRequest(cursor, tables, limit == null ? Limits.DEFAULT_PULL_LIMIT : limit.intValue());
+    }
+
+    private static String names(Set<SyncTable> tables) {
+        return tables.stream().map(SyncTable::wireName).toList().toString();
+    }
+}

@@ -1,0 +1,89 @@
+package io.syncd.gateway.push;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeEventCodec;
+import io.syncd.gateway.GatewayProperties;
+import io.syncd.gateway.errors.ApiException;
+
+/** Puts change events on their table's topic (key = account id) and returns only once Kafka acknowledged all. */
+public final class ChangeProducer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChangeProducer.class);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Duration sendTimeout;
+
+    public ChangeProducer(KafkaProperties kafka, GatewayProperties properties) {
+        this.producer = new KafkaProducer<>(config(kafka, properties), new StringSerializer(), new ByteArraySerializer());
+        this.sendTimeout = properties.sendTimeout();
+    }
+
+    static Map<String, Object> config(KafkaProperties kafka, GatewayProperties properties) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        // Guarantee 1: an answered push is on every in-sync replica, exactly once and in order per partition.
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        // A device waits on this: send at once; concurrent pushes still share batches.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Strokes compress well; lz4 is cheap on the CPU.
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // A record holds up to 1 MiB of data plus its envelope.
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        // Fail within the send timeout when Kafka is unreachable, so the device gets a 503 it can retry.
+        long timeout = properties.sendTimeout().toMillis();
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout, 30_000));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout, Math.min(timeout, 30_000)));
+        return config;
+    }
+
+    /**
+     * Sends every event and waits for every acknowledgement. Throws 503 {@code unavailable} when any is not
+     * acknowledged; some may then be queued, which is safe because a retry with the same change ids decides nothing twice.
+     */
+    public void sendAll(List<ChangeEvent> events) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+        long deadline = System.nanoTime() + sendTimeout.toNanos();
+        try {
+            for (ChangeEvent event : events) {
+                acks.add(producer.send(new ProducerRecord<>(event.table().topic(), event.accountId().toString(),
+                        ChangeEventCodec.encode(event))));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (KafkaException | ExecutionException | TimeoutException e) {
+            log.warn("Kafka did not acknowledge a push of {} changes: {}", events.size(), e.toString());
+            throw ApiException.unavailable("the change log is unavailable; retry with the same change ids");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while queueing; retry with the same change ids");
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,26 @@
+package io.syncd.gateway.push;
+
+import java.util.UUID;
+
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Builds the protocol's per-change result objects. */
+final class ChangeResults {
+    private ChangeResults() {
+    }
+
+    static ObjectNode base(UUID changeId, String status, String table, UUID recordId) {
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("change_id", changeId.toString());
+        result.put("status", status);
+        result.put("table", table);
+        result.put("record_id", recordId.toString());
+        return result;
+    }
+
+    static ObjectNode pending(ChangeEvent change) {
+        return base(change.changeId(), "pending", change.table().wireName(), change.recordId());
+    }
+}

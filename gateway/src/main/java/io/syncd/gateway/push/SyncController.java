@@ -1,0 +1,176 @@
+package io.syncd.gateway.push;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeOp;
+import io.syncd.common.Json;
+import io.syncd.common.SyncTable;
+import io.syncd.gateway.GatewayProperties;
+import io.syncd.gateway.auth.AuthenticatedDevice;
+import io.syncd.gateway.errors.ApiException;
+import io.syncd.gateway.pull.PullRequest;
+import io.syncd.gateway.pull.PullService;
+import io.syncd.gateway.web.JsonBody;
+import io.syncd.gateway.web.JsonObject;
+import io.syncd.gateway.web.Violations;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The sync endpoints: push, pull, full sync, conflict resolution and change lookup (PROTOCOL.md). */
+@RestController
+class SyncController {
+    private static final Set<String> RESOLVE_FIELDS =
+            Set.of("change_id", "table", "record_id", "resolution", "base_version", "data", "op");
+
+    private final PushService pushes;
+    private final PullService pulls;
+    private final DecisionWaiter waiter;
+    private final ChangeLag lag;
+    private final GatewayProperties properties;
+
+    SyncController(PushService pushes, PullService pulls, DecisionWaiter waiter, ChangeLag lag,
+                   GatewayProperties properties) {
+        this.pushes = pushes;
+        this.pulls = pulls;
+        this.waiter = waiter;
+        this.lag = lag;
+        this.properties = properties;
+    }
+
+    @PostMapping(path = "/api/sync/push", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode push(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+        Violations violations = new Violations();
+        JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
+        List<ChangeEvent> changes = List.of();
+        if (request != null) {
+            request.allowOnly(Set.of("changes"));
+            changes = ChangeValidator.validate(request.get("changes"), "changes", device, Instant.now(), violations);
+        }
+        violations.throwIfAny();
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        pushes.push(device.accountId(), changes, response.putArray("results"));
+        return response;
+    }
+
+    @PostMapping(path = "/api/sync/pull", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode pull(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+        Violations violations = new Violations();
+        JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
+        PullRequest pull = null;
+        if (request != null) {
+            request.allowOnly(PullRequest.FIELDS);
+            pull = PullRequest.read(request, violations);
+        }
+        violations.throwIfAny();
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        pulls.pull(device, pull, response);
+        return response;
+    }
+
+    /** Push, then pull, validated whole first: an invalid pull part queues nothing of the push part. */
+    @PostMapping(path = "/api/sync/full", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode full(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+        Violations violations = new Violations();
+        JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
+        List<ChangeEvent> changes = List.of();
+        PullRequest pull = null;
+        if (request != null) {
+            Set<String> allowed = new HashSet<>(PullRequest.FIELDS);
+            allowed.add("changes");
+            request.allowOnly(allowed);
+            changes = request.has("changes")
+                    ? ChangeValidator.validate(request.get("changes"), "changes", device, Instant.now(), violations)
+                    : List.of();
+            pull = PullRequest.read(request, violations);
+        }
+        violations.throwIfAny();
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        pushes.push(device.accountId(), changes, response.putArray("results"));
+        pulls.pull(device, pull, response);
+        return response;
+    }
+
+    @PostMapping(path = "/api/sync/resolve-conflict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode resolve(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+        Violations violations = new Violations();
+        JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
+        ChangeEvent change = null;
+        if (request != null) {
+            request.allowOnly(RESOLVE_FIELDS);
+            change = resolution(request, device, violations);
+        }
+        violations.throwIfAny();
+        return (ObjectNode) pushes.push(device.accountId(), List.of(change), Json.MAPPER.createArrayNode()).get(0);
+    }
+
+    /** A resolution is a change of its own (a new change id): use_server logs, use_local and merge write on base_version. */
+    private static ChangeEvent resolution(JsonObject request, AuthenticatedDevice device, Violations violations) {
+        UUID changeId = request.uuid("change_id", true);
+        UUID recordId = request.uuid("record_id", true);
+        Long baseVersion = request.integer("base_version", true, 0, Long.MAX_VALUE);
+        SyncTable table = ChangeValidator.table(request, violations);
+        String resolution = request.string("resolution", true, 0, false);
+        ChangeOp op = null;
+        if (resolution != null) {
+            switch (resolution) {
+                case "use_server" -> {
+                    op = ChangeOp.USE_SERVER;
+                    if (request.has("data") || request.has("op")) {
+                        violations.add(request.path("resolution"), "use_server takes neither data nor op");
+                    }
+                }
+                case "use_local" -> op = ChangeValidator.op(request, violations, true);
+                case "merge" -> {
+                    op = ChangeValidator.op(request, violations, true);
+                    if (op == ChangeOp.DELETE) {
+                        violations.add(request.path("op"), "a merge is an upsert; delete with use_local");
+                        op = null;
+                    }
+                }
+                default -> violations.add(request.path("resolution"), "must be use_server, use_local or merge");
+            }
+        }
+        String data = op == ChangeOp.UPSERT || op == ChangeOp.DELETE
+                ? ChangeValidator.data(request, table, op, violations) : null;
+        if (changeId == null || recordId == null || baseVersion == null || table == null || op == null
+                || (op == ChangeOp.UPSERT && data == null)) {
+            return null;
+        }
+        return new ChangeEvent(changeId, device.accountId(), device.deviceId(), table, op, recordId, baseVersion, data,
+                Instant.now());
+    }
+
+    /** One change's decision; {@code pending} while it may still be queued; 404 only once it surely never arrived. */
+    @GetMapping("/api/sync/changes/{changeId}")
+    ObjectNode change(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device,
+                      @PathVariable UUID changeId) {
+        Map<UUID, ObjectNode> decided = waiter.await(device.accountId(), List.of(changeId), java.time.Duration.ZERO);
+        if (decided.containsKey(changeId)) {
+            return decided.get(changeId);
+        }
+        if (!lag.awaitCaughtUp(device.accountId(), properties.decisionWait())) {
+            ObjectNode pending = Json.MAPPER.createObjectNode();
+            pending.put("change_id", changeId.toString());
+            pending.put("status", "pending");
+            return pending;
+        }
+        decided = waiter.await(device.accountId(), List.of(changeId), java.time.Duration.ZERO);
+        if (decided.containsKey(changeId)) {
+            return decided.get(changeId);
+        }
+        throw ApiException.notFound("no change " + changeId + " was received for this account");
+    }
+}
