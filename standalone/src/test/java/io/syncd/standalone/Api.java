@@ -1,0 +1,214 @@
+package io.syncd.standalone;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+
+import io.syncd.common.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A black-box HTTP client of the sync API for tests: real requests over loopback, JSON in and out. */
+public final class Api {
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Api(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** A response: status, body as JSON (null if empty or not JSON), raw text, and the content type. */
+    public record Response(int status, JsonNode body, String text, String contentType, HttpResponse<byte[]> raw) {
+        public String code() {
+            return body == null || body.get("code") == null ? null : body.get("code").stringValue();
+        }
+    }
+
+    /** An account with one registered device. */
+    public record Device(String accountId, String enrollmentKey, String deviceId, String token) {
+    }
+
+    public Device newDevice() {
+        Response account = post("/api/accounts", null, "{\"name\":\"Test account\"}");
+        if (account.status() != 201) {
+            throw new IllegalStateException("account creation failed: " + account.text());
+        }
+        return registerDevice(account.body().get("account_id").stringValue(),
+                account.body().get("enrollment_key").stringValue());
+    }
+
+    /** A second device of the same account. */
+    public Device sibling(Device device) {
+        return registerDevice(device.accountId(), device.enrollmentKey());
+    }
+
+    private Device registerDevice(String accountId, String enrollmentKey) {
+        Response device = post("/api/devices/register", null,
+                "{\"enrollment_key\":\"" + enrollmentKey + "\",\"device_name\":\"test device\",\"platform\":\"test\"}");
+        if (device.status() != 201) {
+            throw new IllegalStateException("device registration failed: " + device.text());
+        }
+        return new Device(accountId, enrollmentKey, device.body().get("device_id").stringValue(),
+                device.body().get("device_token").stringValue());
+    }
+
+    public Response post(String path, String token, String json) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public Response post(String path, String token, JsonNode json) {
+        return post(path, token, json.toString());
+    }
+
+    public Response postGzip(String path, String token, String json) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(json.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return send(request(path, token).header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build());
+    }
+
+    public Response get(String path, String token) {
+        return send(request(path, token).GET().build());
+    }
+
+    public Response delete(String path, String token) {
+        return send(request(path, token).DELETE().build());
+    }
+
+    public Response send(HttpRequest request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            String text = new String(response.body(), StandardCharsets.UTF_8);
+            JsonNode body = null;
+            if (!text.isEmpty()) {
+                try {
+                    body = Json.MAPPER.readTree(text);
+                } catch (RuntimeException notJson) {
+                    body = null;
+                }
+            }
+            return new Response(response.statusCode(), body, text,
+                    response.headers().firstValue("Content-Type").orElse(null), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    // ---- sync helpers ----
+
+    public Response push(Device device, ObjectNode... changes) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode list = body.putArray("changes");
+        for (ObjectNode change : changes) {
+            list.add(change);
+        }
+        return post("/api/sync/push", device.token(), body);
+    }
+
+    /** Pulls every page from {@code cursor} (null = from the beginning); returns the records and the last cursor. */
+    public Pulled pullAll(Device device, String cursor, String... tables) {
+        List<JsonNode> records = new ArrayList<>();
+        while (true) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            if (cursor == null) {
+                body.putNull("cursor");
+            } else {
+                body.put("cursor", cursor);
+            }
+            if (tables.length > 0) {
+                ArrayNode list = body.putArray("tables");
+                for (String t : tables) {
+                    list.add(t);
+                }
+            }
+            Response response = post("/api/sync/pull", device.token(), body);
+            if (response.status() != 200) {
+                throw new IllegalStateException("pull failed: " + response.status() + " " + response.text());
+            }
+            response.body().get("changes").forEach(records::add);
+            cursor = response.body().get("cursor").stringValue();
+            if (!response.body().get("has_more").booleanValue()) {
+                return new Pulled(records, cursor);
+            }
+        }
+    }
+
+    /** Records of a pull chain and the cursor to continue from. */
+    public record Pulled(List<JsonNode> records, String cursor) {
+    }
+
+    public static ObjectNode upsert(String table, UUID recordId, long baseVersion, ObjectNode data) {
+        return change(UUID.randomUUID(), table, "upsert", recordId, baseVersion, data);
+    }
+
+    public static ObjectNode delete(String table, UUID recordId, long baseVersion) {
+        return change(UUID.randomUUID(), table, "delete", recordId, baseVersion, null);
+    }
+
+    public static ObjectNode change(UUID changeId, String table, String op, UUID recordId, long baseVersion,
+                                    ObjectNode data) {
+        ObjectNode change = Json.MAPPER.createObjectNode();
+        change.put("change_id", changeId.toString());
+        change.put("table", table);
+        change.put("op", op);
+        change.put("record_id", recordId.toString());
+        change.put("base_version", baseVersion);
+        if (data != null) {
+            change.set("data", data);
+        }
+        return change;
+    }
+
+    public static ObjectNode book(String name) {
+        return Json.MAPPER.createObjectNode().put("name", name);
+    }
+
+    public static ObjectNode event(UUID bookId, String name) {
+        return Json.MAPPER.createObjectNode().put("book_id", bookId.toString()).put("name", name)
+                .put("start_time", "2026-11-24T09:00:00Z");
+    }
+
+    public static ObjectNode note(UUID eventId) {
+        ObjectNode note = Json.MAPPER.createObjectNode().put("event_id", eventId.toString());
+        note.putArray("strokes").addArray().add(1).add(2).add(3);
+        return note;
+    }
+
+    public static ObjectNode drawing(UUID bookId) {
+        ObjectNode drawing = Json.MAPPER.createObjectNode().put("book_id", bookId.toString())
+                .put("date", "2026-11-24").put("view_mode", 1);
+        drawing.putArray("strokes").addArray().add(4).add(5);
+        return drawing;
+    }
+}

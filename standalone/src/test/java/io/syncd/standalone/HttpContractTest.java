@@ -1,0 +1,165 @@
+package io.syncd.standalone;
+
+import static io.syncd.standalone.Api.book;
+import static io.syncd.standalone.Api.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.syncd.common.Json;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Errors are problem+json with stable codes, and the edges of HTTP behave as PROTOCOL.md says. */
+class HttpContractTest {
+    private final Api api = TestServer.api();
+
+    private static void assertProblem(Api.Response response, int status, String code) {
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.code()).isEqualTo(code);
+        assertThat(response.body().get("status").intValue()).isEqualTo(status);
+        assertThat(response.text()).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("SELECT");
+    }
+
+    @Test
+    void unknownRouteIsNotFound() {
+        assertProblem(api.get("/api/nothing-here", null), 404, "not_found");
+        assertProblem(api.get("/api/sync/nothing-here", api.newDevice().token()), 404, "not_found");
+    }
+
+    @Test
+    void wrongMethodIsMethodNotAllowed() {
+        Api.Response response = api.get("/api/sync/push", api.newDevice().token());
+        assertProblem(response, 405, "method_not_allowed");
+        assertThat(response.raw().headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void wrongContentTypeIsUnsupportedMediaType() {
+        Api.Device device = api.newDevice();
+        Api.Response response = api.send(api.request("/api/sync/push", device.token())
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertProblem(response, 415, "unsupported_media_type");
+    }
+
+    @Test
+    void malformedJsonIsInvalidRequest() {
+        assertProblem(api.post("/api/sync/push", api.newDevice().token(), "{\"changes\": [}"), 400, "invalid_request");
+    }
+
+    @Test
+    void duplicateKeysAreInvalidRequest() {
+        assertProblem(api.post("/api/accounts", null, "{\"name\":\"a\",\"name\":\"b\"}"), 400, "invalid_request");
+    }
+
+    @Test
+    void wrongTypesAndMissingFieldsNameTheirPath() {
+        Api.Device device = api.newDevice();
+        ObjectNode bad = upsert("events", UUID.randomUUID(), 0, Json.MAPPER.createObjectNode()
+                .put("book_id", "not-a-uuid").put("name", "   ").put("start_time", "yesterday"));
+        bad.put("base_version", "one");
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putArray("changes").add(upsert("books", UUID.randomUUID(), 0, book("fine"))).add(bad);
+
+        Api.Response response = api.post("/api/sync/push", device.token(), body);
+
+        assertProblem(response, 400, "invalid_request");
+        assertThat(response.body().get("errors")).extracting(e -> e.get("field").stringValue())
+                .contains("changes[1].base_version", "changes[1].data.book_id", "changes[1].data.name",
+                        "changes[1].data.start_time");
+        assertThat(response.body().get("detail").stringValue()).startsWith("changes[1].");
+    }
+
+    @Test
+    void aRequestWithOneInvalidChangeQueuesNothing() {
+        Api.Device device = api.newDevice();
+        UUID validId = UUID.randomUUID();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putArray("changes").add(Api.change(validId, "books", "upsert", UUID.randomUUID(), 0, book("valid")))
+                .add(upsert("books", UUID.randomUUID(), 0, book("")));
+
+        assertProblem(api.post("/api/sync/push", device.token(), body), 400, "invalid_request");
+        // Had the valid change been queued, the lookup would find (or wait for) it; it is never received.
+        assertThat(api.get("/api/sync/changes/" + validId, device.token()).status()).isEqualTo(404);
+        assertThat(api.pullAll(device, null).records()).isEmpty();
+    }
+
+    @Test
+    void unknownFieldsAreRejectedEverywhere() {
+        Api.Device device = api.newDevice();
+        ObjectNode change = upsert("books", UUID.randomUUID(), 0, book("x").put("colour", "red"));
+        change.put("version", 3);
+        ObjectNode body = Json.MAPPER.createObjectNode().put("extra", true);
+        body.putArray("changes").add(change);
+
+        Api.Response response = api.post("/api/sync/push", device.token(), body);
+
+        assertProblem(response, 400, "invalid_request");
+        assertThat(response.body().get("errors")).extracting(e -> e.get("field").stringValue())
+                .containsExactlyInAnyOrder("extra", "changes[0].version", "changes[0].data.colour");
+    }
+
+    @Test
+    void moreThanAThousandChangesIsInvalidRequest() {
+        Api.Device device = api.newDevice();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode changes = body.putArray("changes");
+        for (int i = 0; i < 1001; i++) {
+            changes.add(upsert("books", UUID.randomUUID(), 0, book("b" + i)));
+        }
+        assertProblem(api.post("/api/sync/push", device.token(), body), 400, "invalid_request");
+    }
+
+    @Test
+    void dataOverOneMebibyteIsPayloadTooLarge() {
+        Api.Device device = api.newDevice();
+        ObjectNode note = Json.MAPPER.createObjectNode().put("event_id", UUID.randomUUID().toString());
+        ArrayNode strokes = note.putArray("strokes");
+        for (int i = 0; i < 130_000; i++) {
+            strokes.add(12345678);
+        }
+        assertProblem(api.push(device, upsert("notes", UUID.randomUUID(), 0, note)), 413, "payload_too_large");
+    }
+
+    @Test
+    void missingUnknownAndRevokedTokensAreAllTheSame401() {
+        Api.Device device = api.newDevice();
+        Api.Device other = api.sibling(device);
+        assertProblem(api.post("/api/sync/pull", null, "{}"), 401, "unauthorized");
+        assertProblem(api.post("/api/sync/pull", UUID.randomUUID() + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "{}"),
+                401, "unauthorized");
+        assertProblem(api.post("/api/sync/pull", device.token().substring(0, 40) + "x".repeat(40), "{}"), 401, "unauthorized");
+
+        assertThat(api.delete("/api/devices/" + other.deviceId(), device.token()).status()).isEqualTo(204);
+        assertProblem(api.post("/api/sync/pull", other.token(), "{}"), 401, "unauthorized");
+        assertThat(api.get("/api/devices/" + other.deviceId(), device.token()).body().get("is_active").booleanValue())
+                .isFalse();
+    }
+
+    @Test
+    void gzipRequestBodiesAreAcceptedAndLargeResponsesAreGzipped() {
+        Api.Device device = api.newDevice();
+        StringBuilder changes = new StringBuilder("{\"changes\":[");
+        for (int i = 0; i < 40; i++) {
+            changes.append(i == 0 ? "" : ",").append(upsert("books", UUID.randomUUID(), 0, book("book number " + i)));
+        }
+        Api.Response push = api.postGzip("/api/sync/push", device.token(), changes.append("]}").toString());
+        assertThat(push.status()).as(push.text()).isEqualTo(200);
+        assertThat(push.body().get("results")).hasSize(40);
+
+        Api.Response pull = api.send(api.request("/api/sync/pull", device.token()).header("Content-Type", "application/json")
+                .header("Accept-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(pull.raw().headers().firstValue("Content-Encoding")).hasValue("gzip");
+    }
+
+    @Test
+    void anUnsupportedContentEncodingIsRefused() {
+        Api.Response response = api.send(api.request("/api/accounts", null).header("Content-Type", "application/json")
+                .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertProblem(response, 415, "unsupported_media_type");
+    }
+}

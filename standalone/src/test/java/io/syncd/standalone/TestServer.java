@@ -1,0 +1,44 @@
+package io.syncd.standalone;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+/**
+ * The one server every integration test of this JVM shares: real embedded Kafka and PostgreSQL, all roles, a random
+ * port. Started on first use, stopped when the JVM exits. Tests stay independent by creating their own accounts.
+ */
+public final class TestServer {
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    private static SyncServer server;
+    private static Api api;
+
+    private TestServer() {
+    }
+
+    public static synchronized Api api() {
+        if (server == null) {
+            Path dataDir;
+            try {
+                dataDir = Files.createTempDirectory("syncd-test-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
+                    "--sync.admin-token=" + ADMIN_TOKEN, "--sync.gateway.decision-wait=10s", "--sync.applier.consumers=2",
+                    "--logging.level.io.syncd.gateway.requests=WARN");
+            int port = ((WebServerApplicationContext) server.context()).getWebServer().getPort();
+            api = new Api("http://127.0.0.1:" + port);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        }
+        return api;
+    }
+
+    public static synchronized SyncServer server() {
+        api();
+        return server;
+    }
+}
