@@ -86,6 +86,7 @@ final class ChangeConsumer implements Runnable {
     public void run() {
         try {
             consumer.subscribe(SyncTable.topics(), new Rebalance());
+            lastPoll = Instant.now();
             transition(State.CONSUMING);
             int failures = 0;
             while (running) {

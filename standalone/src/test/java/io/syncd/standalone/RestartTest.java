@@ -46,13 +46,16 @@ class RestartTest {
             device = api.newDevice();
             assertThat(api.push(device, upsert("books", bookId, 0, book("kept"))).body().get("results").get(0)
                     .get("status").stringValue()).isEqualTo("applied");
+            // The offset commit follows the database commit the push's answer waited for.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(committedOffsets(first).values()).anySatisfy(o -> assertThat(o.offset()).isPositive()));
             offsetsBefore = committedOffsets(first);
-            assertThat(offsetsBefore.values()).anySatisfy(o -> assertThat(o.offset()).isPositive());
         }
 
         try (SyncServer second = start(dataDir)) {
             Api api = apiOf(second);
-            assertThat(api.get("/health", null).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(api.get("/health", null).status()).isEqualTo(200));
             assertThat(committedOffsets(second)).containsAllEntriesOf(offsetsBefore);
             assertThat(api.pullAll(device, null).records()).extracting(r -> r.get("data").get("name").stringValue())
                     .containsExactly("kept");

@@ -80,9 +80,27 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
             this.limit = limit;
         }
 
+        /** After decoding, the body's encoding and length are no longer the ones the client sent. */
+        private boolean hidden(String name) {
+            return gzip && (HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name)
+                    || HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name));
+        }
+
         @Override
         public String getHeader(String name) {
-            return gzip && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name) ? null : super.getHeader(name);
+            return hidden(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            return hidden(name) ? java.util.Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaderNames() {
+            java.util.List<String> names = java.util.Collections.list(super.getHeaderNames());
+            names.removeIf(this::hidden);
+            return java.util.Collections.enumeration(names);
         }
 
         @Override
