@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# The sync server image: one jar for every role; the role is chosen at run time with --sync.roles.
+# docker-compose.yml runs it against an external Kafka and PostgreSQL; run alone, it starts embedded ones
+# under /app/sync-data (mount a volume there to keep them).
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+# Only the poms and sources: local target/ and sync-data/ folders must not leak into the build (there is no
+# .dockerignore). A new module needs its two lines here as well as its entry in the root pom.
+COPY pom.xml ./
+COPY common/pom.xml common/
+COPY common/src common/src
+COPY migrations/pom.xml migrations/
+COPY migrations/src migrations/src
+COPY applier/pom.xml applier/
+COPY applier/src applier/src
+COPY gateway/pom.xml gateway/
+COPY gateway/src gateway/src
+COPY standalone/pom.xml standalone/
+COPY standalone/src standalone/src
+# The cache mount keeps downloaded dependencies between builds without putting them in a layer.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package
+
+FROM eclipse-temurin:17-jre
+# A fixed numeric uid, so orchestrators can verify the process is not root (runAsNonRoot).
+RUN groupadd --system --gid 10001 syncd \
+ && useradd --system --uid 10001 --gid syncd --home-dir /app --no-create-home --shell /usr/sbin/nologin syncd
+WORKDIR /app
+COPY --from=build /build/standalone/target/sync-standalone.jar /app/sync-standalone.jar
+# The server always creates sync.data-dir (default ./sync-data, here /app/sync-data), even with an external Kafka
+# and PostgreSQL, and keeps a generated admin token there when sync.admin-token is unset; the jar stays root-owned.
+RUN mkdir /app/sync-data && chown syncd:syncd /app/sync-data
+USER 10001:10001
+EXPOSE 8080
+# curl ships in the Ubuntu-based Temurin images (adoptium/containers#255). /health is 200 only when PostgreSQL and
+# Kafka answer and this process's applier, if any, is consuming. Assumes the default server.port=8080.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=3 \
+    CMD curl -fsS -o /dev/null http://127.0.0.1:8080/health || exit 1
+ENTRYPOINT ["java", "-jar", "/app/sync-standalone.jar"]
