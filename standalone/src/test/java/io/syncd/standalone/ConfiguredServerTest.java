@@ -1,0 +1,108 @@
+package io.syncd.standalone;
+
+import static io.syncd.standalone.Api.book;
+import static io.syncd.standalone.Api.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+/** A server with non-default configuration: admin-only signup, CORS, a small body limit; and Kafka going away. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConfiguredServerTest {
+    private static final String ADMIN = "configured-admin-token";
+    private static SyncServer server;
+    private static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dataDir = Files.createTempDirectory("syncd-configured-");
+        server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN,
+                "--sync.signup=admin", "--sync.gateway.max-body-size=4KB", "--sync.gateway.send-timeout=2s",
+                "--sync.gateway.cors-allowed-origins=https://app.example");
+        api = new Api("http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private Api.Device newDevice() {
+        Api.Response account = api.send(api.request("/api/accounts", ADMIN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"configured\"}")).build());
+        assertThat(account.status()).isEqualTo(201);
+        Api.Response device = api.post("/api/devices/register", null, "{\"enrollment_key\":\""
+                + account.body().get("enrollment_key").stringValue() + "\",\"device_name\":\"d\"}");
+        return new Api.Device(device.body().get("account_id").stringValue(), null,
+                device.body().get("device_id").stringValue(), device.body().get("device_token").stringValue());
+    }
+
+    @Test
+    @Order(1)
+    void withAdminSignupAnAccountNeedsTheAdminToken() {
+        assertThat(api.post("/api/accounts", null, "{\"name\":\"x\"}").status()).isEqualTo(401);
+        assertThat(api.post("/api/accounts", "wrong-token", "{\"name\":\"x\"}").code()).isEqualTo("unauthorized");
+        assertThat(newDevice().token()).isNotBlank();
+    }
+
+    @Test
+    @Order(2)
+    void aBodyOverTheConfiguredLimitIsPayloadTooLargeAlsoWhenGzipped() {
+        Api.Device device = newDevice();
+        StringBuilder body = new StringBuilder("{\"changes\":[");
+        for (int i = 0; i < 30; i++) {
+            body.append(i == 0 ? "" : ",").append(upsert("books", UUID.randomUUID(), 0, book("y".repeat(190))));
+        }
+        body.append("]}");
+        Api.Response plain = api.post("/api/sync/push", device.token(), body.toString());
+        Api.Response gzipped = api.postGzip("/api/sync/push", device.token(), body.toString());
+
+        assertThat(plain.status()).isEqualTo(413);
+        assertThat(plain.code()).isEqualTo("payload_too_large");
+        assertThat(gzipped.status()).isEqualTo(413);
+        assertThat(gzipped.code()).isEqualTo("payload_too_large");
+        assertThat(api.pullAll(device, null).records()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void corsAllowsTheConfiguredOriginOnly() {
+        Api.Response allowed = api.send(api.request("/api/sync/pull", null).header("Origin", "https://app.example")
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        Api.Response refused = api.send(api.request("/api/sync/pull", null).header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(allowed.raw().headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.raw().headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void withKafkaGoneAPushIsUnavailableAndHealthNamesKafka() {
+        Api.Device device = newDevice();
+        assertThat(api.push(device, upsert("books", UUID.randomUUID(), 0, book("before"))).status()).isEqualTo(200);
+
+        server.infrastructure().kafka().close();
+
+        Api.Response push = api.push(device, upsert("books", UUID.randomUUID(), 0, book("during outage")));
+        assertThat(push.status()).isEqualTo(503);
+        assertThat(push.code()).isEqualTo("unavailable");
+        Api.Response health = api.get("/health", null);
+        assertThat(health.status()).isEqualTo(503);
+        assertThat(health.body().get("components").get("kafka").get("status").stringValue()).isEqualTo("DOWN");
+    }
+}
