@@ -54,7 +54,13 @@ class TopicsInitializer implements InitializingBean {
                 log.info("Created topics {} ({} partitions, replication {})",
                         missing.stream().map(NewTopic::name).toList(), t.partitions(), t.replicationFactor());
             }
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            // Processes starting together race to create the same topics: whoever loses finds them made.
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("Cannot create the change topics on Kafka at "
+                        + kafka.getBootstrapServers() + "; is spring.kafka.bootstrap-servers right?", e);
+            }
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Cannot create the change topics on Kafka at "
                     + kafka.getBootstrapServers() + "; is spring.kafka.bootstrap-servers right?", e);
         }

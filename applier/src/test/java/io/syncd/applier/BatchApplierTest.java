@@ -1,0 +1,208 @@
+package io.syncd.applier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.common.TopicPartition;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeOp;
+import io.syncd.common.DecisionStatus;
+import io.syncd.common.SyncTable;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The applier's decisions on a real PostgreSQL, batch by batch: the mechanisms behind guarantees 2, 3 and 6 made
+ * visible one at a time (idempotence by change id, the version check, parents before children).
+ */
+class BatchApplierTest {
+    private static EmbeddedPostgres postgres;
+    private static DataSource dataSource;
+    private static final AtomicLong OFFSETS = new AtomicLong();
+
+    private final BatchApplier applier = new BatchApplier(dataSource, Clock.systemUTC());
+    private UUID account;
+    private final UUID device = UUID.randomUUID();
+
+    @BeforeAll
+    static void startDatabase() throws IOException {
+        postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                .start();
+        dataSource = postgres.getPostgresDatabase();
+        Flyway.configure().dataSource(dataSource).load().migrate();
+    }
+
+    @AfterAll
+    static void stopDatabase() throws IOException {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void newAccount() throws SQLException {
+        account = UUID.randomUUID();
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement ps = conn.prepareStatement(
+                     "INSERT INTO accounts (id, name, enrollment_key_hash) VALUES (?, 'test', ?)")) {
+            ps.setObject(1, account);
+            ps.setBytes(2, account.toString().getBytes());
+            ps.executeUpdate();
+        }
+    }
+
+    private static final ParentProgress PARENTS_DECIDED = (child, table, progress) -> true;
+    private static final ParentProgress PARENTS_PENDING = (child, table, progress) -> false;
+
+    private PolledChange change(UUID changeId, SyncTable table, ChangeOp op, UUID recordId, long base, String data) {
+        return new PolledChange(new ChangeEvent(changeId, account, device, table, op, recordId, base, data,
+                Instant.parse("2026-11-24T10:00:00Z")), new TopicPartition(table.topic(), 0), OFFSETS.incrementAndGet());
+    }
+
+    private PolledChange book(UUID id, long base, String name) {
+        return change(UUID.randomUUID(), SyncTable.BOOKS, ChangeOp.UPSERT, id, base,
+                "{\"name\":\"" + name + "\",\"archived\":false}");
+    }
+
+    private PolledChange event(UUID id, UUID bookId) {
+        return change(UUID.randomUUID(), SyncTable.EVENTS, ChangeOp.UPSERT, id, 0, "{\"book_id\":\"" + bookId
+                + "\",\"name\":\"e\",\"record_number\":null,\"event_type\":null,\"start_time\":\"2026-11-24T09:00:00Z\","
+                + "\"end_time\":null,\"is_removed\":false,\"removal_reason\":null}");
+    }
+
+    private BatchResult apply(ParentProgress parents, PolledChange... changes) throws SQLException {
+        return applier.apply(List.of(changes), parents);
+    }
+
+    private List<Object[]> rows(String sql) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setObject(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] row = new Object[rs.getMetaData().getColumnCount()];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = rs.getObject(i + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void aRedeliveredChangeIsDecidedOnce() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        PolledChange create = book(bookId, 0, "first");
+
+        apply(PARENTS_DECIDED, create);
+        BatchResult again = apply(PARENTS_DECIDED, create, create);
+
+        assertThat(again.decisions()).isEmpty();
+        assertThat(again.nextOffsets()).containsEntry(create.source(), create.offset() + 1);
+        assertThat(rows("SELECT count(*) FROM sync_log WHERE account_id = ?").get(0)[0]).isEqualTo(1L);
+        assertThat(rows("SELECT version FROM books WHERE account_id = ?").get(0)[0]).isEqualTo(1L);
+    }
+
+    @Test
+    void aStaleBaseVersionIsAConflictAndWritesNothing() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        apply(PARENTS_DECIDED, book(bookId, 0, "v1"), book(bookId, 1, "v2"));
+
+        BatchResult stale = apply(PARENTS_DECIDED, book(bookId, 1, "stale"));
+
+        assertThat(stale.decisions()).extracting(Decision::status).containsExactly(DecisionStatus.CONFLICT);
+        assertThat(stale.decisions().get(0).serverRecord()).contains("\"version\":2").contains("v2");
+        assertThat(rows("SELECT name, version FROM books WHERE account_id = ?"))
+                .extracting(r -> r[0], r -> r[1]).containsExactly(tuple("v2", 2L));
+    }
+
+    @Test
+    void aChildBeforeItsParentInOneBatchIsDecidedAfterIt() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+
+        BatchResult result = apply(PARENTS_PENDING, event(eventId, bookId), book(bookId, 0, "parent"));
+
+        assertThat(result.parked()).isEmpty();
+        assertThat(result.decisions()).extracting(Decision::table, Decision::status).containsExactly(
+                tuple(SyncTable.BOOKS, DecisionStatus.APPLIED), tuple(SyncTable.EVENTS, DecisionStatus.APPLIED));
+    }
+
+    @Test
+    void aChildWhoseParentMayStillArriveWaitsAndItsPartitionStopsThere() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        PolledChange child = event(UUID.randomUUID(), bookId);
+        PolledChange after = event(UUID.randomUUID(), bookId);
+
+        BatchResult waiting = apply(PARENTS_PENDING, child, after);
+
+        assertThat(waiting.decisions()).isEmpty();
+        assertThat(waiting.parked()).containsEntry(child.source(), child.offset());
+        assertThat(waiting.nextOffsets()).containsEntry(child.source(), child.offset());
+
+        apply(PARENTS_DECIDED, book(bookId, 0, "late parent"));
+        BatchResult retried = apply(PARENTS_DECIDED, child, after);
+
+        assertThat(retried.decisions()).extracting(Decision::status)
+                .containsExactly(DecisionStatus.APPLIED, DecisionStatus.APPLIED);
+    }
+
+    @Test
+    void aChildWhoseParentChangesAreAllDecidedIsRejectedWithMissingParent() throws SQLException {
+        AtomicBoolean asked = new AtomicBoolean();
+        BatchResult result = apply((child, table, progress) -> {
+            asked.set(table == SyncTable.BOOKS);
+            return true;
+        }, event(UUID.randomUUID(), UUID.randomUUID()));
+
+        assertThat(asked).isTrue();
+        assertThat(result.decisions()).extracting(Decision::status, Decision::errorCode)
+                .containsExactly(tuple(DecisionStatus.REJECTED, "missing_parent"));
+        assertThat(rows("SELECT count(*) FROM events WHERE account_id = ?").get(0)[0]).isEqualTo(0L);
+    }
+
+    @Test
+    void everyWriteTakesTheNextPositionOfItsAccount() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        apply(PARENTS_DECIDED, book(bookId, 0, "a"), event(UUID.randomUUID(), bookId));
+        apply(PARENTS_DECIDED, book(bookId, 1, "b"));
+
+        assertThat(rows("SELECT position FROM sync_log WHERE account_id = ? ORDER BY seq"))
+                .extracting(r -> r[0]).containsExactly(1L, 2L, 3L);
+        assertThat(rows("SELECT change_seq FROM accounts WHERE id = ?").get(0)[0]).isEqualTo(3L);
+        assertThat(rows("SELECT position FROM books WHERE account_id = ?").get(0)[0]).isEqualTo(3L);
+    }
+
+    @Test
+    void aChangeOfAnUnknownAccountIsSetAsideNotDecided() throws SQLException {
+        UUID known = account;
+        account = UUID.randomUUID();
+        PolledChange stranger = book(UUID.randomUUID(), 0, "nobody's");
+        account = known;
+
+        BatchResult result = apply(PARENTS_DECIDED, stranger);
+
+        assertThat(result.decisions()).isEmpty();
+        assertThat(result.unknownAccount()).containsExactly(stranger);
+    }
+}
