@@ -193,6 +193,61 @@ class BatchApplierTest {
         assertThat(rows("SELECT position FROM books WHERE account_id = ?").get(0)[0]).isEqualTo(3L);
     }
 
+    /**
+     * Guarantee 4's mechanism: while another apply transaction of the account is open (here: one that took position
+     * 1 and has not committed), a batch waits for it and takes the position after it. Had it read the sequence
+     * without the lock, it would reuse position 1, and a reader that pulled up to 1 would skip its change.
+     */
+    @Test
+    void aBatchWaitsForTheAccountsOpenTransactionAndTakesThePositionAfterIt() throws Exception {
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement lock = other.prepareStatement(
+                    "SELECT change_seq FROM accounts WHERE id = ? FOR UPDATE");
+                 PreparedStatement take = other.prepareStatement(
+                         "UPDATE accounts SET change_seq = change_seq + 1 WHERE id = ?")) {
+                lock.setObject(1, account);
+                lock.executeQuery().close();
+                take.setObject(1, account);
+                take.executeUpdate();
+            }
+            int otherPid = backendPid(other);
+            java.util.concurrent.CompletableFuture<BatchResult> batch = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return apply(PARENTS_DECIDED, book(UUID.randomUUID(), 0, "after the open one"));
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                    waitsForLockHeldBy(otherPid));
+            other.commit();
+
+            BatchResult result = batch.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(result.decisions().get(0).position()).isEqualTo(2L);
+            assertThat(rows("SELECT change_seq FROM accounts WHERE id = ?").get(0)[0]).isEqualTo(2L);
+        }
+    }
+
+    private static int backendPid(Connection conn) throws SQLException {
+        try (ResultSet rs = conn.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static boolean waitsForLockHeldBy(int pid) throws SQLException {
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        }
+    }
+
     @Test
     void aChangeOfAnUnknownAccountIsSetAsideNotDecided() throws SQLException {
         UUID known = account;
