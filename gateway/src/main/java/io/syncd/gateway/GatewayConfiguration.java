@@ -15,6 +15,7 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.syncd.gateway.auth.DeviceAuthInterceptor;
+import io.syncd.gateway.auth.VerifiedTokens;
 import io.syncd.gateway.devices.DevicesTable;
 import io.syncd.gateway.push.ChangeLag;
 import io.syncd.gateway.push.ChangeProducer;
@@ -28,15 +29,17 @@ import io.syncd.gateway.web.RequestLogFilter;
 public class GatewayConfiguration implements WebMvcConfigurer {
     private final DevicesTable devices;
     private final GatewayProperties properties;
+    private final VerifiedTokens verifiedTokens;
 
-    public GatewayConfiguration(DevicesTable devices, GatewayProperties properties) {
+    public GatewayConfiguration(DevicesTable devices, GatewayProperties properties, VerifiedTokens verifiedTokens) {
         this.devices = devices;
         this.properties = properties;
+        this.verifiedTokens = verifiedTokens;
     }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new DeviceAuthInterceptor(devices))
+        registry.addInterceptor(new DeviceAuthInterceptor(devices, verifiedTokens))
                 .addPathPatterns("/api/sync/**", "/api/devices/**")
                 .excludePathPatterns("/api/devices/register");
     }
@@ -50,6 +53,11 @@ public class GatewayConfiguration implements WebMvcConfigurer {
                     .allowedHeaders("Authorization", "Content-Type", "Content-Encoding")
                     .maxAge(3600);
         }
+    }
+
+    @Bean
+    static VerifiedTokens verifiedTokens(GatewayProperties properties) {
+        return new VerifiedTokens(properties.outageTokenAge(), java.time.Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")

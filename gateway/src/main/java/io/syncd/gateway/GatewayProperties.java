@@ -14,13 +14,15 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize largest request body accepted (after gzip decoding); larger is 413
  * @param corsAllowedOrigins browser origins allowed to call the API (none by default)
  * @param sendTimeout how long a push waits for Kafka to acknowledge its changes before answering 503
+ * @param outageTokenAge while PostgreSQL is unreachable, how long a token verified before still passes
  */
 @ConfigurationProperties("sync.gateway")
 public record GatewayProperties(
         @DefaultValue("5s") Duration decisionWait,
         @DefaultValue("64MB") DataSize maxBodySize,
         @DefaultValue List<String> corsAllowedOrigins,
-        @DefaultValue("10s") Duration sendTimeout) {
+        @DefaultValue("10s") Duration sendTimeout,
+        @DefaultValue("15m") Duration outageTokenAge) {
 
     public GatewayProperties {
         if (decisionWait.isNegative()) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.HandlerInterceptor;
 
@@ -13,13 +14,16 @@ import io.syncd.gateway.errors.ApiException;
 
 /**
  * Authenticates device calls by their bearer token on every request (no cache), so a revoked device is refused
- * from its next request on. Any failure is the same 401: which part was wrong is never hinted.
+ * from its next request on. Any failure is the same 401: which part was wrong is never hinted. While PostgreSQL is
+ * unreachable, a token this gateway verified recently still passes ({@link VerifiedTokens}).
  */
 public final class DeviceAuthInterceptor implements HandlerInterceptor {
     private final DevicesTable devices;
+    private final VerifiedTokens verified;
 
-    public DeviceAuthInterceptor(DevicesTable devices) {
+    public DeviceAuthInterceptor(DevicesTable devices, VerifiedTokens verified) {
         this.devices = devices;
+        this.verified = verified;
     }
 
     @Override
@@ -29,10 +33,17 @@ public final class DeviceAuthInterceptor implements HandlerInterceptor {
         if (token.isEmpty()) {
             throw ApiException.unauthorized();
         }
-        AuthenticatedDevice device = devices.findActiveCredential(token.get().id())
-                .filter(d -> Credentials.matches(d.tokenHash(), token.get().value()))
-                .map(d -> new AuthenticatedDevice(d.deviceId(), d.accountId()))
-                .orElseThrow(ApiException::unauthorized);
+        String presented = token.get().value();
+        AuthenticatedDevice device;
+        try {
+            device = devices.findActiveCredential(token.get().id())
+                    .filter(d -> Credentials.matches(d.tokenHash(), presented))
+                    .map(d -> new AuthenticatedDevice(d.deviceId(), d.accountId()))
+                    .orElseThrow(ApiException::unauthorized);
+            verified.remember(presented, device);
+        } catch (DataAccessException databaseDown) {
+            device = verified.recent(presented).orElseThrow(() -> databaseDown);
+        }
         request.setAttribute(AuthenticatedDevice.ATTRIBUTE, device);
         return true;
     }

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.syncd.gateway.accounts.AccountsTable;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.gateway.auth.Credentials;
+import io.syncd.gateway.auth.VerifiedTokens;
 import io.syncd.gateway.errors.ApiException;
 import io.syncd.gateway.web.JsonBody;
 import io.syncd.gateway.web.JsonObject;
@@ -29,10 +30,12 @@ import io.syncd.gateway.web.Violations;
 class DevicesController {
     private final DevicesTable devices;
     private final AccountsTable accounts;
+    private final VerifiedTokens verifiedTokens;
 
-    DevicesController(DevicesTable devices, AccountsTable accounts) {
+    DevicesController(DevicesTable devices, AccountsTable accounts, VerifiedTokens verifiedTokens) {
         this.devices = devices;
         this.accounts = accounts;
+        this.verifiedTokens = verifiedTokens;
     }
 
     record Registered(String deviceId, String accountId, String deviceToken, Instant registeredAt) {
@@ -93,5 +96,6 @@ class DevicesController {
         if (!devices.revoke(caller.accountId(), id)) {
             throw ApiException.notFound("no active device " + id + " in this account");
         }
+        verifiedTokens.forget(id);
     }
 }

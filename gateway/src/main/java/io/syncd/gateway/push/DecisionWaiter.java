@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.springframework.dao.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -59,7 +60,14 @@ public final class DecisionWaiter implements SmartLifecycle {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (true) {
-                Map<UUID, ObjectNode> decided = decisions.find(accountId, remaining);
+                Map<UUID, ObjectNode> decided;
+                try {
+                    decided = decisions.find(accountId, remaining);
+                } catch (DataAccessException e) {
+                    // The changes are on Kafka already; without the database their decisions are simply not known.
+                    log.warn("Cannot read decisions ({}); answering pending", e.getMessage());
+                    return found;
+                }
                 found.putAll(decided);
                 remaining.removeAll(decided.keySet());
                 long left = deadline - System.nanoTime();

@@ -37,15 +37,15 @@ class SyncController {
 
     private final PushService pushes;
     private final PullService pulls;
-    private final DecisionWaiter waiter;
+    private final DecisionsTable decisions;
     private final ChangeLag lag;
     private final GatewayProperties properties;
 
-    SyncController(PushService pushes, PullService pulls, DecisionWaiter waiter, ChangeLag lag,
+    SyncController(PushService pushes, PullService pulls, DecisionsTable decisions, ChangeLag lag,
                    GatewayProperties properties) {
         this.pushes = pushes;
         this.pulls = pulls;
-        this.waiter = waiter;
+        this.decisions = decisions;
         this.lag = lag;
         this.properties = properties;
     }
@@ -157,7 +157,7 @@ class SyncController {
     @GetMapping("/api/sync/changes/{changeId}")
     ObjectNode change(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device,
                       @PathVariable UUID changeId) {
-        Map<UUID, ObjectNode> decided = waiter.await(device.accountId(), List.of(changeId), java.time.Duration.ZERO);
+        Map<UUID, ObjectNode> decided = decisions.find(device.accountId(), List.of(changeId));
         if (decided.containsKey(changeId)) {
             return decided.get(changeId);
         }
@@ -167,7 +167,7 @@ class SyncController {
             pending.put("status", "pending");
             return pending;
         }
-        decided = waiter.await(device.accountId(), List.of(changeId), java.time.Duration.ZERO);
+        decided = decisions.find(device.accountId(), List.of(changeId));
         if (decided.containsKey(changeId)) {
             return decided.get(changeId);
         }

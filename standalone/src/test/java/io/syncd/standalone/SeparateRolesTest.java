@@ -1,0 +1,74 @@
+package io.syncd.standalone;
+
+import static io.syncd.standalone.Api.book;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Roles in separate processes (here: two servers in this JVM): a gateway-only server on the embedded Kafka and
+ * PostgreSQL answers {@code pending} while no applier runs, and an applier-only server joining by address decides.
+ */
+class SeparateRolesTest {
+
+    private static Api apiOf(SyncServer server) {
+        return new Api("http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort());
+    }
+
+    @Test
+    void aGatewayWithoutApplierAnswersPendingUntilAnApplierJoinsByAddress() throws Exception {
+        Path dataDir = Files.createTempDirectory("syncd-roles-");
+        int kafkaPort = freePort();
+        int postgresPort = freePort();
+        try (SyncServer gateway = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
+                "--sync.admin-token=t", "--sync.roles=gateway", "--sync.gateway.decision-wait=1s",
+                "--sync.embedded.kafka-port=" + kafkaPort, "--sync.embedded.postgres-port=" + postgresPort)) {
+            assertThat(gateway.infrastructure().kafka().port()).isEqualTo(kafkaPort);
+            assertThat(gateway.infrastructure().database().port()).isEqualTo(postgresPort);
+            Api api = apiOf(gateway);
+            Api.Device device = api.newDevice();
+            UUID changeId = UUID.randomUUID();
+
+            JsonNode queued = api.push(device, Api.change(changeId, "books", "upsert", UUID.randomUUID(), 0, book("b")))
+                    .body().get("results").get(0);
+            assertThat(queued.get("status").stringValue()).isEqualTo("pending");
+            assertThat(queued.get("table").stringValue()).isEqualTo("books");
+            assertThat(api.get("/api/sync/changes/" + changeId, device.token()).body().get("status").stringValue())
+                    .isEqualTo("pending");
+            assertThat(api.get("/health", null).body().get("components").has("applier")).isFalse();
+
+            try (SyncServer applier = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir.resolve("other"),
+                    "--sync.roles=applier", "--sync.admin-token=t",
+                    "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
+                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
+                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres")) {
+                assertThat(applier.infrastructure().kafka()).as("no embedded Kafka with an external address").isNull();
+                assertThat(applier.infrastructure().database()).as("no embedded PostgreSQL with an external URL").isNull();
+                assertThat(applier.context().containsBean("changeProducer")).as("no gateway in an applier").isFalse();
+
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                        api.get("/api/sync/changes/" + changeId, device.token()).body().get("status").stringValue())
+                        .isEqualTo("applied"));
+                assertThat(apiOf(applier).get("/health", null).body().get("components").has("applier")).isTrue();
+                assertThat(apiOf(applier).get("/api/accounts", null).status()).isEqualTo(404);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
