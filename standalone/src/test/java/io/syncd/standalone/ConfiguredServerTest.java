@@ -91,6 +91,19 @@ class ConfiguredServerTest {
     }
 
     @Test
+    @Order(3)
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void eachRequestIsLoggedWithItsDeviceButNeverItsTokenOrData(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        Api.Device device = newDevice();
+        api.push(device, upsert("books", UUID.randomUUID(), 0, book("secret-book-title")));
+
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(output.getOut())
+                .containsPattern("POST /api/sync/push 200 \\d+ms device=" + device.deviceId()));
+        assertThat(output.getOut()).doesNotContain(device.token().substring(37)).doesNotContain("secret-book-title");
+    }
+
+    @Test
     @Order(4)
     void withKafkaGoneAPushIsUnavailableAndHealthNamesKafka() {
         Api.Device device = newDevice();

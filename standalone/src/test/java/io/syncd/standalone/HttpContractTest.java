@@ -126,6 +126,17 @@ class HttpContractTest {
     }
 
     @Test
+    void pullLimitsOutsideOneToFiveThousandAndUnknownTablesAreInvalid() {
+        Api.Device device = api.newDevice();
+        assertProblem(api.post("/api/sync/pull", device.token(), "{\"limit\":0}"), 400, "invalid_request");
+        assertProblem(api.post("/api/sync/pull", device.token(), "{\"limit\":5001}"), 400, "invalid_request");
+        assertProblem(api.post("/api/sync/pull", device.token(), "{\"tables\":[\"users\"]}"), 400, "invalid_request");
+        assertProblem(api.post("/api/sync/pull", device.token(), "{\"cursor\":\"bm90LWEtY3Vyc29y\"}"), 400,
+                "invalid_request");
+        assertThat(api.post("/api/sync/pull", device.token(), "{\"limit\":5000}").status()).isEqualTo(200);
+    }
+
+    @Test
     void missingUnknownAndRevokedTokensAreAllTheSame401() {
         Api.Device device = api.newDevice();
         Api.Device other = api.sibling(device);
