@@ -1,0 +1,128 @@
+package io.syncd.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import io.syncd.common.Json;
+import tools.jackson.databind.JsonNode;
+
+/** The bench's device: gzip on the wire both ways, as a mobile client would, and full JSON parsing of answers. */
+final class BenchClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String baseUrl;
+    private final boolean gzip;
+
+    /** One answer: parsed body and the bytes that crossed the wire (request + response bodies). */
+    record Answer(int status, JsonNode body, long wireBytes) {
+    }
+
+    BenchClient(String baseUrl, boolean gzip) {
+        this.baseUrl = baseUrl;
+        this.gzip = gzip;
+    }
+
+    Answer post(String path, String token, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (gzip) {
+            body = gzip(body);
+            request.header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip");
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            byte[] raw = response.body();
+            byte[] text = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent()
+                    ? gunzip(raw) : raw;
+            return new Answer(response.statusCode(), Json.MAPPER.readTree(text), body.length + raw.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Answer get(String path) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), null, response.body().length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates an account and registers one device; returns its token. */
+    String newDevice() {
+        Answer account = post("/api/accounts", null, "{\"name\":\"bench\"}");
+        String key = account.body().get("enrollment_key").stringValue();
+        return post("/api/devices/register", null, "{\"enrollment_key\":\"" + key + "\",\"device_name\":\"bench\"}")
+                .body().get("device_token").stringValue();
+    }
+
+    /** Pushes and checks that every change was decided; returns the answer. */
+    Answer push(String token, String body) {
+        Answer answer = post("/api/sync/push", token, body);
+        if (answer.status() != 200) {
+            throw new IllegalStateException("push failed: " + answer.status() + " " + answer.body());
+        }
+        for (JsonNode result : answer.body().get("results")) {
+            String status = result.get("status").stringValue();
+            if (!status.equals("applied")) {
+                throw new IllegalStateException("a bench change was " + status + ": " + result);
+            }
+        }
+        return answer;
+    }
+
+    /** Pulls a whole chain from {@code cursor}; returns the number of records and the last cursor. */
+    String[] pullAll(String token, String cursor, int limit) {
+        int records = 0;
+        while (true) {
+            String body = "{\"cursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":" + limit + "}";
+            Answer answer = post("/api/sync/pull", token, body);
+            if (answer.status() != 200) {
+                throw new IllegalStateException("pull failed: " + answer.status() + " " + answer.body());
+            }
+            records += answer.body().get("changes").size();
+            cursor = answer.body().get("cursor").stringValue();
+            if (!answer.body().get("has_more").booleanValue()) {
+                return new String[] {Integer.toString(records), cursor};
+            }
+        }
+    }
+
+    static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] gunzip(byte[] bytes) throws IOException {
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        }
+    }
+}

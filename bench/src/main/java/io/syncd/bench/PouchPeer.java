@@ -1,0 +1,173 @@
+package io.syncd.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The peer, side by side: PouchDB-server (CouchDB's protocol, on leveldb, so on disk like us) under the same
+ * workload shape. Installed by {@code bench/peer/install.sh}; skipped with a message when it is not installed.
+ */
+final class PouchPeer implements AutoCloseable {
+    private final Process process;
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Workload workload = new Workload(5);
+
+    private PouchPeer(Process process, int port) {
+        this.process = process;
+        this.baseUrl = "http://127.0.0.1:" + port;
+    }
+
+    /** Starts pouchdb-server from {@code peerDir}, or returns null (saying why) when it is not installed. */
+    static PouchPeer start(Path peerDir) throws Exception {
+        Path bin = peerDir.resolve("node_modules").resolve(".bin").resolve("pouchdb-server");
+        if (!Files.isExecutable(bin)) {
+            System.out.println("  (PouchDB-server not installed: run bench/peer/install.sh to compare with it)");
+            return null;
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path data = Files.createTempDirectory("pouch-bench-");
+        Process process = new ProcessBuilder(bin.toAbsolutePath().toString(), "--port", Integer.toString(port),
+                "--dir", data.toString(), "--no-stdout-logs")
+                .directory(data.toFile()).redirectErrorStream(true).redirectOutput(data.resolve("log.txt").toFile()).start();
+        PouchPeer peer = new PouchPeer(process, port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (peer.send("GET", "/", null).statusCode() == 200) {
+                    return peer;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        peer.close();
+        throw new IllegalStateException("pouchdb-server did not start within 60 s");
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String database() throws Exception {
+        String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = send("PUT", "/" + name, null);
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("pouchdb: " + created.body());
+        }
+        return name;
+    }
+
+    private String bulk(int docs) {
+        StringBuilder body = new StringBuilder("{\"docs\":[");
+        for (int i = 0; i < docs; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"_id\":\"").append(UUID.randomUUID()).append("\",\"data\":")
+                    .append(workload.event(UUID.randomUUID())).append('}');
+        }
+        return body.append("]}").toString();
+    }
+
+    private void bulkDocs(String db, int docs) throws Exception {
+        HttpResponse<String> response = send("POST", "/" + db + "/_bulk_docs", bulk(docs));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("pouchdb _bulk_docs: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    double bulk50P50(int samples) throws Exception {
+        String db = database();
+        for (int i = 0; i < 10; i++) {
+            bulkDocs(db, 50);
+        }
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            bulkDocs(db, 50);
+            millis.add(Stats.millisSince(start));
+        }
+        return Stats.percentile(millis, 50);
+    }
+
+    double docsPerSecond(int clients, double seconds) throws Exception {
+        String db = database();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong docs = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> loops = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int c = 0; c < clients; c++) {
+                loops.add(pool.submit(() -> {
+                    while (running.get()) {
+                        bulkDocs(db, 50);
+                        docs.addAndGet(50);
+                    }
+                    return null;
+                }));
+            }
+            TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
+            running.set(false);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            for (Future<?> loop : loops) {
+                loop.get(2, TimeUnit.MINUTES);
+            }
+            return docs.get() / elapsed;
+        } finally {
+            running.set(false);
+            pool.shutdownNow();
+        }
+    }
+
+    double changes10k(int runs) throws Exception {
+        String db = database();
+        for (int i = 0; i < 10; i++) {
+            bulkDocs(db, 1000);
+        }
+        double[] times = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long start = System.nanoTime();
+            HttpResponse<String> changes = send("GET", "/" + db + "/_changes?include_docs=true", null);
+            times[r] = Stats.millisSince(start);
+            if (changes.statusCode() != 200 || !changes.body().contains("\"last_seq\"")) {
+                throw new IllegalStateException("pouchdb _changes: " + changes.statusCode());
+            }
+        }
+        return Stats.median(times);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.syncd.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Initial sync of large data sets and incremental pulls, each a whole chain of pages parsed by the client. */
+final class PullScenarios {
+    private static final int PUSH_SIZE = 1000;
+    private static final int PAGE = 5000;
+    private final BenchClient client;
+    private final Workload workload = new Workload(11);
+
+    PullScenarios(BenchClient client) {
+        this.client = client;
+    }
+
+    /** A device whose account holds {@code count} events (small records) in one book. */
+    String accountWithEvents(int count) {
+        String token = client.newDevice();
+        UUID book = UUID.randomUUID();
+        List<String> changes = new ArrayList<>(List.of(Workload.change("books", book, 0, Workload.book("big"))));
+        for (int i = 0; i < count; i++) {
+            changes.add(Workload.change("events", UUID.randomUUID(), 0, workload.event(book)));
+            if (changes.size() == PUSH_SIZE) {
+                client.push(token, Workload.push(changes));
+                changes.clear();
+            }
+        }
+        if (!changes.isEmpty()) {
+            client.push(token, Workload.push(changes));
+        }
+        return token;
+    }
+
+    /** A device whose account holds {@code count} notes with ~5 KB of strokes each. */
+    String accountWithNotes(int count) {
+        String token = client.newDevice();
+        UUID book = UUID.randomUUID();
+        List<UUID> events = new ArrayList<>();
+        List<String> changes = new ArrayList<>(List.of(Workload.change("books", book, 0, Workload.book("notes"))));
+        for (int e = 0; e < 100; e++) {
+            UUID event = UUID.randomUUID();
+            events.add(event);
+            changes.add(Workload.change("events", event, 0, workload.event(book)));
+        }
+        client.push(token, Workload.push(changes));
+        changes.clear();
+        for (int i = 0; i < count; i++) {
+            changes.add(Workload.change("notes", UUID.randomUUID(), 0, workload.note(events.get(i % 100), 5000)));
+            if (changes.size() == PUSH_SIZE) {
+                client.push(token, Workload.push(changes));
+                changes.clear();
+            }
+        }
+        if (!changes.isEmpty()) {
+            client.push(token, Workload.push(changes));
+        }
+        return token;
+    }
+
+    /** Milliseconds of a whole initial pull chain (median of {@code runs}); checks the record count. */
+    double initialPull(String token, int expected, int runs) {
+        double[] times = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long start = System.nanoTime();
+            int records = Integer.parseInt(client.pullAll(token, null, PAGE)[0]);
+            times[r] = Stats.millisSince(start);
+            if (records < expected) {
+                throw new IllegalStateException("initial pull returned " + records + " records, expected " + expected);
+            }
+        }
+        return Stats.median(times);
+    }
+
+    /** p50 of pulling the 50 changes another device of the account just pushed. */
+    double incremental(int samples) {
+        // A second device of the same account writes; the reader pulls what it wrote.
+        BenchClient.Answer account = client.post("/api/accounts", null, "{\"name\":\"incr\"}");
+        String key = account.body().get("enrollment_key").stringValue();
+        String readerToken = client.post("/api/devices/register", null, "{\"enrollment_key\":\"" + key
+                + "\",\"device_name\":\"reader\"}").body().get("device_token").stringValue();
+        String writerToken = client.post("/api/devices/register", null, "{\"enrollment_key\":\"" + key
+                + "\",\"device_name\":\"writer\"}").body().get("device_token").stringValue();
+        UUID book = UUID.randomUUID();
+        client.push(writerToken, Workload.push(List.of(Workload.change("books", book, 0, Workload.book("incr")))));
+        String cursor = client.pullAll(readerToken, null, PAGE)[1];
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            List<String> changes = new ArrayList<>(50);
+            for (int c = 0; c < 50; c++) {
+                changes.add(Workload.change("events", UUID.randomUUID(), 0, workload.event(book)));
+            }
+            client.push(writerToken, Workload.push(changes));
+            long start = System.nanoTime();
+            String[] pulled = client.pullAll(readerToken, cursor, PAGE);
+            millis.add(Stats.millisSince(start));
+            if (!pulled[0].equals("50")) {
+                throw new IllegalStateException("incremental pull returned " + pulled[0] + " records, expected 50");
+            }
+            cursor = pulled[1];
+        }
+        return Stats.percentile(millis, 50);
+    }
+}

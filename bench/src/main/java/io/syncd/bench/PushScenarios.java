@@ -1,0 +1,104 @@
+package io.syncd.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The seed's sync (one device, push → decided) and sustained load (16 devices at once). */
+final class PushScenarios {
+    private final BenchClient client;
+    private final Workload workload = new Workload(42);
+
+    PushScenarios(BenchClient client) {
+        this.client = client;
+    }
+
+    /** Milliseconds from sending a push of {@code size} mixed changes to holding all its decisions. */
+    List<Double> latencies(String token, int size, int samples, long[] wireBytes) {
+        List<Double> millis = new ArrayList<>(samples);
+        for (int i = 0; i < samples; i++) {
+            String body = Workload.push(workload.mixedSync(size));
+            long start = System.nanoTime();
+            BenchClient.Answer answer = client.push(token, body);
+            millis.add(Stats.millisSince(start));
+            if (wireBytes != null) {
+                wireBytes[0] += answer.wireBytes();
+            }
+        }
+        return millis;
+    }
+
+    void seedSync(Results results, Options options) {
+        String token = client.newDevice();
+        latencies(token, 50, options.count(40, 10), null); // warm-up: JIT, connections, partition leaders
+        int samples = options.count(200, 40);
+        List<Double> push1 = latencies(token, 1, samples, null);
+        List<Double> push10 = latencies(token, 10, samples, null);
+        long[] bytes = {0};
+        List<Double> push50 = latencies(token, 50, samples, bytes);
+        results.put("push1_p50_ms", Stats.percentile(push1, 50), "push of 1 change → decided, p50 (ms)");
+        results.put("push10_p50_ms", Stats.percentile(push10, 50), "push of 10 changes → decided, p50 (ms)");
+        results.put("push50_p50_ms", Stats.percentile(push50, 50), "push of 50 mixed changes (notes ~5 KB) → decided, p50 (ms)");
+        results.put("push50_p99_ms", Stats.percentile(push50, 99), "same, p99 (ms); target ≤ 50");
+        results.put("bytes_per_sync50", bytes[0] / samples, "bytes on the wire per 50-change push, gzip both ways");
+    }
+
+    /** Decided changes per second with {@code devices} devices (own accounts) each pushing 50 events at a time. */
+    double sustained(int devices, double seconds) throws Exception {
+        List<String> tokens = new ArrayList<>();
+        List<UUID> books = new ArrayList<>();
+        for (int d = 0; d < devices; d++) {
+            String token = client.newDevice();
+            UUID book = UUID.randomUUID();
+            client.push(token, Workload.push(List.of(Workload.change("books", book, 0, Workload.book("load")))));
+            tokens.add(token);
+            books.add(book);
+        }
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong decided = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(devices);
+        try {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int d = 0; d < devices; d++) {
+                String token = tokens.get(d);
+                UUID book = books.get(d);
+                Workload own = new Workload(d);
+                loops.add(pool.submit(() -> {
+                    while (running.get()) {
+                        List<String> changes = new ArrayList<>(50);
+                        for (int i = 0; i < 50; i++) {
+                            changes.add(Workload.change("events", UUID.randomUUID(), 0, own.event(book)));
+                        }
+                        client.push(token, Workload.push(changes));
+                        if (measuring.get()) {
+                            decided.addAndGet(50);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            TimeUnit.MILLISECONDS.sleep(Math.min(3000, (long) (seconds * 300))); // warm-up before counting
+            measuring.set(true);
+            long start = System.nanoTime();
+            TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
+            measuring.set(false);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long count = decided.get();
+            running.set(false);
+            for (Future<?> loop : loops) {
+                loop.get(2, TimeUnit.MINUTES);
+            }
+            return count / elapsed;
+        } finally {
+            running.set(false);
+            pool.shutdownNow();
+        }
+    }
+}

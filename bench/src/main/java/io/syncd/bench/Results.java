@@ -1,0 +1,53 @@
+package io.syncd.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.syncd.common.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The figures of a run, in the order measured; printed as a table and written as JSON. */
+final class Results {
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final Map<String, String> labels = new LinkedHashMap<>();
+
+    void put(String key, Object value, String label) {
+        figures.put(key, value instanceof Double d ? Stats.round(d) : value);
+        labels.put(key, label);
+        System.out.printf("  %-26s %12s   %s%n", key, value == null ? "-" : figures.get(key), label);
+    }
+
+    Object get(String key) {
+        return figures.get(key);
+    }
+
+    double number(String key) {
+        Object value = figures.get(key);
+        return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    void printTable() {
+        System.out.println();
+        System.out.println("figure                            value   what");
+        System.out.println("--------------------------------------------------------------------------------");
+        figures.forEach((key, value) -> System.out.printf("%-26s %12s   %s%n", key, value == null ? "-" : value,
+                labels.get(key)));
+    }
+
+    void write(Path file) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        figures.forEach((key, value) -> json.putPOJO(key, value));
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, json.toPrettyString() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+}

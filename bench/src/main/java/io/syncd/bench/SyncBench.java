@@ -1,0 +1,153 @@
+package io.syncd.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+import io.syncd.standalone.SyncServer;
+import io.syncd.standalone.embedded.EmbeddedDatabase;
+
+/**
+ * {@code java -jar bench/target/sync-bench.jar [--quick] [--url URL] [--no-peer]}: starts the embedded default on a
+ * fresh folder (or measures the server at URL), runs the seed's sync scenarios, sustained load, the PostgreSQL and
+ * Kafka ceilings and the PouchDB peer in one run, prints a table and writes {@code bench/results/latest.json}.
+ */
+public final class SyncBench {
+    private static final int DEVICES = 16;
+    private long phaseStart;
+
+    SyncBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        Options options = Options.parse(args);
+        long start = System.nanoTime();
+        Results results = new SyncBench().run(options);
+        results.printTable();
+        results.write(options.output());
+        System.out.printf("%nwritten to %s; the run took %.0f s%n", options.output(), (System.nanoTime() - start) / 1e9);
+        System.exit(0);
+    }
+
+    Results run(Options options) throws Exception {
+        Results results = new Results();
+        SyncServer server = null;
+        String url = options.url();
+        try {
+            if (url == null) {
+                phase("starting the embedded default on a fresh data folder");
+                Path dataDir = Files.createTempDirectory("sync-bench-");
+                server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=bench",
+                        "--logging.level.root=WARN", "--logging.level.io.syncd=WARN", "--spring.main.banner-mode=off");
+                url = "http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort();
+            }
+            BenchClient client = new BenchClient(url, true);
+            results.put("mode", options.quick() ? "quick" : "full", "run size");
+
+            phase("1. the seed's sync: pushes of 1, 10 and 50 changes, one device at a time");
+            new PushScenarios(client).seedSync(results, options);
+
+            phase("2. sustained load: " + DEVICES + " devices pushing 50 changes at a time");
+            double applied = new PushScenarios(client).sustained(DEVICES, loadSeconds(options));
+            results.put("applied_per_s", applied, "decided changes/s, " + DEVICES + " devices × 50-change pushes");
+
+            EmbeddedDatabase database = server == null ? null : server.infrastructure().database();
+            phase("3. baselines on the same PostgreSQL and Kafka: version-checked 50-row upserts, acks=all produce");
+            if (database != null) {
+                Baselines baselines = new Baselines(database.jdbcUrl(), database.username(), database.password());
+                double raw = baselines.rawPostgres(options.count(200_000, 10_000), 4);
+                results.put("raw_pg_per_s", raw, "rows/s, JDBC version-checked upserts, 50-row transactions, 4 threads");
+                results.put("kafka_produce_per_s", Baselines.kafkaProduce(server.infrastructure().kafka().bootstrapServers(),
+                        options.count(400_000, 20_000)), "change events/s, acks=all, idempotent");
+                results.put("apply_ratio", applied / raw, "applied_per_s / raw_pg_per_s; target ≥ 0.7");
+            } else {
+                System.out.println("  (baselines need the embedded servers; skipped with --url)");
+                results.put("raw_pg_per_s", null, "skipped with --url");
+                results.put("kafka_produce_per_s", null, "skipped with --url");
+                results.put("apply_ratio", null, "skipped with --url");
+            }
+
+            phase("4. pulls: initial sync of 10,000 records, of 10,000 notes, incremental");
+            PullScenarios pulls = new PullScenarios(client);
+            String small = pulls.accountWithEvents(10_000);
+            results.put("pull10k_ms", pulls.initialPull(small, 10_001, 3), "initial pull of 10,000 small records (ms); target ≤ 300");
+            String notes = pulls.accountWithNotes(10_000);
+            results.put("pull10k_notes_ms", pulls.initialPull(notes, 10_101, 3), "initial pull of 10,000 notes, ~5 KB strokes (ms); target ≤ 600");
+            if (!options.quick()) {
+                String big = pulls.accountWithEvents(100_000);
+                results.put("pull100k_ms", pulls.initialPull(big, 100_001, 1), "initial pull of 100,000 records (ms)");
+            } else {
+                results.put("pull100k_ms", null, "full mode only");
+            }
+            results.put("pull_incr_p50_ms", pulls.incremental(options.count(50, 15)), "incremental pull of 50 changes, p50 (ms)");
+
+            phase("5. growth: push of 50 with 1,000,000 rows in the tables");
+            if (options.growth() && database != null) {
+                long rows = Growth.rowCount(database.jdbcUrl(), database.username(), database.password());
+                if (rows < 1_000_000) {
+                    Growth.addEvents(database.jdbcUrl(), database.username(), database.password(), 1_000_000 - rows);
+                }
+                PushScenarios push = new PushScenarios(client);
+                String token = client.newDevice();
+                push.latencies(token, 50, 20, null);
+                results.put("push50_p50_ms_at_1m", Stats.percentile(push.latencies(token, 50, options.count(200, 40), null), 50),
+                        "push50 p50 with " + Growth.rowCount(database.jdbcUrl(), database.username(), database.password())
+                                + " rows in the tables (ms); target within 20 % of push50_p50_ms");
+            } else {
+                results.put("push50_p50_ms_at_1m", null, options.quick() ? "full mode only" : "needs the embedded servers");
+            }
+
+            phase("6. replay");
+            results.put("replay_per_s", null, "the projector role is not built yet");
+
+            phase("7. memory");
+            if (server != null) {
+                System.gc();
+                System.gc();
+                long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                results.put("heap_mb", used / (1024.0 * 1024.0), "heap used after the run and a GC (MB), server and bench in one JVM");
+            } else {
+                results.put("heap_mb", null, "not measurable with --url");
+            }
+
+            phase("8. the peer: PouchDB-server on leveldb, same workload shape");
+            try (PouchPeer peer = options.peer() ? PouchPeer.start(options.peerDir()) : null) {
+                if (peer != null) {
+                    results.put("pouch_bulk50_p50_ms", peer.bulk50P50(options.count(200, 40)), "_bulk_docs of 50 docs, p50 (ms)");
+                    double pouch = peer.docsPerSecond(DEVICES, loadSeconds(options));
+                    results.put("pouch_docs_per_s", pouch, "docs/s, " + DEVICES + " clients × 50-doc _bulk_docs");
+                    results.put("pouch_changes10k_ms", peer.changes10k(3), "_changes of 10,000 docs with include_docs (ms)");
+                    results.put("applied_vs_pouch", applied / pouch, "applied_per_s / pouch_docs_per_s; target ≥ 4");
+                } else {
+                    for (String key : new String[] {"pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms",
+                            "applied_vs_pouch"}) {
+                        results.put(key, null, "peer not run");
+                    }
+                }
+            }
+            return results;
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** 30 s of sustained load in full mode, 8 s in quick mode, at least 1 s. */
+    private static double loadSeconds(Options options) {
+        return options.quick() ? Math.max(1, 32 * options.scale()) : 30;
+    }
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        if (phaseStart != 0) {
+            System.out.printf("  (%.1f s)%n", (now - phaseStart) / 1e9);
+        }
+        phaseStart = now;
+        System.out.println("== " + name);
+    }
+}

@@ -1,0 +1,94 @@
+package io.syncd.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Builds the seed app's changes as push JSON: books, events, notes and drawings with handwriting strokes shaped
+ * like real ones (points of a smooth pen path), so gzip sees what it would see in production.
+ */
+final class Workload {
+    private final Random random;
+
+    Workload(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** Strokes of about {@code bytes} bytes of JSON: [[x, y, pressure, t], …] per stroke. */
+    String strokes(int bytes) {
+        StringBuilder json = new StringBuilder(bytes + 64).append('[');
+        int x = random.nextInt(800);
+        int y = random.nextInt(1200);
+        int t = 0;
+        while (json.length() < bytes) {
+            json.append(json.length() > 1 ? "," : "").append('[');
+            int points = 20 + random.nextInt(30);
+            for (int p = 0; p < points; p++) {
+                x = Math.max(0, Math.min(2000, x + random.nextInt(9) - 4));
+                y = Math.max(0, Math.min(3000, y + random.nextInt(9) - 4));
+                t += 8 + random.nextInt(4);
+                json.append(p == 0 ? "" : ",").append('[').append(x).append(',').append(y).append(',')
+                        .append(40 + random.nextInt(20)).append(',').append(t).append(']');
+            }
+            json.append(']');
+        }
+        return json.append(']').toString();
+    }
+
+    static String change(String table, UUID recordId, long baseVersion, String data) {
+        return "{\"change_id\":\"" + UUID.randomUUID() + "\",\"table\":\"" + table + "\",\"op\":\"upsert\",\"record_id\":\""
+                + recordId + "\",\"base_version\":" + baseVersion + ",\"data\":" + data + "}";
+    }
+
+    static String book(String name) {
+        return "{\"name\":\"" + name + "\",\"archived\":false}";
+    }
+
+    String event(UUID bookId) {
+        int hour = 8 + random.nextInt(9);
+        return "{\"book_id\":\"" + bookId + "\",\"name\":\"Check-up " + random.nextInt(100000)
+                + "\",\"record_number\":\"R-" + random.nextInt(1_000_000) + "\",\"event_type\":\"visit\","
+                + "\"start_time\":\"2026-11-24T" + (hour < 10 ? "0" : "") + hour + ":00:00Z\","
+                + "\"end_time\":\"2026-11-24T" + (hour < 9 ? "0" : "") + (hour + 1) + ":00:00Z\","
+                + "\"is_removed\":false,\"removal_reason\":null}";
+    }
+
+    String note(UUID eventId, int strokeBytes) {
+        return "{\"event_id\":\"" + eventId + "\",\"strokes\":" + strokes(strokeBytes) + "}";
+    }
+
+    String drawing(UUID bookId, int strokeBytes) {
+        return "{\"book_id\":\"" + bookId + "\",\"date\":\"2026-11-" + (10 + random.nextInt(18))
+                + "\",\"view_mode\":" + random.nextInt(3) + ",\"strokes\":" + strokes(strokeBytes) + "}";
+    }
+
+    static String push(List<String> changes) {
+        return "{\"changes\":[" + String.join(",", changes) + "]}";
+    }
+
+    /**
+     * The seed's sync of {@code n} changes: a book, then events in it, notes on them (~5 KB of strokes each) and a
+     * drawing; for n = 50: 1 book, 20 events, 24 notes, 5 drawings.
+     */
+    List<String> mixedSync(int n) {
+        List<String> changes = new ArrayList<>(n);
+        UUID bookId = UUID.randomUUID();
+        changes.add(change("books", bookId, 0, book("Clinic " + random.nextInt(1000))));
+        List<UUID> events = new ArrayList<>();
+        while (changes.size() < n) {
+            int slot = changes.size() % 10;
+            if (slot < 4 || events.isEmpty()) {
+                UUID eventId = UUID.randomUUID();
+                events.add(eventId);
+                changes.add(change("events", eventId, 0, event(bookId)));
+            } else if (slot == 9) {
+                changes.add(change("schedule_drawings", UUID.randomUUID(), 0, drawing(bookId, 5000)));
+            } else {
+                changes.add(change("notes", UUID.randomUUID(), 0, note(events.get(random.nextInt(events.size())), 5000)));
+            }
+        }
+        return changes;
+    }
+}

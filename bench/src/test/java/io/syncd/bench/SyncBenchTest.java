@@ -1,0 +1,36 @@
+package io.syncd.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.syncd.common.Json;
+import tools.jackson.databind.JsonNode;
+
+/** The harness runs end to end on tiny sizes and writes every key as well-formed JSON. No timing is asserted. */
+class SyncBenchTest {
+
+    @Test
+    void aTinyQuickRunWritesEveryFigure(@TempDir Path tmp) throws Exception {
+        Path output = tmp.resolve("latest.json");
+        Options options = Options.parse("--quick", "--scale", "0.02", "--no-peer", "--output", output.toString());
+
+        Results results = new SyncBench().run(options);
+        results.write(options.output());
+
+        JsonNode json = Json.MAPPER.readTree(Files.readString(output));
+        assertThat(json.propertyNames()).contains("push1_p50_ms", "push50_p50_ms", "push50_p99_ms", "bytes_per_sync50",
+                "applied_per_s", "raw_pg_per_s", "kafka_produce_per_s", "apply_ratio", "pull10k_ms", "pull10k_notes_ms",
+                "pull100k_ms", "pull_incr_p50_ms", "push50_p50_ms_at_1m", "replay_per_s", "heap_mb",
+                "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms");
+        for (String measured : new String[] {"push50_p50_ms", "applied_per_s", "raw_pg_per_s", "kafka_produce_per_s",
+                "pull10k_ms", "pull10k_notes_ms", "pull_incr_p50_ms", "heap_mb"}) {
+            assertThat(json.get(measured).isNumber()).as(measured).isTrue();
+            assertThat(json.get(measured).doubleValue()).as(measured).isPositive();
+        }
+    }
+}
