@@ -14,6 +14,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import io.syncd.common.Json;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /** The bench's device: gzip on the wire both ways, as a mobile client would, and full JSON parsing of answers. */
@@ -93,20 +95,65 @@ final class BenchClient {
         return answer;
     }
 
-    /** Pulls a whole chain from {@code cursor}; returns the number of records and the last cursor. */
+    /**
+     * Pulls a whole chain from {@code cursor}; returns the number of records and the last cursor. Pages are read
+     * as a device stores them: every token is parsed, but records are not built into trees (strokes stay text).
+     */
     String[] pullAll(String token, String cursor, int limit) {
         int records = 0;
         while (true) {
             String body = "{\"cursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":" + limit + "}";
-            Answer answer = post("/api/sync/pull", token, body);
-            if (answer.status() != 200) {
-                throw new IllegalStateException("pull failed: " + answer.status() + " " + answer.body());
+            byte[] page = postRaw("/api/sync/pull", token, body);
+            boolean hasMore = false;
+            try (JsonParser parser = Json.MAPPER.createParser(page)) {
+                parser.nextToken();
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    switch (field) {
+                        case "changes" -> {
+                            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                                parser.skipChildren();
+                                records++;
+                            }
+                        }
+                        case "cursor" -> cursor = parser.getString();
+                        case "has_more" -> hasMore = value == JsonToken.VALUE_TRUE;
+                        default -> parser.skipChildren();
+                    }
+                }
             }
-            records += answer.body().get("changes").size();
-            cursor = answer.body().get("cursor").stringValue();
-            if (!answer.body().get("has_more").booleanValue()) {
+            if (!hasMore) {
                 return new String[] {Integer.toString(records), cursor};
             }
+        }
+    }
+
+    /** The decoded body of a successful POST. */
+    private byte[] postRaw(String path, String token, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token);
+        if (gzip) {
+            body = gzip(body);
+            builder.header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip");
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            byte[] raw = response.body();
+            byte[] text = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent()
+                    ? gunzip(raw) : raw;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(path + " failed: " + response.statusCode() + " "
+                        + new String(text, StandardCharsets.UTF_8));
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -7,8 +7,12 @@ import java.nio.file.Path;
  *
  * @param url a running server to measure instead of starting the embedded default (null: start one)
  * @param scale 1 for the full run; smaller for --quick and for the harness's own test
+ * @param serverArgs extra arguments for the embedded server (e.g. a log level or applier setting to compare)
+ * @param only the phases to run (1–8); empty runs them all, e.g. to profile one phase
+ * @param loadSeconds length of each sustained-load measurement (0: 30 s, or 8 s with --quick)
  */
-record Options(String url, boolean quick, double scale, boolean peer, Path peerDir, Path output, boolean growth) {
+record Options(String url, boolean quick, double scale, boolean peer, Path peerDir, Path output, boolean growth,
+               java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds) {
 
     static Options parse(String... args) {
         String url = null;
@@ -17,6 +21,9 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         double scale = 1;
         Path peerDir = Path.of("bench", "peer");
         Path output = Path.of("bench", "results", "latest.json");
+        java.util.List<String> serverArgs = new java.util.ArrayList<>();
+        java.util.Set<Integer> only = new java.util.TreeSet<>();
+        double loadSeconds = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -25,14 +32,21 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
                 case "--scale" -> scale = Double.parseDouble(args[++i]);
                 case "--peer-dir" -> peerDir = Path.of(args[++i]);
                 case "--output" -> output = Path.of(args[++i]);
+                case "--server-arg" -> serverArgs.add(args[++i]);
+                case "--load-seconds" -> loadSeconds = Double.parseDouble(args[++i]);
+                case "--only" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(only::add);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE]");
+                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S]");
             }
         }
         if (quick && scale == 1) {
             scale = 0.25;
         }
-        return new Options(url, quick, scale, peer, peerDir, output, !quick);
+        return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds);
+    }
+
+    boolean runs(int phase) {
+        return only.isEmpty() || only.contains(phase);
     }
 
     /** A count scaled for this run, never below {@code min}. */

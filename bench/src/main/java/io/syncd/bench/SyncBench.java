@@ -41,21 +41,29 @@ public final class SyncBench {
             if (url == null) {
                 phase("starting the embedded default on a fresh data folder");
                 Path dataDir = Files.createTempDirectory("sync-bench-");
-                server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=bench",
-                        "--logging.level.root=WARN", "--logging.level.io.syncd=WARN", "--spring.main.banner-mode=off");
+                java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
+                        "--sync.data-dir=" + dataDir, "--sync.admin-token=bench", "--logging.level.root=WARN",
+                        "--logging.level.io.syncd=WARN", "--spring.main.banner-mode=off"));
+                args.addAll(options.serverArgs());
+                server = SyncServer.start(args.toArray(String[]::new));
                 url = "http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort();
             }
             BenchClient client = new BenchClient(url, true);
             results.put("mode", options.quick() ? "quick" : "full", "run size");
 
-            phase("1. the seed's sync: pushes of 1, 10 and 50 changes, one device at a time");
-            new PushScenarios(client).seedSync(results, options);
-
-            phase("2. sustained load: " + DEVICES + " devices pushing 50 changes at a time");
-            double applied = new PushScenarios(client).sustained(DEVICES, loadSeconds(options));
-            results.put("applied_per_s", applied, "decided changes/s, " + DEVICES + " devices × 50-change pushes");
+            if (options.runs(1)) {
+                phase("1. the seed's sync: pushes of 1, 10 and 50 changes, one device at a time");
+                new PushScenarios(client).seedSync(results, options);
+            }
+            double applied = Double.NaN;
+            if (options.runs(2)) {
+                phase("2. sustained load: " + DEVICES + " devices pushing 50 changes at a time");
+                applied = new PushScenarios(client).sustained(DEVICES, loadSeconds(options));
+                results.put("applied_per_s", applied, "decided changes/s, " + DEVICES + " devices × 50-change pushes");
+            }
 
             EmbeddedDatabase database = server == null ? null : server.infrastructure().database();
+            if (options.runs(3)) {
             phase("3. baselines on the same PostgreSQL and Kafka: version-checked 50-row upserts, acks=all produce");
             if (database != null) {
                 Baselines baselines = new Baselines(database.jdbcUrl(), database.username(), database.password());
@@ -70,13 +78,17 @@ public final class SyncBench {
                 results.put("kafka_produce_per_s", null, "skipped with --url");
                 results.put("apply_ratio", null, "skipped with --url");
             }
+            }
 
+            if (options.runs(4)) {
             phase("4. pulls: initial sync of 10,000 records, of 10,000 notes, incremental");
             PullScenarios pulls = new PullScenarios(client);
             String small = pulls.accountWithEvents(10_000);
             results.put("pull10k_ms", pulls.initialPull(small, 10_001, 3), "initial pull of 10,000 small records (ms); target ≤ 300");
             String notes = pulls.accountWithNotes(10_000);
             results.put("pull10k_notes_ms", pulls.initialPull(notes, 10_101, 3), "initial pull of 10,000 notes, ~5 KB strokes (ms); target ≤ 600");
+            results.put("pull10k_notes_plain_ms", new PullScenarios(new BenchClient(url, false)).initialPull(notes, 10_101, 3),
+                    "the same without gzip (loopback: compression is the cost)");
             if (!options.quick()) {
                 String big = pulls.accountWithEvents(100_000);
                 results.put("pull100k_ms", pulls.initialPull(big, 100_001, 1), "initial pull of 100,000 records (ms)");
@@ -84,9 +96,10 @@ public final class SyncBench {
                 results.put("pull100k_ms", null, "full mode only");
             }
             results.put("pull_incr_p50_ms", pulls.incremental(options.count(50, 15)), "incremental pull of 50 changes, p50 (ms)");
+            }
 
             phase("5. growth: push of 50 with 1,000,000 rows in the tables");
-            if (options.growth() && database != null) {
+            if (options.growth() && database != null && options.runs(5)) {
                 long rows = Growth.rowCount(database.jdbcUrl(), database.username(), database.password());
                 if (rows < 1_000_000) {
                     Growth.addEvents(database.jdbcUrl(), database.username(), database.password(), 1_000_000 - rows);
@@ -115,7 +128,7 @@ public final class SyncBench {
             }
 
             phase("8. the peer: PouchDB-server on leveldb, same workload shape");
-            try (PouchPeer peer = options.peer() ? PouchPeer.start(options.peerDir()) : null) {
+            try (PouchPeer peer = options.peer() && options.runs(8) ? PouchPeer.start(options.peerDir()) : null) {
                 if (peer != null) {
                     results.put("pouch_bulk50_p50_ms", peer.bulk50P50(options.count(200, 40)), "_bulk_docs of 50 docs, p50 (ms)");
                     double pouch = peer.docsPerSecond(DEVICES, loadSeconds(options));
@@ -137,8 +150,11 @@ public final class SyncBench {
         }
     }
 
-    /** 30 s of sustained load in full mode, 8 s in quick mode, at least 1 s. */
+    /** 30 s of sustained load in full mode, 8 s in quick mode, at least 1 s, unless set. */
     private static double loadSeconds(Options options) {
+        if (options.loadSeconds() > 0) {
+            return options.loadSeconds();
+        }
         return options.quick() ? Math.max(1, 32 * options.scale()) : 30;
     }
 

@@ -19,6 +19,7 @@ import io.syncd.gateway.auth.VerifiedTokens;
 import io.syncd.gateway.devices.DevicesTable;
 import io.syncd.gateway.push.ChangeLag;
 import io.syncd.gateway.push.ChangeProducer;
+import io.syncd.gateway.web.GzipResponseFilter;
 import io.syncd.gateway.web.RequestBodyFilter;
 import io.syncd.gateway.web.RequestLogFilter;
 
@@ -74,6 +75,13 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     FilterRegistrationBean<RequestLogFilter> requestLogFilter() {
         FilterRegistrationBean<RequestLogFilter> registration = new FilterRegistrationBean<>(new RequestLogFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<GzipResponseFilter> gzipResponseFilter() {
+        FilterRegistrationBean<GzipResponseFilter> registration = new FilterRegistrationBean<>(new GzipResponseFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 
