@@ -25,7 +25,7 @@ import io.syncd.applier.SyncLogTable.ChangeKey;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.DecisionStatus;
-import io.syncd.common.Json;
+import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import tools.jackson.databind.node.ObjectNode;
@@ -110,7 +110,7 @@ final class BatchApplier {
                 accounts.add(e.accountId());
                 changeKeys.add(new ChangeKey(e.accountId(), e.changeId()));
                 if (e.data() != null) {
-                    data.put(change, (ObjectNode) Json.MAPPER.readTree(e.data()));
+                    data.put(change, RecordData.parse(e.table(), e.data()));
                 }
             }
             sequences.putAll(AccountsTable.lockSequences(conn, accounts));

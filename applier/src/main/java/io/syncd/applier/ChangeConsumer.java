@@ -33,7 +33,8 @@ import io.syncd.common.UndecodableChangeException;
 /**
  * One consumer of the applier group: polls the change topics, decides each batch in one PostgreSQL transaction,
  * then commits the Kafka offsets. The order in {@link #processBatch} is the durability argument: the database
- * commits first, so a crash before the offset commit only redelivers changes the idempotence check skips.
+ * commits first, so a crash before the offset commit only redelivers changes the idempotence check skips. Offsets
+ * are committed asynchronously per batch, and synchronously when partitions are revoked or the consumer stops.
  */
 final class ChangeConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ChangeConsumer.class);
@@ -48,6 +49,8 @@ final class ChangeConsumer implements Runnable {
     private final KafkaParentProgress parentProgress;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final Map<TopicPartition, Instant> parkedSince = new HashMap<>();
+    /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
+    private final Map<TopicPartition, OffsetAndMetadata> decidedOffsets = new HashMap<>();
     private final Object stopSignal = new Object();
     private volatile boolean running = true;
     private volatile Instant lastPoll = Instant.EPOCH;
@@ -59,7 +62,7 @@ final class ChangeConsumer implements Runnable {
         this.deadLetters = deadLetters;
         this.applier = applier;
         this.properties = properties;
-        this.parentProgress = new KafkaParentProgress(consumer);
+        this.parentProgress = new KafkaParentProgress(consumer, decidedOffsets);
     }
 
     State state() {
@@ -118,6 +121,7 @@ final class ChangeConsumer implements Runnable {
             transition(State.FAILED);
             log.error("Applier consumer stopped on an unexpected error; it decides nothing until restarted", e);
         } finally {
+            commitDecided(decidedOffsets.keySet());
             try {
                 consumer.close(Duration.ofSeconds(10));
             } catch (RuntimeException e) {
@@ -150,13 +154,15 @@ final class ChangeConsumer implements Runnable {
             consumer.pause(Set.of(tp));
             parkedSince.putIfAbsent(tp, Instant.now());
         });
-        try {
-            consumer.commitSync(commits);
-        } catch (KafkaException e) {
-            // The database already holds these decisions: redelivery after a rebalance is skipped by change id.
-            log.warn("Committing offsets after a decided batch failed; the changes will be redelivered and skipped: {}",
-                    e.getMessage());
-        }
+        decidedOffsets.putAll(commits);
+        // The database holds these decisions already; should this commit be lost, redelivered changes are skipped by
+        // change id. Not waiting for it lets the next batch start sooner.
+        consumer.commitAsync(commits, (offsets, error) -> {
+            if (error != null) {
+                log.warn("Committing offsets after a decided batch failed; the changes will be redelivered and skipped: {}",
+                        error.getMessage());
+            }
+        });
     }
 
     /** Everything decided or dead-lettered, except that a parked partition stops at its waiting child. */
@@ -168,6 +174,26 @@ final class ChangeConsumer implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
         next.forEach((tp, offset) -> commits.put(tp, new OffsetAndMetadata(offset)));
         return commits;
+    }
+
+    /** Commits, and waits for, the decided offsets of these partitions: before they go to another applier. */
+    private void commitDecided(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata offset = decidedOffsets.get(tp);
+            if (offset != null) {
+                offsets.put(tp, offset);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+        } catch (KafkaException e) {
+            log.warn("Committing the offsets of {} partitions failed; their decided changes will be redelivered and skipped: {}",
+                    offsets.size(), e.getMessage());
+        }
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
@@ -245,6 +271,7 @@ final class ChangeConsumer implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitDecided(partitions);
             forget(partitions);
         }
 
@@ -262,6 +289,7 @@ final class ChangeConsumer implements Runnable {
 
         private void forget(Collection<TopicPartition> partitions) {
             Set<TopicPartition> gone = new HashSet<>(partitions);
+            decidedOffsets.keySet().removeAll(gone);
             parkedSince.keySet().removeAll(gone);
             parentProgress.forget(gone);
         }

@@ -26,13 +26,16 @@ final class KafkaParentProgress implements ParentProgress {
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Consumer<byte[], byte[]> consumer;
+    private final Map<TopicPartition, OffsetAndMetadata> decidedHere;
     private final Map<ChildPosition, Long> watermarks = new HashMap<>();
 
     private record ChildPosition(TopicPartition source, long offset) {
     }
 
-    KafkaParentProgress(Consumer<byte[], byte[]> consumer) {
+    /** @param decidedHere offsets of the batches this consumer decided, whose commits may still be under way */
+    KafkaParentProgress(Consumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> decidedHere) {
         this.consumer = consumer;
+        this.decidedHere = decidedHere;
     }
 
     @Override
@@ -57,6 +60,10 @@ final class KafkaParentProgress implements ParentProgress {
         Long inBatch = batchProgress.get(partition);
         if (inBatch != null) {
             return inBatch;
+        }
+        OffsetAndMetadata here = decidedHere.get(partition);
+        if (here != null) {
+            return here.offset();
         }
         OffsetAndMetadata committed = consumer.committed(Set.of(partition), LOOKUP_TIMEOUT).get(partition);
         return committed == null ? 0 : committed.offset();

@@ -1,38 +1,44 @@
 package io.syncd.common;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * The change event's bytes on Kafka: one JSON object with snake_case fields and {@code data} embedded as JSON.
- * Decoding is strict, so a record that is not exactly an event is a poison record, never a guess.
+ * {@code data} is normalized by the gateway and passed through as raw text from then on: handwriting strokes are
+ * never parsed again. Decoding is strict, so a record that is not exactly an event is a poison record, never a guess.
  */
 public final class ChangeEventCodec {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private ChangeEventCodec() {
     }
 
     public static byte[] encode(ChangeEvent e) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("change_id", e.changeId().toString());
-        node.put("account_id", e.accountId().toString());
-        node.put("device_id", e.deviceId().toString());
-        node.put("table", e.table().wireName());
-        node.put("op", e.op().wireName());
-        node.put("record_id", e.recordId().toString());
-        node.put("base_version", e.baseVersion());
-        if (e.data() != null) {
-            node.set("data", JSON.readTree(e.data()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (e.data() == null ? 0 : e.data().length()));
+        try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("change_id", e.changeId().toString());
+            g.writeStringProperty("account_id", e.accountId().toString());
+            g.writeStringProperty("device_id", e.deviceId().toString());
+            g.writeStringProperty("table", e.table().wireName());
+            g.writeStringProperty("op", e.op().wireName());
+            g.writeStringProperty("record_id", e.recordId().toString());
+            g.writeNumberProperty("base_version", e.baseVersion());
+            if (e.data() != null) {
+                g.writeName("data");
+                g.writeRawValue(e.data());
+            }
+            g.writeStringProperty("received_at", e.receivedAt().toString());
+            g.writeEndObject();
         }
-        node.put("received_at", e.receivedAt().toString());
-        return JSON.writeValueAsBytes(node);
+        return out.toByteArray();
     }
 
     /** Decodes one record value; throws {@link UndecodableChangeException} saying why when it is not an event. */
@@ -40,50 +46,107 @@ public final class ChangeEventCodec {
         if (bytes == null) {
             throw new UndecodableChangeException("record has no value");
         }
-        JsonNode node;
-        try {
-            node = JSON.readTree(bytes);
+        Fields f = new Fields();
+        try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new UndecodableChangeException("value is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken token = parser.nextToken();
+                switch (name) {
+                    case "base_version" -> {
+                        if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
+                                && parser.getNumberType() != JsonParser.NumberType.LONG) {
+                            throw new UndecodableChangeException("base_version is not a 64-bit integer");
+                        }
+                        f.baseVersion = parser.getLongValue();
+                    }
+                    case "data" -> {
+                        if (token == JsonToken.START_OBJECT) {
+                            int start = (int) parser.currentTokenLocation().getByteOffset();
+                            parser.skipChildren();
+                            int end = (int) parser.currentLocation().getByteOffset();
+                            f.data = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+                        } else if (token != JsonToken.VALUE_NULL) {
+                            throw new UndecodableChangeException("data is not a JSON object");
+                        }
+                    }
+                    default -> {
+                        if (token != JsonToken.VALUE_STRING) {
+                            throw new UndecodableChangeException(name + " is not a string");
+                        }
+                        f.put(name, parser.getString());
+                    }
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new UndecodableChangeException("trailing content after the event");
+            }
         } catch (JacksonException e) {
             throw new UndecodableChangeException("value is not JSON: " + e.getOriginalMessage());
         }
-        if (node == null || !node.isObject()) {
-            throw new UndecodableChangeException("value is not a JSON object");
-        }
-        SyncTable table = SyncTable.fromWireName(text(node, "table"))
-                .orElseThrow(() -> new UndecodableChangeException("unknown table " + node.get("table")));
-        ChangeOp op = ChangeOp.fromWireName(text(node, "op"))
-                .orElseThrow(() -> new UndecodableChangeException("unknown op " + node.get("op")));
-        JsonNode base = node.get("base_version");
-        if (base == null || !base.isIntegralNumber() || !base.canConvertToLong() || base.longValue() < 0) {
-            throw new UndecodableChangeException("base_version is not a non-negative 64-bit integer");
-        }
-        JsonNode data = node.get("data");
-        if (op == ChangeOp.UPSERT && (data == null || !data.isObject())) {
-            throw new UndecodableChangeException("upsert without a data object");
-        }
-        try {
-            return new ChangeEvent(uuid(node, "change_id"), uuid(node, "account_id"), uuid(node, "device_id"),
-                    table, op, uuid(node, "record_id"), base.longValue(),
-                    data == null || data.isNull() ? null : JSON.writeValueAsString(data),
-                    Instant.parse(text(node, "received_at")));
-        } catch (DateTimeParseException e) {
-            throw new UndecodableChangeException("received_at is not an RFC 3339 instant");
-        }
+        return f.event();
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isString()) {
-            throw new UndecodableChangeException(field + " is missing or not a string");
-        }
-        return value.stringValue();
-    }
+    /** The fields of one event as read, checked when the event is built. */
+    private static final class Fields {
+        private String changeId;
+        private String accountId;
+        private String deviceId;
+        private String table;
+        private String op;
+        private String recordId;
+        private String receivedAt;
+        private Long baseVersion;
+        private String data;
 
-    private static UUID uuid(JsonNode node, String field) {
-        try {
-            return UUID.fromString(text(node, field));
-        } catch (IllegalArgumentException e) {
-            throw new UndecodableChangeException(field + " is not a UUID");
+        void put(String name, String value) {
+            switch (name) {
+                case "change_id" -> changeId = value;
+                case "account_id" -> accountId = value;
+                case "device_id" -> deviceId = value;
+                case "table" -> table = value;
+                case "op" -> op = value;
+                case "record_id" -> recordId = value;
+                case "received_at" -> receivedAt = value;
+                default -> throw new UndecodableChangeException("unknown field " + name);
+            }
+        }
+
+        ChangeEvent event() {
+            SyncTable t = SyncTable.fromWireName(required("table", table))
+                    .orElseThrow(() -> new UndecodableChangeException("unknown table " + table));
+            ChangeOp o = ChangeOp.fromWireName(required("op", op))
+                    .orElseThrow(() -> new UndecodableChangeException("unknown op " + op));
+            if (baseVersion == null || baseVersion < 0) {
+                throw new UndecodableChangeException("base_version is missing or negative");
+            }
+            if (o == ChangeOp.UPSERT && data == null) {
+                throw new UndecodableChangeException("upsert without a data object");
+            }
+            try {
+                return new ChangeEvent(uuid("change_id", changeId), uuid("account_id", accountId),
+                        uuid("device_id", deviceId), t, o, uuid("record_id", recordId), baseVersion, data,
+                        Instant.parse(required("received_at", receivedAt)));
+            } catch (DateTimeParseException e) {
+                throw new UndecodableChangeException("received_at is not an RFC 3339 instant");
+            }
+        }
+
+        private static String required(String name, String value) {
+            if (value == null) {
+                throw new UndecodableChangeException(name + " is missing");
+            }
+            return value;
+        }
+
+        private static UUID uuid(String name, String value) {
+            try {
+                return UUID.fromString(required(name, value));
+            } catch (IllegalArgumentException e) {
+                throw new UndecodableChangeException(name + " is not a UUID");
+            }
         }
     }
 }

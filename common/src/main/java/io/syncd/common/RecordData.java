@@ -8,8 +8,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.POJONode;
 import tools.jackson.databind.util.RawValue;
 
 /**
@@ -18,6 +21,38 @@ import tools.jackson.databind.util.RawValue;
  */
 public final class RecordData {
     private RecordData() {
+    }
+
+    /**
+     * Reads normalized data (as the gateway wrote it) into the wire form, keeping JSON arrays (strokes) as raw
+     * text: they are stored and sent on, never looked into.
+     */
+    public static ObjectNode parse(SyncTable table, String normalized) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        try (JsonParser parser = Json.MAPPER.createParser(normalized)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException(table.wireName() + " data is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+                    int start = (int) parser.currentTokenLocation().getCharOffset();
+                    parser.skipChildren();
+                    int end = (int) parser.currentLocation().getCharOffset();
+                    data.putRawValue(name, new RawValue(normalized.substring(start, end)));
+                } else {
+                    switch (token) {
+                        case VALUE_STRING -> data.put(name, parser.getString());
+                        case VALUE_TRUE, VALUE_FALSE -> data.put(name, token == JsonToken.VALUE_TRUE);
+                        case VALUE_NUMBER_INT -> data.put(name, parser.getLongValue());
+                        case VALUE_NULL -> data.putNull(name);
+                        default -> throw new IllegalArgumentException(table.wireName() + "." + name + " is a " + token);
+                    }
+                }
+            }
+        }
+        return data;
     }
 
     /** The column values as SQL text literals (null = SQL NULL), in {@link SyncTable#fields()} order. */
@@ -29,9 +64,10 @@ public final class RecordData {
             JsonNode value = data.get(field.name());
             if (value == null || value.isNull()) {
                 values[i] = field.defaultValue() == null ? null : field.defaultValue().toString();
+            } else if (value.isPojo() && ((POJONode) value).getPojo() instanceof RawValue raw) {
+                values[i] = raw.rawValue().toString();
             } else if (field.type() == FieldType.JSON_ARRAY) {
-                values[i] = value.isPojo() ? ((RawValue) ((tools.jackson.databind.node.POJONode) value).getPojo()).rawValue().toString()
-                        : Json.MAPPER.writeValueAsString(value);
+                values[i] = Json.MAPPER.writeValueAsString(value);
             } else if (value.isString()) {
                 values[i] = value.stringValue();
             } else {

@@ -1,0 +1,62 @@
+package io.syncd.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.node.ObjectNode;
+
+/** The change event's wire form: lossless both ways, strict about anything that is not an event. */
+class ChangeEventCodecTest {
+    private static final String NOTE = "{\"event_id\":\"6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001\",\"strokes\":[[1,2,3],[4,5,\"é\"]]}";
+
+    private static ChangeEvent note(String data) {
+        return new ChangeEvent(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), SyncTable.NOTES,
+                ChangeOp.UPSERT, UUID.randomUUID(), 7, data, Instant.parse("2026-11-24T10:00:00.123456Z"));
+    }
+
+    @Test
+    void anEventSurvivesEncodingAndDecodingWithItsDataUntouched() {
+        ChangeEvent event = note(NOTE);
+
+        assertThat(ChangeEventCodec.decode(ChangeEventCodec.encode(event))).isEqualTo(event);
+    }
+
+    @Test
+    void aDeleteHasNoData() {
+        ChangeEvent delete = new ChangeEvent(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), SyncTable.BOOKS,
+                ChangeOp.DELETE, UUID.randomUUID(), 3, null, Instant.now());
+
+        assertThat(ChangeEventCodec.decode(ChangeEventCodec.encode(delete))).isEqualTo(delete);
+    }
+
+    @Test
+    void anythingThatIsNotAnEventIsUndecodableWithTheReason() {
+        String valid = new String(ChangeEventCodec.encode(note(NOTE)), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ChangeEventCodec.decode("not json".getBytes())).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> ChangeEventCodec.decode("[1]".getBytes())).hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(null)).hasMessageContaining("no value");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(valid.replace("\"notes\"", "\"users\"").getBytes()))
+                .hasMessageContaining("unknown table");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(valid.replace("\"base_version\":7", "\"base_version\":-1")
+                .getBytes())).hasMessageContaining("base_version");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(valid.replaceFirst("\"change_id\":\"[^\"]+\"", "\"change_id\":\"x\"")
+                .getBytes())).hasMessageContaining("change_id is not a UUID");
+        assertThatThrownBy(() -> ChangeEventCodec.decode((valid + "{}").getBytes())).isInstanceOf(UndecodableChangeException.class);
+    }
+
+    @Test
+    void recordDataKeepsStrokesAsRawTextAndWritesThemBackUnchanged() {
+        ObjectNode data = RecordData.parse(SyncTable.NOTES, NOTE);
+
+        assertThat(data.get("event_id").stringValue()).isEqualTo("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001");
+        assertThat(RecordData.toColumnText(SyncTable.NOTES, data))
+                .containsExactly("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001", "[[1,2,3],[4,5,\"é\"]]");
+        assertThat(data.toString()).isEqualTo(NOTE);
+    }
+}
