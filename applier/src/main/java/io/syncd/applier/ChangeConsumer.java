@@ -49,6 +49,9 @@ final class ChangeConsumer implements Runnable {
     private final KafkaParentProgress parentProgress;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final Map<TopicPartition, Instant> parkedSince = new HashMap<>();
+    /** Batches decided so far; a partition parked before the latest one may find its parent now. */
+    private long batchesDecided;
+    private final Map<TopicPartition, Long> parkedAtBatch = new HashMap<>();
     /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
     private final Map<TopicPartition, OffsetAndMetadata> decidedOffsets = new HashMap<>();
     private final Object stopSignal = new Object();
@@ -149,10 +152,12 @@ final class ChangeConsumer implements Runnable {
             deadLetter(record, "account " + change.event().accountId() + " does not exist");
         }
         Map<TopicPartition, OffsetAndMetadata> commits = offsetsToCommit(result, poisonOffsets);
+        batchesDecided++;
         result.parked().forEach((tp, offset) -> {
             consumer.seek(tp, offset);
             consumer.pause(Set.of(tp));
             parkedSince.putIfAbsent(tp, Instant.now());
+            parkedAtBatch.put(tp, batchesDecided);
         });
         decidedOffsets.putAll(commits);
         // The database holds these decisions already; should this commit be lost, redelivered changes are skipped by
@@ -219,6 +224,10 @@ final class ChangeConsumer implements Runnable {
         throw new IllegalStateException("polled change not found in its batch: " + change.source() + "@" + change.offset());
     }
 
+    /**
+     * A waiting child is tried again as soon as a batch was decided after it parked (its parent's changes usually
+     * arrive in the very next poll), else after {@code parent-retry} (its parent partition is another applier's).
+     */
     private void resumeParkedPartitions() {
         if (parkedSince.isEmpty()) {
             return;
@@ -226,11 +235,12 @@ final class ChangeConsumer implements Runnable {
         Instant due = Instant.now().minus(properties.parentRetry());
         List<TopicPartition> resume = new ArrayList<>();
         parkedSince.forEach((tp, since) -> {
-            if (since.isBefore(due)) {
+            if (since.isBefore(due) || parkedAtBatch.getOrDefault(tp, 0L) < batchesDecided) {
                 resume.add(tp);
             }
         });
         resume.forEach(parkedSince::remove);
+        resume.forEach(parkedAtBatch::remove);
         consumer.resume(resume);
     }
 
@@ -291,6 +301,7 @@ final class ChangeConsumer implements Runnable {
             Set<TopicPartition> gone = new HashSet<>(partitions);
             decidedOffsets.keySet().removeAll(gone);
             parkedSince.keySet().removeAll(gone);
+            parkedAtBatch.keySet().removeAll(gone);
             parentProgress.forget(gone);
         }
     }
