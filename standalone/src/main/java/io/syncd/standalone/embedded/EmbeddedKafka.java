@@ -1,15 +1,19 @@
 package io.syncd.standalone.embedded;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
@@ -22,11 +26,14 @@ import org.slf4j.LoggerFactory;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 
-/** A single-node Kafka (KRaft: broker and controller in one) running in this JVM, keeping its log in a folder. */
+/** A single-node Kafka (KRaft, broker and controller in one) running in this JVM and keeping its log in a folder. */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
-    // Fixed: the log folder belongs to this one cluster for its whole life.
+    private static final int NODE_ID = 1;
+    // Fixed: a log folder belongs to one cluster for its whole life (22 characters, a base64 UUID as Kafka expects).
     private static final String CLUSTER_ID = "c3luY2Qtc3RhbmRhbG9uZQ";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String BROKER_LISTENER = "PLAINTEXT";
 
     private final KafkaRaftServer server;
     private final int port;
@@ -37,102 +44,187 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the broker on {@code dir} (formatting it on first use); port 0 reuses the last port or picks a free one. */
+    /**
+     * Starts the broker on {@code dir}, formatting its log folder on first use. Port 0 reuses the port of the last run
+     * if it is free, else picks a free one; any other port is used as is and must be free.
+     */
     public static EmbeddedKafka start(Path dir, int port) {
         long started = System.nanoTime();
+        Path home = dir.toAbsolutePath().normalize();
+        Path logDir = home.resolve("log");
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(home);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the Kafka folder " + dir, e);
+            throw new UncheckedIOException("Cannot create the Kafka folder " + home, e);
         }
-        Path logDir = dir.resolve("log");
-        Ports ports = new Ports(dir.resolve("ports.properties"));
+        boolean formatted = Files.exists(logDir.resolve("meta.properties"));
+        Ports ports = new Ports(home.resolve("ports.properties"));
         int brokerPort = ports.choose("broker", port);
-        int controllerPort = ports.choose("controller", 0);
-        if (!Files.exists(logDir.resolve("meta.properties"))) {
+        int controllerPort = controllerPort(ports, brokerPort);
+        if (!formatted) {
             format(logDir, controllerPort);
         }
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+        try {
+            // Returns once the broker is registered and unfenced, so clients can use it right away.
+            server.startup();
+        } catch (RuntimeException e) {
+            IllegalStateException failure = new IllegalStateException("The embedded Kafka in " + home
+                    + " did not start on 127.0.0.1:" + brokerPort + " (controller 127.0.0.1:" + controllerPort + ")", e);
+            try {
+                // A failed broker start leaves the controller running; stop it so the folder and ports are released.
+                stop(server);
+            } catch (RuntimeException stopFailure) {
+                failure.addSuppressed(stopFailure);
+            }
+            throw failure;
+        }
+        log.info("Embedded Kafka started at 127.0.0.1:{} in {} ms (data in {}{})", brokerPort,
+                (System.nanoTime() - started) / 1_000_000, home, formatted ? "" : ", formatted now");
+        return new EmbeddedKafka(server, brokerPort);
+    }
+
+    /**
+     * The controller listener's port, kept like the broker's. Should the saved one be taken, a new one is fine: the
+     * voter set still names the old address, but the single voter leads with its current listener (checked on 4.2.2).
+     */
+    private static int controllerPort(Ports ports, int brokerPort) {
+        int chosen = ports.choose("controller", 0);
+        return chosen != brokerPort ? chosen : ports.choose("controller", freePortOtherThan(brokerPort));
+    }
+
+    @SuppressWarnings("try")
+    private static int freePortOtherThan(int taken) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        // Holding the taken port while asking for a free one guarantees a different port.
+        try (ServerSocket held = new ServerSocket(taken, 1, loopback); ServerSocket free = new ServerSocket(0, 1, loopback)) {
+            return free.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port for the embedded Kafka controller", e);
+        }
+    }
+
+    private static Map<String, Object> config(Path logDir, int brokerPort, int controllerPort) {
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
+        props.put("node.id", Integer.toString(NODE_ID));
         props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("controller.listener.names", CONTROLLER_LISTENER);
+        props.put("listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort);
+        props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("log.dirs", logDir.toString());
+        // One node: every replication factor is 1, and an ISR of 1 must be enough to write.
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
         props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "8");
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("default.replication.factor", "1");
-        props.put("min.insync.replicas", "1");
+        // Internal topics are created on first use; 8 partitions instead of 50 make the first group join fast.
+        props.put("offsets.topic.num.partitions", "8");
+        props.put("transaction.state.log.num.partitions", "8");
         props.put("num.partitions", "8");
         props.put("auto.create.topics.enable", "false");
         props.put("group.initial.rebalance.delay.ms", "0");
-        // After kill -9 the restarted broker waits out its old session: keep that short.
+        // After kill -9 the restarted broker waits until the controller expires its old session: keep that short.
         props.put("broker.session.timeout.ms", "2500");
         props.put("broker.heartbeat.interval.ms", "500");
+        // The default 128 MiB dedupe buffer is allocated up front; compacted topics here are small.
         props.put("log.cleaner.dedupe.buffer.size", "8388608");
-        props.put("message.max.bytes", Integer.toString(4 * 1024 * 1024));
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-        try {
-            server.startup();
-        } catch (RuntimeException e) {
-            server.shutdown();
-            throw new IllegalStateException("The embedded Kafka in " + dir + " did not start", e);
-        }
-        log.info("Embedded Kafka started on 127.0.0.1:{} in {} ms", brokerPort, (System.nanoTime() - started) / 1_000_000);
-        return new EmbeddedKafka(server, brokerPort);
+        return props;
     }
 
+    /** Formats an unformatted log folder as the single voter of a dynamic (KIP-853) quorum. */
     private static void format(Path logDir, int controllerPort) {
-        try {
+        clearUnformatted(logDir);
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(1)
+                    .setPrintStream(printStream)
+                    .setNodeId(NODE_ID)
                     .setClusterId(CLUSTER_ID)
-                    .setControllerListenerName("CONTROLLER")
+                    .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(logDir.toString())
                     .setDirectories(List.of(logDir.toString()))
+                    // Without it the initial voter set is refused: "not expected when the kraft.version is 0".
                     .setHasDynamicQuorum(true)
-                    .setInitialControllers(DynamicVoters.parse("1@127.0.0.1:" + controllerPort + ":" + Uuid.randomUuid()))
+                    .setInitialControllers(DynamicVoters.parse(
+                            NODE_ID + "@127.0.0.1:" + controllerPort + ":" + Uuid.randomUuid()))
                     .run();
         } catch (Exception e) {
-            deleteQuietly(logDir);
-            throw new IllegalStateException("Formatting the Kafka log folder " + logDir + " failed", e);
+            IllegalStateException failure = new IllegalStateException("Formatting the Kafka log folder " + logDir
+                    + " failed: " + output.toString(StandardCharsets.UTF_8).strip(), e);
+            try {
+                // A partly formatted folder has meta.properties missing or wrong: the next start formats afresh.
+                deleteTree(logDir);
+            } catch (UncheckedIOException cleanupFailure) {
+                failure.addSuppressed(cleanupFailure);
+            }
+            throw failure;
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    /**
+     * The formatter writes meta.properties last, so a folder without it holds at most the leftovers of an interrupted
+     * format, which would make formatting fail. Segment files, though, mean a broker ran here: never delete those.
+     */
+    private static void clearUnformatted(Path logDir) {
+        if (!Files.exists(logDir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(logDir)) {
+            Optional<Path> segment = files.filter(p -> p.getFileName().toString().endsWith(".log")).findFirst();
+            if (segment.isPresent()) {
+                throw new IllegalStateException("The Kafka log folder " + logDir + " has no meta.properties but holds data ("
+                        + segment.get() + "); restore meta.properties or move the folder away");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the Kafka log folder " + logDir, e);
+        }
+        log.warn("Removing {}: an earlier format of it was interrupted", logDir);
+        deleteTree(logDir);
+    }
+
+    private static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
         } catch (IOException e) {
-            log.warn("Could not remove the partly formatted {}", dir, e);
+            throw new UncheckedIOException("Cannot remove the partly formatted Kafka folder " + dir + "; remove it by hand", e);
         }
     }
 
+    private static void stop(KafkaRaftServer server) {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /** The address clients connect to: {@code 127.0.0.1:PORT}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
+    /** The broker's client port. */
     public int port() {
         return port;
     }
 
+    /** Stops the broker and controller and waits until they are down; later calls do nothing. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        server.shutdown();
-        server.awaitShutdown();
+        long started = System.nanoTime();
+        stop(server);
+        log.info("Embedded Kafka at 127.0.0.1:{} stopped in {} ms", port, (System.nanoTime() - started) / 1_000_000);
     }
 }
