@@ -4,13 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import io.syncd.common.Field;
 import io.syncd.common.RecordData;
@@ -25,13 +22,9 @@ final class RecordsTable {
     private RecordsTable() {
     }
 
-    private static String columns(SyncTable table) {
-        return SYNC_COLUMNS + table.fields().stream().map(f -> ", " + f.name()).collect(Collectors.joining());
-    }
-
     /** The current rows of these records, locked until the transaction ends (the version check reads them). */
     static List<SyncedRecord> lockCurrent(Connection conn, SyncTable table, Collection<RecordKey> keys) throws SQLException {
-        String sql = "SELECT " + columns(table) + " FROM " + table.wireName()
+        String sql = "SELECT " + SyncedRecord.columns(table) + " FROM " + table.wireName()
                 + " WHERE (account_id, id) IN (SELECT a::uuid, i::uuid FROM unnest(?::text[], ?::text[]) AS k(a, i))"
                 + " ORDER BY account_id, id FOR UPDATE";
         List<String> accounts = new ArrayList<>(keys.size());
@@ -49,7 +42,7 @@ final class RecordsTable {
 
     /** Live rows of a child table that reference the given parent, locked: a parent's delete tombstones them. */
     static List<SyncedRecord> lockLiveChildren(Connection conn, SyncTable child, UUID accountId, UUID parentId) throws SQLException {
-        String sql = "SELECT " + columns(child) + " FROM " + child.wireName()
+        String sql = "SELECT " + SyncedRecord.columns(child) + " FROM " + child.wireName()
                 + " WHERE account_id = ? AND " + child.parentField() + " = ? AND NOT is_deleted ORDER BY id FOR UPDATE";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setObject(1, accountId);
@@ -62,22 +55,10 @@ final class RecordsTable {
         List<SyncedRecord> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(read(table, rs));
+                rows.add(SyncedRecord.read(table, rs));
             }
         }
         return rows;
-    }
-
-    static SyncedRecord read(SyncTable table, ResultSet rs) throws SQLException {
-        return new SyncedRecord(table, rs.getObject("account_id", UUID.class), rs.getObject("id", UUID.class),
-                rs.getLong("version"), rs.getBoolean("is_deleted"), RecordData.fromRow(table, rs),
-                rs.getObject("device_id", UUID.class), instant(rs, "updated_at"), instant(rs, "synced_at"),
-                rs.getLong("position"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.toInstant();
     }
 
     /** Writes the records' final states of this batch: inserts new rows, replaces existing ones. */

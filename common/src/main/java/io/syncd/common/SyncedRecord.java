@@ -1,6 +1,9 @@
 package io.syncd.common;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import tools.jackson.databind.node.ObjectNode;
@@ -13,6 +16,28 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record SyncedRecord(SyncTable table, UUID accountId, UUID recordId, long version, boolean deleted,
                            ObjectNode data, UUID deviceId, Instant updatedAt, Instant syncedAt, long position) {
+
+    /** The columns {@link #read} needs, for a SELECT of {@code table}. */
+    public static String columns(SyncTable table) {
+        StringBuilder columns = new StringBuilder("account_id, id, version, is_deleted, device_id, updated_at, synced_at, position");
+        for (Field field : table.fields()) {
+            columns.append(", ").append(field.name());
+        }
+        return columns.toString();
+    }
+
+    /** Reads the current row of a SELECT of {@link #columns}. */
+    public static SyncedRecord read(SyncTable table, ResultSet rs) throws SQLException {
+        return new SyncedRecord(table, rs.getObject("account_id", UUID.class), rs.getObject("id", UUID.class),
+                rs.getLong("version"), rs.getBoolean("is_deleted"), RecordData.fromRow(table, rs),
+                rs.getObject("device_id", UUID.class), instant(rs, "updated_at"), instant(rs, "synced_at"),
+                rs.getLong("position"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
 
     /** The record envelope of PROTOCOL.md ("Records"); a tombstone carries {@code "data":null}. */
     public ObjectNode toEnvelope() {

@@ -11,11 +11,12 @@ import org.springframework.core.type.AnnotationMetadata;
 
 import io.syncd.applier.ApplierConfiguration;
 import io.syncd.gateway.GatewayConfiguration;
+import io.syncd.projector.ProjectorConfiguration;
 
 /** Imports the configuration of each role named by {@code sync.roles}; nothing of a role not named is created. */
 public final class Roles implements ImportSelector, EnvironmentAware {
-    public static final Set<String> KNOWN = Set.of("gateway", "applier");
-    public static final String DEFAULT = "gateway,applier";
+    public static final Set<String> KNOWN = Set.of("gateway", "applier", "projector");
+    public static final String DEFAULT = "gateway,applier,projector";
 
     private Environment environment;
 
@@ -31,6 +32,7 @@ public final class Roles implements ImportSelector, EnvironmentAware {
             switch (role) {
                 case "gateway" -> imports.add(GatewayConfiguration.class.getName());
                 case "applier" -> imports.add(ApplierConfiguration.class.getName());
+                case "projector" -> imports.add(ProjectorConfiguration.class.getName());
                 default -> throw new IllegalStateException("sync.roles: unknown role '" + role + "'; known roles: " + KNOWN);
             }
         }

@@ -9,14 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Configuration of the process ({@code sync.*}): which roles it runs, where embedded data lives, the topics.
  *
- * @param roles the roles this process runs: {@code gateway}, {@code applier}
+ * @param roles the roles this process runs: {@code gateway}, {@code applier}, {@code projector}
  * @param dataDir folder of the embedded Kafka and PostgreSQL data and the generated admin token
  * @param embedded ports of the embedded Kafka and PostgreSQL (0 = reuse the last ones, else free ports)
  * @param topics how the change topics are created when missing
  */
 @ConfigurationProperties("sync")
 public record StandaloneProperties(
-        @DefaultValue({"gateway", "applier"}) List<String> roles,
+        @DefaultValue({"gateway", "applier", "projector"}) List<String> roles,
         @DefaultValue("./sync-data") Path dataDir,
         @DefaultValue Embedded embedded,
         @DefaultValue Topics topics) {

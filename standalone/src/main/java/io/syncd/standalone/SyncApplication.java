@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Import;
 
+import io.syncd.gateway.errors.ErrorsConfiguration;
+
 /**
  * The sync server: one jar for every role. Starts an embedded Kafka and PostgreSQL when no external ones are
  * configured (see {@link EmbeddedInfrastructure}), then the roles named by {@code sync.roles}.
@@ -13,7 +15,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @EnableConfigurationProperties({StandaloneProperties.class, KafkaProperties.class})
-@Import({Roles.class, TopicsInitializer.class, HealthController.class})
+@Import({Roles.class, TopicsInitializer.class, HealthController.class, ErrorsConfiguration.class})
 public class SyncApplication {
 
     public static void main(String[] args) {

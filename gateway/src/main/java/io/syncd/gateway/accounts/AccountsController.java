@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.syncd.common.BearerTokens;
 import io.syncd.gateway.AccessProperties;
 import io.syncd.gateway.auth.Credentials;
 import io.syncd.gateway.errors.ApiException;
@@ -37,7 +38,7 @@ class AccountsController {
     @ResponseStatus(HttpStatus.CREATED)
     AccountCreated create(@RequestBody byte[] body,
                           @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-        if (access.signup() == AccessProperties.Signup.ADMIN && !AdminToken.matches(access, authorization)) {
+        if (access.signup() == AccessProperties.Signup.ADMIN && !BearerTokens.carries(authorization, access.adminToken())) {
             throw ApiException.unauthorized();
         }
         Violations violations = new Violations();

@@ -1,12 +1,12 @@
 package io.syncd.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
+
+import io.syncd.common.BearerTokens;
 
 /**
  * Device tokens and enrollment keys: {@code <id>.<secret>}, the secret 256 bits from a secure random source.
@@ -56,18 +56,11 @@ public final class Credentials {
     }
 
     public static byte[] hash(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-        }
+        return BearerTokens.sha256(value);
     }
 
     /** The credential from an {@code Authorization: Bearer …} header, if there is one. */
     public static Optional<String> bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        return Optional.of(authorization.substring(7).trim());
+        return BearerTokens.from(authorization);
     }
 }

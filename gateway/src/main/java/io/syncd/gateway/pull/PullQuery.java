@@ -11,8 +11,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.syncd.common.Field;
-import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 
@@ -54,22 +52,13 @@ class PullQuery {
     }
 
     private List<SyncedRecord> readTable(SyncTable table, UUID accountId, long after, long chainStart, int limit) {
-        StringBuilder columns = new StringBuilder("id, version, is_deleted, device_id, updated_at, synced_at, position");
-        for (Field field : table.fields()) {
-            columns.append(", ").append(field.name());
-        }
         // Tombstones at or below the chain start were deleted before the chain began: a new device never had them.
-        String sql = "SELECT " + columns + " FROM " + table.wireName()
+        String sql = "SELECT " + SyncedRecord.columns(table) + " FROM " + table.wireName()
                 + " WHERE account_id = :account AND position > :after AND (NOT is_deleted OR position > :chainStart)"
                 + " ORDER BY position LIMIT :limit";
         return jdbc.sql(sql)
                 .param("account", accountId).param("after", after).param("chainStart", chainStart).param("limit", limit)
-                .query((rs, n) -> new SyncedRecord(table, accountId, rs.getObject("id", UUID.class),
-                        rs.getLong("version"), rs.getBoolean("is_deleted"), RecordData.fromRow(table, rs),
-                        rs.getObject("device_id", UUID.class),
-                        rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),
-                        rs.getObject("synced_at", java.time.OffsetDateTime.class).toInstant(),
-                        rs.getLong("position")))
+                .query((rs, n) -> SyncedRecord.read(table, rs))
                 .list();
     }
 }

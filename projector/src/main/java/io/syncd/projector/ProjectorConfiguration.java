@@ -1,0 +1,26 @@
+package io.syncd.projector;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import io.syncd.projector.admin.AdminAuthInterceptor;
+
+/** The projector role: replay, verification, point-in-time rebuilds and exports, behind the admin token. */
+@Configuration(proxyBeanMethods = false)
+@ComponentScan
+@EnableConfigurationProperties(ProjectorProperties.class)
+public class ProjectorConfiguration implements WebMvcConfigurer {
+    private final ProjectorProperties properties;
+
+    public ProjectorConfiguration(ProjectorProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new AdminAuthInterceptor(properties.adminToken())).addPathPatterns("/api/admin/**");
+    }
+}

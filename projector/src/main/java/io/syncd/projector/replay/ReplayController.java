@@ -1,0 +1,119 @@
+package io.syncd.projector.replay;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.syncd.common.SyncTable;
+import io.syncd.gateway.web.JsonBody;
+import io.syncd.gateway.web.JsonObject;
+import io.syncd.gateway.web.Violations;
+
+/** {@code POST /api/admin/verify} and {@code POST /api/admin/rebuild} (PROTOCOL.md, "Admin"). */
+@RestController
+class ReplayController {
+    private static final Logger log = LoggerFactory.getLogger(ReplayController.class);
+
+    private final Replay replay;
+    private final TableComparison comparison;
+
+    ReplayController(Replay replay, TableComparison comparison) {
+        this.replay = replay;
+        this.comparison = comparison;
+    }
+
+    /** Replays every applied change into a scratch schema and compares it with the live tables. */
+    @PostMapping(path = "/api/admin/verify", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> verify(@RequestBody(required = false) byte[] body) {
+        Violations violations = new Violations();
+        String source = "sync_log";
+        if (body != null && body.length > 0) {
+            JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
+            if (request != null) {
+                request.allowOnly(Set.of("source"));
+                String given = request.string("source", false, 20, false);
+                if (given != null && !given.equals("sync_log")) {
+                    violations.add("source", "only sync_log can be replayed by this version");
+                }
+            }
+        }
+        violations.throwIfAny();
+        long start = System.nanoTime();
+        String scratch = "sync_verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try {
+            Replay.Result result = replay.into(scratch, Replay.Cutoff.NONE);
+            Map<String, Object> tables = new LinkedHashMap<>();
+            boolean equal = true;
+            for (SyncTable table : SyncTable.values()) {
+                TableComparison.Outcome outcome = comparison.compare(table, scratch);
+                equal &= outcome.mismatches() == 0;
+                tables.put(table.wireName(), Map.of("live", outcome.live(), "rebuilt", outcome.rebuilt(),
+                        "mismatches", outcome.mismatches(), "examples", outcome.examples()));
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            log.info("Verify from {}: {} changes replayed in {} ms ({} changes/s), equal={}", source,
+                    result.changesReplayed(), took, took == 0 ? result.changesReplayed()
+                            : result.changesReplayed() * 1000 / took, equal);
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("equal", equal);
+            response.put("tables", tables);
+            response.put("changes_replayed", result.changesReplayed());
+            response.put("took_ms", took);
+            return response;
+        } finally {
+            replay.drop(scratch);
+        }
+    }
+
+    /** Materializes the tables as of a decision time or a {@code sync_log} position into the named schema. */
+    @PostMapping(path = "/api/admin/rebuild", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> rebuild(@RequestBody byte[] body) {
+        Violations violations = new Violations();
+        JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
+        Replay.Cutoff cutoff = Replay.Cutoff.NONE;
+        String schema = null;
+        if (request != null) {
+            request.allowOnly(Set.of("as_of", "position", "schema"));
+            schema = request.string("schema", true, 63, true);
+            if (schema != null && !Replay.isValidSchemaName(schema)) {
+                violations.add("schema", "must be a lowercase SQL name (a-z, 0-9, _), not public or pg_*");
+            }
+            String asOf = request.string("as_of", false, 64, true);
+            Long position = request.integer("position", false, 0, Long.MAX_VALUE);
+            if (asOf != null && position != null) {
+                violations.add("as_of", "give as_of or position, not both");
+            } else if (asOf != null) {
+                try {
+                    cutoff = new Replay.Cutoff(null, Instant.parse(asOf));
+                } catch (DateTimeParseException e) {
+                    violations.add("as_of", "must be an RFC 3339 timestamp such as 2026-11-24T10:00:00Z");
+                }
+            } else if (position != null) {
+                cutoff = new Replay.Cutoff(position, null);
+            } else if (!request.has("as_of") && !request.has("position")) {
+                violations.add("as_of", "give as_of or position");
+            }
+        }
+        violations.throwIfAny();
+        long start = System.nanoTime();
+        Replay.Result result = replay.into(schema, cutoff);
+        Map<String, Object> tables = new LinkedHashMap<>();
+        result.rows().forEach((table, rows) -> tables.put(table.wireName(), rows));
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("schema", schema);
+        response.put("tables", tables);
+        response.put("changes_replayed", result.changesReplayed());
+        response.put("took_ms", (System.nanoTime() - start) / 1_000_000);
+        return response;
+    }
+}
