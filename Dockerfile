@@ -16,10 +16,14 @@ COPY applier/pom.xml applier/
 COPY applier/src applier/src
 COPY gateway/pom.xml gateway/
 COPY gateway/src gateway/src
+COPY projector/pom.xml projector/
+COPY projector/src projector/src
 COPY standalone/pom.xml standalone/
 COPY standalone/src standalone/src
+COPY bench/pom.xml bench/
+COPY bench/src bench/src
 # The cache mount keeps downloaded dependencies between builds without putting them in a layer.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package -pl standalone -am
 
 FROM eclipse-temurin:17-jre
 # A fixed numeric uid, so orchestrators can verify the process is not root (runAsNonRoot).

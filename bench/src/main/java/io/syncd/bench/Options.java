@@ -10,9 +10,11 @@ import java.nio.file.Path;
  * @param serverArgs extra arguments for the embedded server (e.g. a log level or applier setting to compare)
  * @param only the phases to run (1–8); empty runs them all, e.g. to profile one phase
  * @param loadSeconds length of each sustained-load measurement (0: 30 s, or 8 s with --quick)
+ * @param adminToken the server's admin token, for the replay phase (the embedded default gets "bench")
  */
 record Options(String url, boolean quick, double scale, boolean peer, Path peerDir, Path output, boolean growth,
-               java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds) {
+               java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds,
+               String adminToken) {
 
     static Options parse(String... args) {
         String url = null;
@@ -24,6 +26,7 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         java.util.List<String> serverArgs = new java.util.ArrayList<>();
         java.util.Set<Integer> only = new java.util.TreeSet<>();
         double loadSeconds = 0;
+        String adminToken = "bench";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -34,15 +37,16 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
                 case "--output" -> output = Path.of(args[++i]);
                 case "--server-arg" -> serverArgs.add(args[++i]);
                 case "--load-seconds" -> loadSeconds = Double.parseDouble(args[++i]);
+                case "--admin-token" -> adminToken = args[++i];
                 case "--only" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(only::add);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S]");
+                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--admin-token T]");
             }
         }
         if (quick && scale == 1) {
             scale = 0.25;
         }
-        return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds);
+        return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds, adminToken);
     }
 
     boolean runs(int phase) {

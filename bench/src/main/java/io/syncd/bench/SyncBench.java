@@ -49,6 +49,7 @@ public final class SyncBench {
                 url = "http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort();
             }
             BenchClient client = new BenchClient(url, true);
+            String adminToken = options.adminToken();
             results.put("mode", options.quick() ? "quick" : "full", "run size");
 
             if (options.runs(1)) {
@@ -114,8 +115,17 @@ public final class SyncBench {
                 results.put("push50_p50_ms_at_1m", null, options.quick() ? "full mode only" : "needs the embedded servers");
             }
 
-            phase("6. replay");
-            results.put("replay_per_s", null, "the projector role is not built yet");
+            phase("6. replay: the projector verifies everything written");
+            if (options.runs(6)) {
+                BenchClient.Answer verify = client.post("/api/admin/verify", adminToken, "{\"source\":\"sync_log\"}");
+                if (verify.status() != 200) {
+                    throw new IllegalStateException("verify failed: " + verify.status() + " " + verify.body());
+                }
+                long replayed = verify.body().get("changes_replayed").longValue();
+                double seconds = Math.max(1, verify.body().get("took_ms").longValue()) / 1000.0;
+                results.put("replay_per_s", replayed / seconds, "changes/s replayed from sync_log and compared ("
+                        + replayed + " changes, equal=" + verify.body().get("equal").booleanValue() + ")");
+            }
 
             phase("7. memory");
             if (server != null) {
