@@ -22,14 +22,8 @@ final class PullScenarios {
         List<String> changes = new ArrayList<>(List.of(Workload.change("books", book, 0, Workload.book("big"))));
         for (int i = 0; i < count; i++) {
             changes.add(Workload.change("events", UUID.randomUUID(), 0, workload.event(book)));
-            if (changes.size() == PUSH_SIZE) {
-                client.push(token, Workload.push(changes));
-                changes.clear();
-            }
         }
-        if (!changes.isEmpty()) {
-            client.push(token, Workload.push(changes));
-        }
+        pushInChunks(token, changes);
         return token;
     }
 
@@ -44,19 +38,18 @@ final class PullScenarios {
             events.add(event);
             changes.add(Workload.change("events", event, 0, workload.event(book)));
         }
-        client.push(token, Workload.push(changes));
-        changes.clear();
         for (int i = 0; i < count; i++) {
             changes.add(Workload.change("notes", UUID.randomUUID(), 0, workload.note(events.get(i % 100), 5000)));
-            if (changes.size() == PUSH_SIZE) {
-                client.push(token, Workload.push(changes));
-                changes.clear();
-            }
         }
-        if (!changes.isEmpty()) {
-            client.push(token, Workload.push(changes));
-        }
+        pushInChunks(token, changes);
         return token;
+    }
+
+    /** Pushes in requests of the protocol's maximum size, in order (parents first as listed). */
+    private void pushInChunks(String token, List<String> changes) {
+        for (int from = 0; from < changes.size(); from += PUSH_SIZE) {
+            client.push(token, Workload.push(changes.subList(from, Math.min(changes.size(), from + PUSH_SIZE))));
+        }
     }
 
     /** Milliseconds of a whole initial pull chain (median of {@code runs}); checks the record count. */
