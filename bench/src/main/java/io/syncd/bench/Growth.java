@@ -20,6 +20,19 @@ final class Growth {
         }
     }
 
+    /**
+     * Removes the rows the baselines and the growth phase wrote straight into the tables (they have no audit
+     * trail), so that replay compares exactly what went through the pipeline.
+     */
+    static void removeDirectRows(String jdbcUrl, String user, String password) throws Exception {
+        try (Connection conn = DriverManager.getConnection(jdbcUrl, user, password); Statement st = conn.createStatement()) {
+            String direct = "(SELECT id FROM accounts WHERE name IN ('growth', 'raw baseline'))";
+            st.execute("DELETE FROM events WHERE account_id IN " + direct);
+            st.execute("DELETE FROM books WHERE account_id IN " + direct);
+            st.execute("DELETE FROM accounts WHERE id IN " + direct);
+        }
+    }
+
     /** Adds {@code rows} events spread over accounts of 10,000 events each, as synced rows with positions. */
     static void addEvents(String jdbcUrl, String user, String password, long rows) throws Exception {
         try (Connection conn = DriverManager.getConnection(jdbcUrl, user, password); Statement st = conn.createStatement()) {
