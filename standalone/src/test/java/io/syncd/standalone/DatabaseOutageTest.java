@@ -60,8 +60,10 @@ class DatabaseOutageTest {
                 api.push(device, Api.change(after, "events", "upsert", UUID.randomUUID(), 0, Api.event(bookId, "after")));
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     for (UUID changeId : acknowledged) {
-                        assertThat(api.get("/api/sync/changes/" + changeId, device.token()).body().get("status")
-                                .stringValue()).isEqualTo("applied");
+                        Api.Response lookup = api.get("/api/sync/changes/" + changeId, device.token());
+                        assertThat(lookup.status()).as("acknowledged change %s is known: %s", changeId, lookup.text())
+                                .isEqualTo(200);
+                        assertThat(lookup.body().get("status").stringValue()).isEqualTo("applied");
                     }
                 });
                 assertThat(api.pullAll(device, null, "events").records()).hasSize(acknowledged.size());
