@@ -33,6 +33,30 @@ class AccountsAndDevicesTest {
     }
 
     @Test
+    void theServerKeepsOnlyHashesOfTokensAndEnrollmentKeys() throws Exception {
+        Api.Device device = api.newDevice();
+        String secret = device.token().substring(37);
+        String keySecret = device.enrollmentKey().substring(37);
+        assertThat(secret).hasSize(43);
+        var db = TestServer.server().infrastructure().database();
+        try (var conn = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+             var ps = conn.prepareStatement("SELECT (SELECT count(*) FROM devices d WHERE d::text LIKE ?)"
+                     + " + (SELECT count(*) FROM accounts a WHERE a::text LIKE ?)"
+                     + " + (SELECT count(*) FROM devices d WHERE d::text LIKE ?)"
+                     + " + (SELECT count(*) FROM accounts a WHERE a::text LIKE ?)")) {
+            ps.setString(1, "%" + secret + "%");
+            ps.setString(2, "%" + secret + "%");
+            ps.setString(3, "%" + keySecret + "%");
+            ps.setString(4, "%" + keySecret + "%");
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("rows holding a secret in clear").isZero();
+            }
+        }
+        assertThat(api.get("/api/devices/" + device.deviceId(), device.token()).status()).isEqualTo(200);
+    }
+
+    @Test
     void aWrongEnrollmentKeyIsUnauthorized() {
         Api.Response account = api.post("/api/accounts", null, "{\"name\":\"Alice\"}");
         String key = account.body().get("enrollment_key").stringValue();
