@@ -54,6 +54,11 @@ final class ChangeConsumer implements Runnable {
     private final Map<TopicPartition, Long> parkedAtBatch = new HashMap<>();
     /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
     private final Map<TopicPartition, OffsetAndMetadata> decidedOffsets = new HashMap<>();
+    /**
+     * An asynchronous commit failed: commit the decided offsets again, idle or not. Left stale, a committed offset
+     * would also hold back children waiting on that partition (KafkaParentProgress reads other appliers' commits).
+     */
+    private boolean commitFailed;
     private final Object stopSignal = new Object();
     private volatile boolean running = true;
     private volatile Instant lastPoll = Instant.EPOCH;
@@ -100,6 +105,9 @@ final class ChangeConsumer implements Runnable {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(
                         parkedSince.isEmpty() ? properties.pollTimeout() : properties.parentRetry());
                 lastPoll = Instant.now();
+                if (commitFailed) {
+                    commitFailed = !commitDecided(decidedOffsets.keySet());
+                }
                 if (records.isEmpty()) {
                     continue;
                 }
@@ -164,8 +172,8 @@ final class ChangeConsumer implements Runnable {
         // change id. Not waiting for it lets the next batch start sooner.
         consumer.commitAsync(commits, (offsets, error) -> {
             if (error != null) {
-                log.warn("Committing offsets after a decided batch failed; the changes will be redelivered and skipped: {}",
-                        error.getMessage());
+                commitFailed = true;
+                log.warn("Committing offsets after a decided batch failed; committing again: {}", error.getMessage());
             }
         });
     }
@@ -181,8 +189,8 @@ final class ChangeConsumer implements Runnable {
         return commits;
     }
 
-    /** Commits, and waits for, the decided offsets of these partitions: before they go to another applier. */
-    private void commitDecided(Collection<TopicPartition> partitions) {
+    /** Commits, and waits for, the decided offsets of these partitions; false when Kafka refused. */
+    private boolean commitDecided(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata offset = decidedOffsets.get(tp);
@@ -191,13 +199,15 @@ final class ChangeConsumer implements Runnable {
             }
         }
         if (offsets.isEmpty()) {
-            return;
+            return true;
         }
         try {
             consumer.commitSync(offsets, Duration.ofSeconds(10));
+            return true;
         } catch (KafkaException e) {
             log.warn("Committing the offsets of {} partitions failed; their decided changes will be redelivered and skipped: {}",
                     offsets.size(), e.getMessage());
+            return false;
         }
     }
 
