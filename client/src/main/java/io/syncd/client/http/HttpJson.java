@@ -86,7 +86,7 @@ final class HttpJson {
                         + failure.getMessage(), failure.getCause());
             }
             LOG.log(System.Logger.Level.INFO, "{0} failed ({1}); retry {2} in {3} ms", what, failure.getMessage(),
-                    attempt, wait.get().toMillis());
+                    attempt, String.valueOf(wait.get().toMillis()));
             try {
                 sleeper.sleep(wait.get());
             } catch (InterruptedException e) {
