@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  * then drops the connection instead of answering (what a device sees when it crashes, or its network fails, between
  * send and answer), or rewrites the push results to {@code pending}. Closed, it refuses connections.
  */
-final class LossyProxy implements AutoCloseable {
+public final class LossyProxy implements AutoCloseable {
     enum Mode {
         FORWARD,
         /** Pushes reach the server; their answers are lost. */
@@ -46,10 +46,15 @@ final class LossyProxy implements AutoCloseable {
     private final AtomicInteger pulls = new AtomicInteger();
     private volatile int pullsToAnswer;
 
-    LossyProxy(URI target) {
+    public LossyProxy(URI target) {
+        this(target, 0);
+    }
+
+    /** A proxy on the given port (0: any free one); a closed proxy's port can be opened again. */
+    public LossyProxy(URI target, int port) {
         this.target = target;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -57,7 +62,7 @@ final class LossyProxy implements AutoCloseable {
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -72,7 +77,7 @@ final class LossyProxy implements AutoCloseable {
     }
 
     /** Pushes that reached the server through this proxy. */
-    int pushesForwarded() {
+    public int pushesForwarded() {
         return pushes.get();
     }
 

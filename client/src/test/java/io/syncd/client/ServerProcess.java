@@ -22,7 +22,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * by every integration test (each creates its own account). It can be stopped and started again on the same data
  * folder and port, to take the server away from devices.
  */
-final class ServerProcess {
+public final class ServerProcess {
     static final String ADMIN_TOKEN = "client-it-admin";
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
     private static ServerProcess shared;
@@ -41,7 +41,7 @@ final class ServerProcess {
     }
 
     /** The shared server, started on first use and stopped when the JVM exits. */
-    static synchronized ServerProcess shared() {
+    public static synchronized ServerProcess shared() {
         if (shared == null) {
             Path jar = Path.of(System.getProperty("sync.standalone.jar", "../standalone/target/sync-standalone.jar"))
                     .toAbsolutePath().normalize();
@@ -60,12 +60,15 @@ final class ServerProcess {
         return shared;
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** Starts the server and waits (bounded) until {@code GET /health} answers 200. */
     synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
         try {
             log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
             process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
