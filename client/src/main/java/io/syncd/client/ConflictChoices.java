@@ -39,7 +39,8 @@ final class ConflictChoices {
                     throw new SyncException("a resolution of " + changeId + " was sent already; sync to learn its"
                             + " decision");
                 }
-                earlier.ifPresent(e -> delete(e.seq()));
+                // Choosing again replaces the unsent choice, and edits queued behind it: the row holds them all.
+                store.outbox().deleteAll(issue.table(), issue.recordId());
             }
             LocalRecord row = store.records().find(issue.table(), issue.recordId()).orElse(null);
             String op;
@@ -111,14 +112,6 @@ final class ConflictChoices {
             LocalRecord row = store.records().find(issue.table(), issue.recordId()).orElse(null);
             return new Rejection(issue.changeId(), issue.table().wireName(), issue.recordId(), issue.errorCode(),
                     issue.errorMessage(), row == null ? null : row.data(), issue.resolving(), issue.detectedAt());
-        } catch (SQLException e) {
-            throw new SyncException("local store: " + e.getMessage(), e);
-        }
-    }
-
-    private void delete(long seq) {
-        try {
-            store.outbox().delete(seq);
         } catch (SQLException e) {
             throw new SyncException("local store: " + e.getMessage(), e);
         }
