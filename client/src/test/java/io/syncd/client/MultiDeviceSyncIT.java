@@ -10,6 +10,10 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -368,5 +372,43 @@ class MultiDeviceSyncIT {
         assertThat(tablet.conflicts()).isEmpty();
         assertThat(phone.get("books", bookId).orElseThrow().version()).isEqualTo(3);
         assertThat(name(phone, "books", bookId)).isEqualTo("tablet edit");
+    }
+
+    @Test
+    void editsMadeWhileASyncRunsAreNeitherLostNorAppliedTwice() throws Exception {
+        SyncClient phone = devices.device("phone");
+        SyncClient tablet = devices.device("tablet");
+        List<String> books = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            books.add(newId());
+        }
+        ExecutorService app = Executors.newSingleThreadExecutor();
+        Future<?> writer = app.submit(() -> {
+            for (int round = 0; round < 10; round++) {
+                for (String id : books) {
+                    phone.put("books", id, book("round " + round));
+                }
+            }
+        });
+        int syncs = 0;
+        while (!writer.isDone()) {
+            phone.syncAll(); // another thread of the same app, syncing while the writer edits
+            syncs++;
+        }
+        writer.get(60, TimeUnit.SECONDS);
+        app.shutdown();
+        phone.syncAll();
+        tablet.syncAll();
+
+        assertThat(syncs).isPositive();
+        assertThat(phone.status()).extracting(SyncStatus::dirty, SyncStatus::outbox, SyncStatus::conflicts,
+                SyncStatus::rejections).containsExactly(0, 0, 0, 0);
+        for (String id : books) {
+            LocalRecord onPhone = phone.get("books", id).orElseThrow();
+            LocalRecord onTablet = tablet.get("books", id).orElseThrow();
+            assertThat(onTablet).isEqualTo(onPhone);
+            assertThat(onTablet.data().get("name").stringValue()).isEqualTo("round 9");
+            assertThat(onTablet.version()).isBetween(1L, 10L);
+        }
     }
 }

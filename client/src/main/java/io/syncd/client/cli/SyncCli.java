@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Command(name = "sync-cli", mixinStandardHelpOptions = true, version = "syncd sync-cli 0.1.0",
         description = "A syncd device on the command line: a local SQLite store that works offline, and sync.",
-        subcommandsRepeatable = false, sortOptions = false,
+        sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (invalid input, server refused, …)",
                 "2:the server cannot be reached; nothing is lost", "3:not found"})

@@ -96,7 +96,7 @@ final class HttpJson {
         }
     }
 
-    /** One attempt and whether it can be repeated: GET /health, for example, is never retried. */
+    /** The status of one GET, or -1 without an answer; never retried (a health check wants the answer now). */
     int status(String path, Duration timeout) {
         try {
             HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
