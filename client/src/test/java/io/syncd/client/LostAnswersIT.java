@@ -129,4 +129,27 @@ class LostAnswersIT {
         assertThat(tablet.list("books")).hasSize(5);
         assertThat(tablet.status().lastSyncAt()).isNotNull();
     }
+
+    @Test
+    void aNewerServerRecordPulledWhileTheLocalChangeWasUndecidedIsNotLost() {
+        SyncClient phone = devices.device("phone", proxy.uri(), options);
+        SyncClient tablet = devices.device("tablet");
+        String bookId = newId();
+        phone.put("books", bookId, book("phone"));
+        proxy.mode(LossyProxy.Mode.PENDING_PUSH_ANSWERS);
+        phone.syncAll(); // applied as version 1 on the server; the phone only hears "pending"
+        tablet.syncAll();
+        tablet.put("books", bookId, book("tablet, on top of the phone's version"));
+        tablet.syncAll();
+
+        phone.syncAll(); // still "pending" for the phone; its pull moves past version 2 while its edit is undecided
+        assertThat(phone.get("books", bookId).orElseThrow().data().get("name").stringValue()).isEqualTo("phone");
+        proxy.mode(LossyProxy.Mode.FORWARD);
+        phone.syncAll(); // the phone's change is applied (version 1): version 2, held aside, is the record now
+
+        LocalRecord record = phone.get("books", bookId).orElseThrow();
+        assertThat(record).extracting(LocalRecord::version, LocalRecord::dirty).containsExactly(2L, false);
+        assertThat(record.data().get("name").stringValue()).isEqualTo("tablet, on top of the phone's version");
+        assertThat(record).isEqualTo(tablet.get("books", bookId).orElseThrow());
+    }
 }
