@@ -51,6 +51,9 @@ final class DecisionApplier {
     private void applied(OutboxEntry entry, ChangeResult result) throws SQLException {
         SyncTable table = entry.table();
         String recordId = entry.recordId();
+        if (result.version() == null) {
+            throw new SyncException("the server applied change " + entry.changeId() + " without a version");
+        }
         long version = result.version();
         store.outbox().delete(entry.seq());
         Optional<OutboxEntry> next = store.outbox().first(table, recordId);

@@ -36,10 +36,10 @@ public final class SyncClient implements AutoCloseable {
     private final ConflictChoices choices;
     /** One network operation (push, pull, resolve, register) at a time. */
     private final ReentrantLock syncLock = new ReentrantLock();
-    private volatile Connection connection;
+    private volatile RegisteredDevice registered;
 
-    /** The registered server and this device's token. */
-    private record Connection(SyncApi api, DeviceInfo device) {
+    /** The registered server and this device's identity and token. */
+    private record RegisteredDevice(SyncApi api, DeviceInfo device) {
     }
 
     private SyncClient(LocalStore store, SyncOptions options) {
@@ -47,7 +47,7 @@ public final class SyncClient implements AutoCloseable {
         this.options = options;
         this.edits = new LocalEdits(store, options.clock());
         this.choices = new ConflictChoices(store, options);
-        this.connection = store.inTransaction(() -> store.deviceInfo().get()).map(this::connect).orElse(null);
+        this.registered = store.inTransaction(() -> store.deviceInfo().get()).map(this::connect).orElse(null);
     }
 
     /** Opens (or creates) the store file with the default options. */
@@ -75,20 +75,20 @@ public final class SyncClient implements AutoCloseable {
     public Registration register(URI server, String enrollmentKey, String deviceName, String platform) {
         syncLock.lock();
         try {
-            if (connection != null) {
+            if (registered != null) {
                 throw new IllegalStateException("this store is registered already, as device "
-                        + connection.device().deviceId() + " of " + connection.device().server()
+                        + registered.device().deviceId() + " of " + registered.device().server()
                         + "; use a new store file for another device");
             }
             SyncApi api = api(server, options);
-            SyncApi.Registered registered = api.register(enrollmentKey, deviceName, platform);
-            DeviceInfo device = new DeviceInfo(server.toString(), registered.deviceId(), registered.accountId(),
-                    registered.deviceToken(), deviceName, platform, registered.registeredAt());
+            SyncApi.Registered issued = api.register(enrollmentKey, deviceName, platform);
+            DeviceInfo device = new DeviceInfo(server.toString(), issued.deviceId(), issued.accountId(),
+                    issued.deviceToken(), deviceName, platform, issued.registeredAt());
             store.inTransaction(() -> {
                 store.deviceInfo().save(device);
                 return null;
             });
-            connection = new Connection(api, device);
+            this.registered = new RegisteredDevice(api, device);
             LOG.log(System.Logger.Level.INFO, "registered as device {0} of account {1}", device.deviceId(),
                     device.accountId());
             return new Registration(device.deviceId(), device.accountId());
@@ -105,7 +105,7 @@ public final class SyncClient implements AutoCloseable {
 
     /** This store's device identity; empty until registered. */
     public Optional<Registration> registration() {
-        Connection c = connection;
+        RegisteredDevice c = registered;
         return c == null ? Optional.empty()
                 : Optional.of(new Registration(c.device().deviceId(), c.device().accountId()));
     }
@@ -191,7 +191,7 @@ public final class SyncClient implements AutoCloseable {
 
     /** {@code GET /health} of the registered server answers 200 (one quick attempt). */
     public boolean isServerReachable() {
-        return requireConnection().api().healthy(options.connectTimeout());
+        return requireRegistered().api().healthy(options.connectTimeout());
     }
 
     // ---- conflicts and rejections ----
@@ -230,7 +230,7 @@ public final class SyncClient implements AutoCloseable {
     // ---- state ----
 
     public SyncStatus status() {
-        Connection c = connection;
+        RegisteredDevice c = registered;
         return store.inTransaction(() -> new SyncStatus(c == null ? null : c.device().deviceId(),
                 c == null ? null : c.device().accountId(), c == null ? null : c.device().server(),
                 store.records().countDirty(), store.outbox().count(), store.conflicts().count(OpenIssue.CONFLICT),
@@ -248,12 +248,12 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    private PushRun newPush(Connection c) {
+    private PushRun newPush(RegisteredDevice c) {
         return new PushRun(store, c.api(), c.device().deviceToken(), options, choices);
     }
 
-    private <T> T whileSyncing(Function<Connection, T> work) {
-        Connection c = requireConnection();
+    private <T> T whileSyncing(Function<RegisteredDevice, T> work) {
+        RegisteredDevice c = requireRegistered();
         syncLock.lock();
         try {
             return work.apply(c);
@@ -262,16 +262,16 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    private Connection requireConnection() {
-        Connection c = connection;
+    private RegisteredDevice requireRegistered() {
+        RegisteredDevice c = registered;
         if (c == null) {
             throw new NotRegisteredException();
         }
         return c;
     }
 
-    private Connection connect(DeviceInfo device) {
-        return new Connection(api(URI.create(device.server()), options), device);
+    private RegisteredDevice connect(DeviceInfo device) {
+        return new RegisteredDevice(api(URI.create(device.server()), options), device);
     }
 
     private static SyncApi api(URI server, SyncOptions options) {

@@ -6,6 +6,7 @@ import static io.syncd.client.Records.event;
 import static io.syncd.client.Records.newId;
 import static io.syncd.client.Records.note;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
@@ -410,5 +411,21 @@ class MultiDeviceSyncIT {
             assertThat(onTablet.data().get("name").stringValue()).isEqualTo("round 9");
             assertThat(onTablet.version()).isBetween(1L, 10L);
         }
+    }
+
+    @Test
+    void aStoreRegistersWithANewAccountOnceAndKeepsItsIdentityWhenReopened() {
+        SyncClient first = devices.open("first", SyncOptions.defaults());
+        Registration registration = first.registerNewAccount(server.uri(), "Bob", "first", "desktop");
+
+        assertThat(first.isServerReachable()).isTrue();
+        assertThatThrownBy(() -> first.register(server.uri(), devices.account().enrollmentKey(), "again", null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("registered already");
+        first.close();
+        SyncClient reopened = devices.open("first", SyncOptions.defaults());
+        assertThat(reopened.registration()).contains(registration);
+        assertThat(reopened.status()).extracting(SyncStatus::deviceId, SyncStatus::accountId, SyncStatus::server)
+                .containsExactly(registration.deviceId(), registration.accountId(), server.uri().toString());
+        assertThat(registration.accountId()).isNotEqualTo(devices.account().accountId());
     }
 }
