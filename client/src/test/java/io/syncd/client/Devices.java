@@ -68,5 +68,6 @@ final class Devices implements AutoCloseable {
                 // closed by the test itself
             }
         }
+        ServerProcess.deleteRecursively(dir);
     }
 }

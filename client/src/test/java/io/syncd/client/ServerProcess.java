@@ -55,7 +55,10 @@ public final class ServerProcess {
                 throw new UncheckedIOException(e);
             }
             shared.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                shared.stop();
+                deleteRecursively(shared.dataDir); // the server's log files beside it are kept
+            }));
         }
         return shared;
     }
@@ -115,6 +118,14 @@ public final class ServerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 

@@ -52,6 +52,9 @@ final class Cli {
                         "--db", db.toString(), "list", "books").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 boolean dumped = dump.waitFor(60, TimeUnit.SECONDS) && dump.exitValue() == 0 && Files.exists(file);
+                for (String suffix : List.of("", "-wal", "-shm")) {
+                    Files.deleteIfExists(Path.of(db + suffix));
+                }
                 archive = dumped ? Optional.of(file) : Optional.empty();
             } catch (IOException e) {
                 archive = Optional.empty();
