@@ -141,6 +141,10 @@ final class PushRun {
                     }
                     return null;
                 });
+                for (OutboxEntry entry : invalid) {
+                    results.add(new ChangeResult(entry.changeId(), ChangeResults.REJECTED, entry.table().wireName(),
+                            entry.recordId(), null, null, "invalid_request", e.getMessage()));
+                }
                 pushed += invalid.size();
                 rejected += invalid.size();
                 remaining.removeAll(invalid);

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.syncd.client.store.LocalStore;
+import io.syncd.common.SyncTable;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Several devices of one account, each its own SQLite file, syncing through the real server. */
@@ -427,5 +429,38 @@ class MultiDeviceSyncIT {
         assertThat(reopened.status()).extracting(SyncStatus::deviceId, SyncStatus::accountId, SyncStatus::server)
                 .containsExactly(registration.deviceId(), registration.accountId(), server.uri().toString());
         assertThat(registration.accountId()).isNotEqualTo(devices.account().accountId());
+    }
+
+    @Test
+    void aChangeTheServerRefusesIsKeptAsARejectionAndTheRestOfThePushIsApplied() {
+        SyncClient phone = devices.device("phone");
+        String good = newId();
+        String bad = newId();
+        phone.put("books", good, book("valid"));
+        phone.close();
+        // A change this SDK would refuse, as a store written by a laxer (older) version could hold it.
+        try (LocalStore store = LocalStore.open(devices.file("phone"))) {
+            store.inTransaction(() -> {
+                store.records().writeLocal(SyncTable.BOOKS, bad, book(" "));
+                store.outbox().insert(newId(), SyncTable.BOOKS, bad, "upsert", null, 0L, "{\"name\":\" \"}",
+                        java.time.Instant.now());
+                store.records().refreshDirty(SyncTable.BOOKS, bad);
+                return null;
+            });
+        }
+        SyncClient reopened = devices.open("phone", SyncOptions.defaults());
+
+        SyncReport report = reopened.syncAll();
+
+        assertThat(report).extracting(SyncReport::pushed, SyncReport::applied, SyncReport::rejected)
+                .containsExactly(2, 1, 1);
+        assertThat(reopened.get("books", good).orElseThrow().dirty()).isFalse();
+        assertThat(reopened.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.recordId()).isEqualTo(bad);
+            assertThat(rejection.code()).isEqualTo("invalid_request");
+            assertThat(rejection.message()).contains("data.name");
+        });
+        assertThat(reopened.get("books", bad).orElseThrow().dirty()).isTrue();
+        assertThat(reopened.syncAll().pushed()).as("not sent again until edited or resolved").isZero();
     }
 }
