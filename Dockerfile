@@ -20,6 +20,8 @@ COPY projector/pom.xml projector/
 COPY projector/src projector/src
 COPY standalone/pom.xml standalone/
 COPY standalone/src standalone/src
+COPY client/pom.xml client/
+COPY client/src client/src
 COPY bench/pom.xml bench/
 COPY bench/src bench/src
 # The cache mount keeps downloaded dependencies between builds without putting them in a layer.

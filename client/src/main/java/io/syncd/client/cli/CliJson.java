@@ -1,0 +1,98 @@
+package io.syncd.client.cli;
+
+import java.util.List;
+
+import io.syncd.client.ChangeResult;
+import io.syncd.client.Conflict;
+import io.syncd.client.LocalRecord;
+import io.syncd.client.Rejection;
+import io.syncd.client.SyncReport;
+import io.syncd.client.SyncStatus;
+import io.syncd.common.Json;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The command line's JSON shapes: field names and order are its contract (README, "Command line"). */
+final class CliJson {
+    private CliJson() {
+    }
+
+    static ObjectNode record(LocalRecord record) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("table", record.table());
+        json.put("record_id", record.recordId());
+        json.put("version", record.version());
+        json.put("is_deleted", record.deleted());
+        json.put("is_dirty", record.dirty());
+        json.set("data", record.data());
+        return json;
+    }
+
+    static ArrayNode records(List<LocalRecord> records) {
+        ArrayNode json = Json.MAPPER.createArrayNode();
+        records.forEach(r -> json.add(record(r)));
+        return json;
+    }
+
+    static ObjectNode report(SyncReport report) {
+        return Json.MAPPER.createObjectNode().put("pushed", report.pushed()).put("applied", report.applied())
+                .put("conflicts", report.conflicts()).put("rejected", report.rejected()).put("pending", report.pending())
+                .put("pulled", report.pulled());
+    }
+
+    static ArrayNode conflicts(List<Conflict> conflicts) {
+        ArrayNode json = Json.MAPPER.createArrayNode();
+        for (Conflict conflict : conflicts) {
+            ObjectNode item = json.addObject();
+            item.put("change_id", conflict.changeId());
+            item.put("table", conflict.table());
+            item.put("record_id", conflict.recordId());
+            item.set("local_data", conflict.localData());
+            item.set("server_record", conflict.serverRecord());
+        }
+        return json;
+    }
+
+    static ArrayNode rejections(List<Rejection> rejections) {
+        ArrayNode json = Json.MAPPER.createArrayNode();
+        for (Rejection rejection : rejections) {
+            ObjectNode item = json.addObject();
+            item.put("change_id", rejection.changeId());
+            item.put("table", rejection.table());
+            item.put("record_id", rejection.recordId());
+            item.put("code", rejection.code());
+            item.put("message", rejection.message());
+            item.set("local_data", rejection.localData());
+        }
+        return json;
+    }
+
+    /** The protocol's result object. */
+    static ObjectNode result(ChangeResult result) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("change_id", result.changeId());
+        json.put("status", result.status());
+        json.put("table", result.table());
+        json.put("record_id", result.recordId());
+        if (result.version() != null) {
+            json.put("version", result.version());
+        }
+        if (result.serverRecord() != null || "conflict".equals(result.status())) {
+            json.set("server_record", result.serverRecord());
+        }
+        if (result.errorCode() != null) {
+            json.putObject("error").put("code", result.errorCode()).put("message", result.errorMessage());
+        }
+        return json;
+    }
+
+    static ObjectNode status(SyncStatus status) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("device_id", status.deviceId());
+        json.put("dirty", status.dirty());
+        json.put("conflicts", status.conflicts());
+        json.put("last_sync_at", status.lastSyncAt() == null ? null : status.lastSyncAt().toString());
+        json.put("server", status.server());
+        return json;
+    }
+}

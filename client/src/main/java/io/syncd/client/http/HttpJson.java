@@ -1,0 +1,216 @@
+package io.syncd.client.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import io.syncd.client.RetryPolicy;
+import io.syncd.client.ServerRejectedException;
+import io.syncd.client.ServerUnreachableException;
+import io.syncd.client.SyncException;
+import io.syncd.common.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * JSON over HTTP with the protocol's error handling: problem+json errors become {@link ServerRejectedException};
+ * network errors, 503, 429 (and a proxy's 502/504) are retried with {@link Backoff}, then end as
+ * {@link ServerUnreachableException}. Bodies are gzipped both ways when large.
+ */
+final class HttpJson {
+    private static final System.Logger LOG = System.getLogger(HttpJson.class.getName());
+    private static final Set<Integer> RETRIABLE_STATUS = Set.of(429, 502, 503, 504);
+    /** Request bodies from this size on are sent gzipped (the server decodes them; PROTOCOL.md). */
+    private static final int GZIP_FROM_BYTES = 16 * 1024;
+
+    /** Waits between attempts; a test can replace it. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final URI base;
+    private final HttpClient client;
+    private final Duration requestTimeout;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    HttpJson(URI base, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock,
+             RandomGenerator random, Sleeper sleeper) {
+        this.base = base;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.requestTimeout = requestTimeout;
+        this.backoff = new Backoff(retries, random);
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Sends a request and returns the JSON answer (null when the body is empty).
+     *
+     * @param idempotent whether the request may be repeated after it possibly reached the server (a push with the
+     *                   same change ids may; creating an account may not, so it is retried only when it surely did
+     *                   not arrive: connection refused, or 503/429)
+     */
+    JsonNode send(String method, String path, String token, JsonNode body, boolean idempotent) {
+        String what = method + " " + path;
+        for (int attempt = 1; ; attempt++) {
+            Retriable failure;
+            try {
+                return once(method, path, token, body, idempotent);
+            } catch (Retriable e) {
+                failure = e;
+            }
+            Optional<Duration> wait = backoff.before(attempt, failure.retryAfter);
+            if (wait.isEmpty()) {
+                throw new ServerUnreachableException(what + " failed after " + attempt + " attempt(s): "
+                        + failure.getMessage(), failure.getCause());
+            }
+            LOG.log(System.Logger.Level.INFO, "{0} failed ({1}); retry {2} in {3} ms", what, failure.getMessage(),
+                    attempt, String.valueOf(wait.get().toMillis()));
+            try {
+                sleeper.sleep(wait.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServerUnreachableException(what + " interrupted while waiting to retry", e);
+            }
+        }
+    }
+
+    /** The status of one GET, or -1 without an answer; never retried (a health check wants the answer now). */
+    int status(String path, Duration timeout) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private JsonNode once(String method, String path, String token, JsonNode body, boolean idempotent)
+            throws Retriable {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
+                .header("Accept", "application/json").header("Accept-Encoding", "gzip");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+            if (bytes.length >= GZIP_FROM_BYTES) {
+                bytes = gzip(bytes);
+                request.header("Content-Encoding", "gzip");
+            }
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new Retriable("cannot connect to " + base + ": " + describe(e), e, null);
+        } catch (IOException e) {
+            if (idempotent) {
+                throw new Retriable("no answer from " + base + ": " + describe(e), e, null);
+            }
+            throw new SyncException(method + " " + path + " got no answer from " + base + " (" + describe(e)
+                    + "); it may or may not have been done", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerUnreachableException(method + " " + path + " interrupted", e);
+        }
+        int status = response.statusCode();
+        JsonNode answer = parse(response);
+        if (status >= 200 && status < 300) {
+            return answer;
+        }
+        String code = answer != null && answer.hasNonNull("code") ? answer.get("code").asString() : null;
+        String detail = answer != null && answer.hasNonNull("detail") ? answer.get("detail").asString()
+                : answer != null && answer.hasNonNull("title") ? answer.get("title").asString() : "";
+        String message = "HTTP " + status + (code == null ? "" : " " + code) + (detail.isEmpty() ? "" : ": " + detail);
+        if (RETRIABLE_STATUS.contains(status)) {
+            throw new Retriable(message, null,
+                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock));
+        }
+        throw new ServerRejectedException(status, code, method + " " + path + ": " + message, fieldErrors(answer));
+    }
+
+    private static JsonNode parse(HttpResponse<byte[]> response) {
+        byte[] bytes = response.body();
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        try {
+            if (response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase).isPresent()) {
+                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                    bytes = in.readAllBytes();
+                }
+            }
+            return Json.MAPPER.readTree(bytes);
+        } catch (IOException | JacksonException e) {
+            if (response.statusCode() >= 200 && response.statusCode() < 300) {
+                throw new SyncException("the server's answer is not JSON: "
+                        + new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8), e);
+            }
+            return null; // an error page of a proxy, say: the status alone tells what happened
+        }
+    }
+
+    private static List<ServerRejectedException.FieldError> fieldErrors(JsonNode problem) {
+        List<ServerRejectedException.FieldError> errors = new ArrayList<>();
+        if (problem != null && problem.path("errors").isArray()) {
+            for (JsonNode error : problem.get("errors")) {
+                errors.add(new ServerRejectedException.FieldError(error.path("field").asString(""),
+                        error.path("message").asString("")));
+            }
+        }
+        return errors;
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " " + message);
+    }
+
+    /** A failure that another attempt may not meet. */
+    private static final class Retriable extends Exception {
+        final Duration retryAfter;
+
+        Retriable(String message, Throwable cause, Duration retryAfter) {
+            super(message, cause);
+            this.retryAfter = retryAfter;
+        }
+    }
+}

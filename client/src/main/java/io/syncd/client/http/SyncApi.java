@@ -1,0 +1,104 @@
+package io.syncd.client.http;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.syncd.client.Account;
+import io.syncd.client.RetryPolicy;
+import io.syncd.client.SyncException;
+import io.syncd.common.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The sync server's endpoints (PROTOCOL.md), one method each; answers are the protocol's JSON. */
+public final class SyncApi {
+    private final HttpJson http;
+
+    /** A device's credentials as the server issued them at registration. */
+    public record Registered(String deviceId, String accountId, String deviceToken, Instant registeredAt) {
+        @Override
+        public String toString() {
+            return "Registered[deviceId=" + deviceId + ", accountId=" + accountId + "]";
+        }
+    }
+
+    public SyncApi(URI server, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock) {
+        this(server, connectTimeout, requestTimeout, retries, clock, wait -> Thread.sleep(wait.toMillis()));
+    }
+
+    SyncApi(URI server, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock,
+            HttpJson.Sleeper sleeper) {
+        this.http = new HttpJson(server, connectTimeout, requestTimeout, retries, clock, new SecureRandom(), sleeper);
+    }
+
+    /** {@code POST /api/accounts}; the admin token is needed only when the server's signup is {@code admin}. */
+    public Account createAccount(String name, String adminToken) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("name", name);
+        JsonNode answer = required(http.send("POST", "/api/accounts", adminToken, body, false));
+        return new Account(answer.get("account_id").asString(), answer.get("enrollment_key").asString());
+    }
+
+    /** {@code POST /api/devices/register}. */
+    public Registered register(String enrollmentKey, String deviceName, String platform) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("enrollment_key", enrollmentKey)
+                .put("device_name", deviceName);
+        if (platform != null) {
+            body.put("platform", platform);
+        }
+        JsonNode answer = required(http.send("POST", "/api/devices/register", null, body, false));
+        return new Registered(answer.get("device_id").asString(), answer.get("account_id").asString(),
+                answer.get("device_token").asString(), Instant.parse(answer.get("registered_at").asString()));
+    }
+
+    /** {@code POST /api/sync/push}: one result per change, in request order. Safe to repeat: change ids decide once. */
+    public List<JsonNode> push(String token, List<ObjectNode> changes) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode list = body.putArray("changes");
+        changes.forEach(list::add);
+        JsonNode answer = required(http.send("POST", "/api/sync/push", token, body, true));
+        List<JsonNode> results = new ArrayList<>();
+        answer.path("results").forEach(results::add);
+        if (results.size() != changes.size()) {
+            throw new SyncException("the server answered " + results.size() + " results to " + changes.size()
+                    + " changes");
+        }
+        return results;
+    }
+
+    /** {@code POST /api/sync/pull}: one page; {@code changes}, {@code cursor}, {@code has_more}. */
+    public JsonNode pull(String token, String cursor, List<String> tables, int limit) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        if (cursor == null) {
+            body.putNull("cursor");
+        } else {
+            body.put("cursor", cursor);
+        }
+        ArrayNode names = body.putArray("tables");
+        tables.forEach(names::add);
+        body.put("limit", limit);
+        return required(http.send("POST", "/api/sync/pull", token, body, true));
+    }
+
+    /** {@code POST /api/sync/resolve-conflict}: one result object. Safe to repeat with the same change id. */
+    public JsonNode resolve(String token, ObjectNode resolution) {
+        return required(http.send("POST", "/api/sync/resolve-conflict", token, resolution, true));
+    }
+
+    /** {@code GET /health} answers 200 within the timeout; one attempt, never retried. */
+    public boolean healthy(Duration timeout) {
+        return http.status("/health", timeout) == 200;
+    }
+
+    private static JsonNode required(JsonNode answer) {
+        if (answer == null || !answer.isObject()) {
+            throw new SyncException("the server sent no JSON object where one was expected");
+        }
+        return answer;
+    }
+}

@@ -1,0 +1,207 @@
+package io.syncd.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.syncd.client.Account;
+import io.syncd.client.LossyProxy;
+import io.syncd.client.ServerProcess;
+import io.syncd.client.SyncClient;
+import io.syncd.common.Json;
+import tools.jackson.databind.JsonNode;
+
+/** The command line's contract, through the jar: JSON on stdout, messages on stderr, exit codes 0, 1, 2 and 3. */
+class CliIT {
+    private final ServerProcess server = ServerProcess.shared();
+    @TempDir
+    Path dir;
+
+    private static List<String> fields(JsonNode json) {
+        return List.copyOf(json.propertyNames());
+    }
+
+    private JsonNode newAccount() {
+        JsonNode account = Cli.run(null, "--db", dir.resolve("unused.db").toString(), "create-account",
+                "--server", server.uri().toString(), "--name", "Alice").succeeded().json();
+        assertThat(fields(account)).containsExactly("account_id", "enrollment_key");
+        return account;
+    }
+
+    private Path registered(String name, JsonNode account) {
+        Path db = dir.resolve(name + ".db");
+        JsonNode device = Cli.run(db, "register", "--server", server.uri().toString(), "--enrollment-key",
+                account.get("enrollment_key").stringValue(), "--device-name", name, "--platform", "cli").succeeded().json();
+        assertThat(fields(device)).containsExactly("device_id", "account_id");
+        assertThat(device.get("account_id")).isEqualTo(account.get("account_id"));
+        return db;
+    }
+
+    /** Arranges a registered store through the SDK in this JVM (faster than the jar), for tests of other commands. */
+    private Path registeredBySdk(String name, Account account, URI via) {
+        Path db = dir.resolve(name + ".db");
+        try (SyncClient client = SyncClient.open(db)) {
+            client.register(via, account.enrollmentKey(), name, "test");
+        }
+        return db;
+    }
+
+    @Test
+    void twoStoresCreateEditDeleteAndSyncThroughTheCommandLine() {
+        JsonNode account = newAccount();
+        Path phone = registered("phone", account);
+        Path tablet = registered("tablet", account);
+        String bookId = UUID.randomUUID().toString();
+
+        JsonNode put = Cli.run(phone, "put", "books", bookId, "{\"name\":\"Clinic A\"}").succeeded().json();
+        assertThat(fields(put)).containsExactly("table", "record_id", "version", "is_deleted", "is_dirty", "data");
+        assertThat(put.get("is_dirty").booleanValue()).isTrue();
+        assertThat(put.get("data").get("archived").booleanValue()).isFalse();
+        JsonNode status = Cli.run(phone, "status").succeeded().json();
+        assertThat(fields(status)).containsExactly("device_id", "dirty", "conflicts", "last_sync_at", "server");
+        assertThat(status.get("dirty").intValue()).isEqualTo(1);
+        assertThat(status.get("last_sync_at").isNull()).isTrue();
+        assertThat(status.get("server").stringValue()).isEqualTo(server.uri().toString());
+
+        JsonNode sync = Cli.run(phone, "sync").succeeded().json();
+        assertThat(fields(sync)).containsExactly("pushed", "applied", "conflicts", "rejected", "pending", "pulled");
+        assertThat(sync.get("pushed").intValue()).isEqualTo(1);
+        assertThat(sync.get("applied").intValue()).isEqualTo(1);
+        assertThat(Cli.run(tablet, "sync").succeeded().json().get("pulled").intValue()).isEqualTo(1);
+
+        JsonNode onTablet = Cli.run(tablet, "get", "books", bookId).succeeded().json();
+        assertThat(onTablet.get("version").longValue()).isEqualTo(1);
+        assertThat(onTablet.get("is_dirty").booleanValue()).isFalse();
+        assertThat(onTablet.get("data").get("name").stringValue()).isEqualTo("Clinic A");
+        assertThat(Cli.run(tablet, "list", "books").succeeded().json()).hasSize(1);
+
+        JsonNode deleted = Cli.run(tablet, "delete", "books", bookId).succeeded().json();
+        assertThat(deleted.get("is_deleted").booleanValue()).isTrue();
+        Cli.run(tablet, "sync").succeeded();
+        Cli.run(phone, "sync").succeeded();
+
+        assertThat(Cli.run(phone, "list", "books").succeeded().json()).isEmpty();
+        JsonNode tombstone = Cli.run(phone, "get", "books", bookId).succeeded().json();
+        assertThat(tombstone.get("is_deleted").booleanValue()).isTrue();
+        assertThat(tombstone.get("version").longValue()).isEqualTo(2);
+        assertThat(tombstone.get("data").isNull()).isTrue();
+        JsonNode synced = Cli.run(phone, "status").succeeded().json();
+        assertThat(synced.get("dirty").intValue()).isZero();
+        assertThat(synced.get("last_sync_at").isString()).isTrue();
+    }
+
+    @Test
+    void conflictsAreListedAndEachResolutionWorksFromTheCommandLine() {
+        Account account = SyncClient.createAccount(server.uri(), "Alice");
+        Path phone = registeredBySdk("phone", account, server.uri());
+        Path tablet = registeredBySdk("tablet", account, server.uri());
+        // Arranged through the SDK: three books edited on both stores, three conflicts on the tablet.
+        List<String> books = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                UUID.randomUUID().toString());
+        try (SyncClient phoneSdk = SyncClient.open(phone); SyncClient tabletSdk = SyncClient.open(tablet)) {
+            for (String id : books) {
+                phoneSdk.put("books", id, Json.MAPPER.createObjectNode().put("name", "original"));
+            }
+            phoneSdk.syncAll();
+            tabletSdk.syncAll();
+            for (int i = 0; i < books.size(); i++) {
+                phoneSdk.put("books", books.get(i), Json.MAPPER.createObjectNode().put("name", "phone edit " + i));
+                tabletSdk.put("books", books.get(i), Json.MAPPER.createObjectNode().put("name", "tablet edit " + i));
+            }
+            phoneSdk.syncAll();
+            assertThat(tabletSdk.syncAll().conflicts()).isEqualTo(3);
+        }
+
+        JsonNode conflicts = Cli.run(tablet, "conflicts").succeeded().json();
+        assertThat(conflicts).hasSize(3);
+        assertThat(Cli.run(tablet, "status").succeeded().json().get("conflicts").intValue()).isEqualTo(3);
+        String[][] resolutions = {{"use_local"}, {"merge", "{\"name\":\"merged\",\"archived\":true}"}, {"use_server"}};
+        String[] expected = {"tablet edit 0", "merged", "phone edit 2"};
+        for (JsonNode conflict : conflicts) {
+            assertThat(fields(conflict)).containsExactly("change_id", "table", "record_id", "local_data", "server_record");
+            int i = books.indexOf(conflict.get("record_id").stringValue());
+            assertThat(conflict.get("local_data").get("name").stringValue()).isEqualTo("tablet edit " + i);
+            assertThat(conflict.get("server_record").get("data").get("name").stringValue()).isEqualTo("phone edit " + i);
+
+            String[] args = new String[2 + resolutions[i].length];
+            args[0] = "resolve";
+            args[1] = conflict.get("change_id").stringValue();
+            System.arraycopy(resolutions[i], 0, args, 2, resolutions[i].length);
+            JsonNode result = Cli.run(tablet, args).succeeded().json();
+            assertThat(result.get("status").stringValue()).isEqualTo("applied");
+            assertThat(result.get("change_id").stringValue()).isNotEqualTo(args[1]);
+        }
+
+        assertThat(Cli.run(tablet, "conflicts").succeeded().json()).isEmpty();
+        Cli.run(phone, "sync").succeeded();
+        for (Path device : List.of(phone, tablet)) {
+            JsonNode list = Cli.run(device, "list", "books").succeeded().json();
+            assertThat(list).hasSize(3);
+            for (JsonNode book : list) {
+                int i = books.indexOf(book.get("record_id").stringValue());
+                assertThat(book.get("data").get("name").stringValue()).isEqualTo(expected[i]);
+                assertThat(book.get("is_dirty").booleanValue()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void errorsExitWithOneOrThreeAndSayWhyOnStderr() {
+        Path phone = registeredBySdk("phone", SyncClient.createAccount(server.uri(), "Alice"), server.uri());
+        String unknown = UUID.randomUUID().toString();
+
+        Cli.Run notFound = Cli.run(phone, "get", "books", unknown);
+        assertThat(notFound.exit()).isEqualTo(3);
+        assertThat(notFound.out()).isEmpty();
+        assertThat(notFound.err()).contains("not found");
+        assertThat(Cli.run(phone, "delete", "events", unknown).exit()).isEqualTo(3);
+        assertThat(Cli.run(phone, "resolve", unknown, "use_server").exit()).isEqualTo(3);
+
+        Cli.Run invalid = Cli.run(phone, "put", "books", unknown, "{\"name\":\"\"}");
+        assertThat(invalid.exit()).isEqualTo(1);
+        assertThat(invalid.err()).contains("data.name: must not be blank");
+        assertThat(invalid.out()).isEmpty();
+        assertThat(Cli.run(phone, "put", "books", unknown, "{not json").exit()).isEqualTo(1);
+        assertThat(Cli.run(phone, "put", "shelves", unknown, "{}").err()).contains("table: must be one of");
+        assertThat(Cli.run(phone, "resolve", unknown, "keep_both").exit()).isEqualTo(1);
+        assertThat(Cli.run(phone, "frobnicate").exit()).isEqualTo(1);
+        assertThat(Cli.run(null, "list", "books").exit()).as("--db is required").isEqualTo(1);
+        Cli.Run unregistered = Cli.run(dir.resolve("fresh.db"), "sync");
+        assertThat(unregistered.exit()).isEqualTo(1);
+        assertThat(unregistered.err()).contains("not registered");
+        assertThat(Cli.run(phone, "status").succeeded().json().get("dirty").intValue()).isZero();
+    }
+
+    @Test
+    void withTheServerUnreachableSyncExitsTwoLosesNothingAndTheNextSyncSucceeds() throws IOException {
+        LossyProxy network = new LossyProxy(server.uri());
+        int port = network.uri().getPort();
+        Path phone = registeredBySdk("phone", SyncClient.createAccount(server.uri(), "Alice"), network.uri());
+        String bookId = UUID.randomUUID().toString();
+        Cli.run(phone, "put", "books", bookId, "{\"name\":\"written offline\"}").succeeded();
+
+        network.close();
+        Cli.Run down = Cli.run(phone, "sync");
+
+        assertThat(down.exit()).isEqualTo(2);
+        assertThat(down.out()).isEmpty();
+        assertThat(down.err()).contains("server unreachable").contains("nothing is lost");
+        assertThat(Cli.run(phone, "status").succeeded().json().get("dirty").intValue()).isEqualTo(1);
+        assertThat(Files.exists(phone)).isTrue();
+
+        try (LossyProxy back = new LossyProxy(server.uri(), port)) {
+            JsonNode sync = Cli.run(phone, "sync").succeeded().json();
+            assertThat(sync.get("applied").intValue()).isEqualTo(1);
+            assertThat(back.pushesForwarded()).isEqualTo(1);
+        }
+        assertThat(Cli.run(phone, "get", "books", bookId).succeeded().json().get("is_dirty").booleanValue()).isFalse();
+    }
+}
