@@ -111,24 +111,31 @@ final class PouchPeer implements AutoCloseable {
         return Stats.percentile(millis, 50);
     }
 
-    double docsPerSecond(int clients, double seconds) throws Exception {
+    /** Docs per second with {@code clients} concurrent 50-doc {@code _bulk_docs}, counted after {@code warmup} s. */
+    double docsPerSecond(int clients, double warmup, double seconds) throws Exception {
         String db = database();
         AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean counting = new AtomicBoolean(false);
         AtomicLong docs = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<?>> loops = new ArrayList<>();
-            long start = System.nanoTime();
             for (int c = 0; c < clients; c++) {
                 loops.add(pool.submit(() -> {
                     while (running.get()) {
                         bulkDocs(db, 50);
-                        docs.addAndGet(50);
+                        if (counting.get()) {
+                            docs.addAndGet(50);
+                        }
                     }
                     return null;
                 }));
             }
+            TimeUnit.MILLISECONDS.sleep((long) (warmup * 1000));
+            counting.set(true);
+            long start = System.nanoTime();
             TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
+            counting.set(false);
             running.set(false);
             double elapsed = (System.nanoTime() - start) / 1e9;
             for (Future<?> loop : loops) {

@@ -49,8 +49,11 @@ final class PushScenarios {
         results.put("bytes_per_sync50", bytes[0] / samples, "bytes on the wire per 50-change push, gzip both ways");
     }
 
-    /** Decided changes per second with {@code devices} devices (own accounts) each pushing 50 events at a time. */
-    double sustained(int devices, double seconds) throws Exception {
+    /**
+     * Decided changes per second with {@code devices} devices (own accounts) each pushing 50 events at a time,
+     * counted after {@code warmup} seconds of the same load (a fresh JVM spends its first seconds compiling).
+     */
+    double sustained(int devices, double warmup, double seconds) throws Exception {
         List<String> tokens = new ArrayList<>();
         List<UUID> books = new ArrayList<>();
         for (int d = 0; d < devices; d++) {
@@ -84,7 +87,7 @@ final class PushScenarios {
                     return null;
                 }));
             }
-            TimeUnit.MILLISECONDS.sleep(Math.min(3000, (long) (seconds * 300))); // warm-up before counting
+            TimeUnit.MILLISECONDS.sleep((long) (warmup * 1000));
             measuring.set(true);
             long start = System.nanoTime();
             TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));

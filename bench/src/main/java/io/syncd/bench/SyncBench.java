@@ -59,7 +59,7 @@ public final class SyncBench {
             double applied = Double.NaN;
             if (options.runs(2)) {
                 phase("2. sustained load: " + DEVICES + " devices pushing 50 changes at a time");
-                applied = new PushScenarios(client).sustained(DEVICES, loadSeconds(options));
+                applied = new PushScenarios(client).sustained(DEVICES, warmupSeconds(options), loadSeconds(options));
                 results.put("applied_per_s", applied, "decided changes/s, " + DEVICES + " devices × 50-change pushes");
             }
 
@@ -146,7 +146,7 @@ public final class SyncBench {
             try (PouchPeer peer = options.peer() && options.runs(8) ? PouchPeer.start(options.peerDir()) : null) {
                 if (peer != null) {
                     results.put("pouch_bulk50_p50_ms", peer.bulk50P50(options.count(200, 40)), "_bulk_docs of 50 docs, p50 (ms)");
-                    double pouch = peer.docsPerSecond(DEVICES, loadSeconds(options));
+                    double pouch = peer.docsPerSecond(DEVICES, warmupSeconds(options), loadSeconds(options));
                     results.put("pouch_docs_per_s", pouch, "docs/s, " + DEVICES + " clients × 50-doc _bulk_docs");
                     results.put("pouch_changes10k_ms", peer.changes10k(3), "_changes of 10,000 docs with include_docs (ms)");
                     results.put("applied_vs_pouch", applied / pouch, "applied_per_s / pouch_docs_per_s; target ≥ 4");
@@ -163,6 +163,11 @@ public final class SyncBench {
                 server.close();
             }
         }
+    }
+
+    /** Load before counting: 20 s in full mode (steady state, as a running server is), 3 s at most with --quick. */
+    private static double warmupSeconds(Options options) {
+        return options.quick() ? Math.min(3, loadSeconds(options) / 3) : 20;
     }
 
     /** 30 s of sustained load in full mode, 8 s in quick mode, at least 1 s, unless set. */
