@@ -204,7 +204,8 @@ final class ChangeConsumer implements Runnable {
         try {
             consumer.commitSync(offsets, Duration.ofSeconds(10));
             return true;
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
+            // Also on the way out after an unexpected error, where the consumer may be unusable: close must still run.
             log.warn("Committing the offsets of {} partitions failed; their decided changes will be redelivered and skipped: {}",
                     offsets.size(), e.getMessage());
             return false;
