@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxPollRecords most changes decided in one PostgreSQL transaction
  * @param pollTimeout how long one poll waits for records when the topics are idle
- * @param parentRetry how soon a partition waiting for a child's parent is tried again
+ * @param parentRetry longest wait before a partition waiting for a child's parent is tried again (also after each batch)
  * @param maxRetryBackoff the longest wait between retries of a batch PostgreSQL refused
  * @param consumers how many consumer threads this process runs in the group (each its own partitions)
  */

@@ -44,14 +44,20 @@ class MultiDeviceSyncIT {
     private Edited concurrentEdits() {
         SyncClient phone = devices.device("phone");
         SyncClient tablet = devices.device("tablet");
+        String bookId = bookEditedOnThePhoneSinceTheTabletSynced(phone, tablet);
+        tablet.put("books", bookId, book("tablet edit"));
+        return new Edited(phone, tablet, bookId);
+    }
+
+    /** A book both devices synced at version 1, then edited and synced by the phone only: the tablet is behind. */
+    private static String bookEditedOnThePhoneSinceTheTabletSynced(SyncClient phone, SyncClient tablet) {
         String bookId = newId();
         phone.put("books", bookId, book("original"));
         phone.syncAll();
         tablet.syncAll();
         phone.put("books", bookId, book("phone edit"));
-        tablet.put("books", bookId, book("tablet edit"));
         assertThat(phone.syncAll().applied()).isEqualTo(1);
-        return new Edited(phone, tablet, bookId);
+        return bookId;
     }
 
     @Test
@@ -169,12 +175,7 @@ class MultiDeviceSyncIT {
     void aLocalDeleteInConflictWinsWithUseLocalAndArrivesAsATombstone() {
         SyncClient phone = devices.device("phone");
         SyncClient tablet = devices.device("tablet");
-        String bookId = newId();
-        phone.put("books", bookId, book("original"));
-        phone.syncAll();
-        tablet.syncAll();
-        phone.put("books", bookId, book("phone edit"));
-        phone.syncAll();
+        String bookId = bookEditedOnThePhoneSinceTheTabletSynced(phone, tablet);
         tablet.delete("books", bookId);
 
         assertThat(tablet.syncAll().conflicts()).isEqualTo(1);
@@ -340,12 +341,7 @@ class MultiDeviceSyncIT {
         SyncClient phone = devices.device("phone");
         SyncClient tablet = devices.device("tablet", server.uri(),
                 SyncOptions.defaults().withConflictPolicy(ConflictPolicy.serverWins()));
-        String bookId = newId();
-        phone.put("books", bookId, book("original"));
-        phone.syncAll();
-        tablet.syncAll();
-        phone.put("books", bookId, book("phone edit"));
-        phone.syncAll();
+        String bookId = bookEditedOnThePhoneSinceTheTabletSynced(phone, tablet);
         tablet.put("books", bookId, book("tablet edit"));
 
         SyncReport report = tablet.syncAll();
@@ -361,12 +357,7 @@ class MultiDeviceSyncIT {
         SyncClient phone = devices.device("phone");
         SyncClient tablet = devices.device("tablet", server.uri(),
                 SyncOptions.defaults().withConflictPolicy(ConflictPolicy.localWins()));
-        String bookId = newId();
-        phone.put("books", bookId, book("original"));
-        phone.syncAll();
-        tablet.syncAll();
-        phone.put("books", bookId, book("phone edit"));
-        phone.syncAll();
+        String bookId = bookEditedOnThePhoneSinceTheTabletSynced(phone, tablet);
         tablet.put("books", bookId, book("tablet edit"));
 
         tablet.syncAll();

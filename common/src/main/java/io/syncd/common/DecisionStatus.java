@@ -7,8 +7,4 @@ public enum DecisionStatus {
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
-
-    public static DecisionStatus fromWireName(String name) {
-        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
-    }
 }

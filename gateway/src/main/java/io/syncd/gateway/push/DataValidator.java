@@ -3,7 +3,6 @@ package io.syncd.gateway.push;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -127,9 +126,5 @@ final class DataValidator {
             }
         }
         return true;
-    }
-
-    static Set<String> fieldNames(SyncTable table) {
-        return table.fields().stream().map(Field::name).collect(Collectors.toSet());
     }
 }
