@@ -57,7 +57,7 @@ final class BatchApplier {
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
-                BatchResult result = new Transaction(conn, parents).run(decisionOrder(polled));
+                BatchResult result = decideInOrder(conn, clock, decisionOrder(polled), parents, true);
                 conn.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -65,6 +65,17 @@ final class BatchApplier {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Decides changes in exactly the order given, in the connection's current transaction (the caller commits).
+     * The tables are named without a schema, so they are those of the connection's {@code search_path}.
+     *
+     * @param announce whether to {@code NOTIFY sync_decided} on commit (waiting pushes); a replay announces nothing
+     */
+    static BatchResult decideInOrder(Connection conn, Clock clock, List<PolledChange> ordered, ParentProgress parents,
+                                     boolean announce) throws SQLException {
+        return new Transaction(conn, clock.instant(), parents, announce).run(ordered);
     }
 
     /** Parents' partitions before children's (books, events, then notes and drawings); offsets in order within each. */
@@ -82,10 +93,11 @@ final class BatchApplier {
     }
 
     /** The state of one batch's transaction. */
-    private final class Transaction {
+    private static final class Transaction {
         private final Connection conn;
         private final ParentProgress parents;
-        private final Instant now = clock.instant();
+        private final boolean announce;
+        private final Instant now;
         private final Map<RecordKey, SyncedRecord> records = new HashMap<>();
         private final Set<RecordKey> written = new LinkedHashSet<>();
         private final Map<UUID, Long> sequences = new HashMap<>();
@@ -96,9 +108,11 @@ final class BatchApplier {
         private final List<PolledChange> unknownAccount = new ArrayList<>();
         private Set<ChangeKey> decided;
 
-        Transaction(Connection conn, ParentProgress parents) {
+        Transaction(Connection conn, Instant now, ParentProgress parents, boolean announce) {
             this.conn = conn;
+            this.now = now;
             this.parents = parents;
+            this.announce = announce;
         }
 
         BatchResult run(List<PolledChange> ordered) throws SQLException {
@@ -135,7 +149,9 @@ final class BatchApplier {
             }
             SyncLogTable.append(conn, decisions, now);
             AccountsTable.storeSequences(conn, advancedSequences);
-            AccountsTable.notifyDecided(conn, decisions.stream().map(Decision::accountId).distinct().toList());
+            if (announce) {
+                AccountsTable.notifyDecided(conn, decisions.stream().map(Decision::accountId).distinct().toList());
+            }
             for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
                 progress.put(p.getKey(), p.getValue());
             }

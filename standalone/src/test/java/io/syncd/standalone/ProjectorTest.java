@@ -110,6 +110,9 @@ class ProjectorTest {
             assertThat(t.get("rebuilt").longValue()).isEqualTo(t.get("live").longValue());
         }
         assertThat(verify.body().get("tables").get("books").get("live").longValue()).isPositive();
+        Api.Response kafka = admin("/api/admin/verify", "{\"source\":\"kafka\"}");
+        assertThat(kafka.status()).as(kafka.text()).isEqualTo(200);
+        assertThat(kafka.body().get("equal").booleanValue()).as(kafka.text()).isTrue();
     }
 
     @Test

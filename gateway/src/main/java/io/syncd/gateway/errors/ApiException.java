@@ -42,6 +42,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", detail);
     }
 
+    /** The request is valid but the state of the server forbids it (409), e.g. an import into an account in use. */
+    public static ApiException conflict(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, "conflict", detail);
+    }
+
     public static ApiException unavailable(String detail) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", detail);
     }

@@ -1,6 +1,7 @@
 package io.syncd.projector.replay;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.springframework.stereotype.Component;
 
 import io.syncd.common.Field;
 import io.syncd.common.SyncTable;
+import io.syncd.projector.admin.Progress;
 
 /**
  * Replays the audit trail into a schema: the synced tables rebuilt from {@code sync_log} alone. Every applied change
@@ -60,6 +62,14 @@ public class Replay {
         if (!isValidSchemaName(schema)) {
             throw new IllegalArgumentException("not a schema name replay may write: " + schema);
         }
+        Map<String, Long> changesByTable = new HashMap<>();
+        jdbc.sql("SELECT table_name, count(*) FROM sync_log WHERE status = 'applied' AND op IN ('upsert', 'delete')"
+                + cutoff.sql() + " GROUP BY table_name")
+                .query(rs -> {
+                    changesByTable.put(rs.getString(1), rs.getLong(2));
+                });
+        long changes = changesByTable.values().stream().mapToLong(Long::longValue).sum();
+        Progress progress = new Progress(log, "Replay of sync_log into " + schema, changes);
         jdbc.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
         jdbc.sql("CREATE SCHEMA " + schema).update();
         Map<SyncTable, Long> rows = new LinkedHashMap<>();
@@ -68,10 +78,10 @@ public class Replay {
                     + " INCLUDING DEFAULTS)").update();
             long written = jdbc.sql(foldSql(schema, table, cutoff)).update();
             rows.put(table, written);
+            // One statement per table: progress moves a table at a time.
+            progress.advance(changesByTable.getOrDefault(table.wireName(), 0L));
             log.info("Replayed {} into {}.{}: {} records", table.wireName(), schema, table.wireName(), written);
         }
-        long changes = jdbc.sql("SELECT count(*) FROM sync_log WHERE status = 'applied' AND op IN ('upsert', 'delete')"
-                + cutoff.sql()).query(Long.class).single();
         return new Result(rows, changes);
     }
 

@@ -1,0 +1,61 @@
+package io.syncd.projector.admin;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+
+/**
+ * Logs how far a long admin job (verify, rebuild, import) has come: changes done, rate and time left, at most once
+ * every {@link #EVERY}, so an operator watching the log knows it is alive and when it will end.
+ */
+public final class Progress {
+    static final Duration EVERY = Duration.ofSeconds(5);
+
+    private final Logger log;
+    private final String job;
+    private final long start = System.nanoTime();
+    private long total;
+    private long done;
+    private long lastLog = start;
+
+    /** @param total how many changes the job will handle, or -1 when not known (no time left is then given) */
+    public Progress(Logger log, String job, long total) {
+        this.log = log;
+        this.job = job;
+        this.total = total;
+    }
+
+    /** Sets the total once it is known. */
+    public void total(long total) {
+        this.total = total;
+    }
+
+    public void advance(long changes) {
+        done += changes;
+        long now = System.nanoTime();
+        if (now - lastLog >= EVERY.toNanos()) {
+            lastLog = now;
+            log.info("{}: {}", job, describe(now));
+        }
+    }
+
+    public long done() {
+        return done;
+    }
+
+    public long elapsedMillis() {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    String describe(long now) {
+        double seconds = Math.max(1e-3, (now - start) / 1e9);
+        long rate = Math.round(done / seconds);
+        if (total < 0) {
+            return String.format("%,d changes, %,d changes/s", done, rate);
+        }
+        long percent = total == 0 ? 100 : done * 100 / total;
+        String left = rate == 0 ? "unknown" : Duration.ofSeconds((total - done) / Math.max(1, rate)).toString()
+                .substring(2).toLowerCase();
+        return String.format("%,d of %,d changes (%d %%), %,d changes/s, about %s left", done, total, percent, rate, left);
+    }
+}
