@@ -19,6 +19,8 @@ import io.syncd.gateway.auth.VerifiedTokens;
 import io.syncd.gateway.devices.DevicesTable;
 import io.syncd.gateway.push.ChangeLag;
 import io.syncd.gateway.push.ChangeProducer;
+import io.syncd.gateway.stats.TrafficFilter;
+import io.syncd.gateway.stats.TrafficPublisher;
 import io.syncd.gateway.web.GzipResponseFilter;
 import io.syncd.gateway.web.RequestBodyFilter;
 import io.syncd.gateway.web.RequestLogFilter;
@@ -63,7 +65,12 @@ public class GatewayConfiguration implements WebMvcConfigurer {
 
     @Bean(destroyMethod = "close")
     ChangeProducer changeProducer(KafkaProperties kafka) {
-        return new ChangeProducer(kafka, properties);
+        return new ChangeProducer(kafka, properties.sendTimeout());
+    }
+
+    @Bean(destroyMethod = "close")
+    TrafficPublisher trafficPublisher(KafkaProperties kafka) {
+        return new TrafficPublisher(kafka);
     }
 
     @Bean(destroyMethod = "close")
@@ -78,18 +85,32 @@ public class GatewayConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
+    /** Outside the gzip filters, so it counts the bytes as they cross the wire. */
     @Bean
-    FilterRegistrationBean<GzipResponseFilter> gzipResponseFilter() {
-        FilterRegistrationBean<GzipResponseFilter> registration = new FilterRegistrationBean<>(new GzipResponseFilter());
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    FilterRegistrationBean<TrafficFilter> trafficFilter(TrafficPublisher publisher) {
+        FilterRegistrationBean<TrafficFilter> registration =
+                new FilterRegistrationBean<>(new TrafficFilter(publisher, java.time.Clock.systemUTC()));
+        registration.addUrlPatterns("/api/sync/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 
     @Bean
+    FilterRegistrationBean<GzipResponseFilter> gzipResponseFilter() {
+        FilterRegistrationBean<GzipResponseFilter> registration = new FilterRegistrationBean<>(new GzipResponseFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+        return registration;
+    }
+
+    /**
+     * The body limit protects the device API; the admin API is exempt, so an operator's import streams a file of
+     * any size (its body is read only after the admin token passed).
+     */
+    @Bean
     FilterRegistrationBean<RequestBodyFilter> requestBodyFilter() {
-        FilterRegistrationBean<RequestBodyFilter> registration =
-                new FilterRegistrationBean<>(new RequestBodyFilter(properties.maxBodySize().toBytes()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        FilterRegistrationBean<RequestBodyFilter> registration = new FilterRegistrationBean<>(
+                new RequestBodyFilter(properties.maxBodySize().toBytes(), "/api/admin/"));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 }

@@ -20,7 +20,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import io.syncd.common.SyncTable;
 import io.syncd.common.Topics;
 
-/** Creates the change topics and the dead-letter topic when missing, before any role starts. */
+/** Creates the change topics, the dead-letter topic and the traffic topic when missing, before any role starts. */
 class TopicsInitializer implements InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(TopicsInitializer.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -46,6 +46,10 @@ class TopicsInitializer implements InitializingBean {
             wanted.add(new NewTopic(topic, t.partitions(), t.replicationFactor()).configs(configs));
         }
         wanted.add(new NewTopic(Topics.DEAD_LETTER, 1, t.replicationFactor()).configs(configs));
+        // Traffic events only feed the statistics, which the projector folds in within seconds: the broker's default
+        // retention (7 days) covers any projector outage worth surviving.
+        wanted.add(new NewTopic(Topics.TRAFFIC, t.partitions(), t.replicationFactor()).configs(Map.of(
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(t.minInsyncReplicas()))));
         try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();

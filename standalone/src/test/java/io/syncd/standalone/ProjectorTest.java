@@ -2,21 +2,25 @@ package io.syncd.standalone;
 
 import static io.syncd.standalone.Api.book;
 import static io.syncd.standalone.Api.event;
-import static io.syncd.standalone.Api.note;
 import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +28,10 @@ import io.syncd.common.Json;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
 import tools.jackson.databind.JsonNode;
 
-/** Guarantee 7: replaying sync_log rebuilds the live tables exactly; and the admin API around it. */
+/**
+ * Guarantee 7: replaying sync_log, or the change topics, rebuilds the live tables exactly; and the admin API around
+ * it: point-in-time rebuilds, export and import, statistics.
+ */
 class ProjectorTest {
     private final Api api = TestServer.api();
 
@@ -37,82 +44,41 @@ class ProjectorTest {
         return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
     }
 
-    /** Creates, updates, deletes (with cascades), conflicts and rejections from several devices and accounts. */
-    private void randomWorkload(long seed, int rounds) {
-        Random random = new Random(seed);
-        List<Api.Device> devices = new ArrayList<>();
-        for (int a = 0; a < 3; a++) {
-            Api.Device first = api.newDevice();
-            devices.add(first);
-            devices.add(api.sibling(first));
+    /** The one random workload of this class: run on first use, shared by the tests that check what it left. */
+    private static RandomWorkload workload;
+
+    private static synchronized RandomWorkload workload() {
+        if (workload == null) {
+            workload = RandomWorkload.run(TestServer.api(), 42, 3, 700);
         }
-        Map<String, Map<UUID, Long>> books = new HashMap<>();
-        Map<String, Map<UUID, UUID>> events = new HashMap<>();
-        for (int round = 0; round < rounds; round++) {
-            Api.Device device = devices.get(random.nextInt(devices.size()));
-            Map<UUID, Long> accountBooks = books.computeIfAbsent(device.accountId(), a -> new HashMap<>());
-            Map<UUID, UUID> accountEvents = events.computeIfAbsent(device.accountId(), a -> new HashMap<>());
-            List<UUID> bookIds = new ArrayList<>(accountBooks.keySet());
-            int action = random.nextInt(10);
-            if (action < 3 || bookIds.isEmpty()) {
-                UUID id = UUID.randomUUID();
-                api.push(device, upsert("books", id, 0, book("b" + round)));
-                accountBooks.put(id, 1L);
-            } else {
-                UUID bookId = bookIds.get(random.nextInt(bookIds.size()));
-                long version = accountBooks.get(bookId);
-                switch (action) {
-                    case 3, 4 -> {
-                        JsonNode r = api.push(device, upsert("books", bookId, version, book("u" + round))).body()
-                                .get("results").get(0);
-                        if (r.get("status").stringValue().equals("applied")) {
-                            accountBooks.put(bookId, r.get("version").longValue());
-                        }
-                    }
-                    case 5 -> api.push(device, upsert("books", bookId, version + 5, book("conflict " + round)));
-                    case 6 -> api.push(device, upsert("events", UUID.randomUUID(), 0, event(UUID.randomUUID(), "orphan")));
-                    case 7 -> {
-                        UUID eventId = UUID.randomUUID();
-                        api.push(device, upsert("events", eventId, 0, event(bookId, "e" + round)),
-                                upsert("notes", UUID.randomUUID(), 0, note(eventId)));
-                        accountEvents.put(eventId, bookId);
-                    }
-                    case 8 -> {
-                        JsonNode r = api.push(device, Api.delete("books", bookId, version)).body().get("results").get(0);
-                        if (r.get("status").stringValue().equals("applied")) {
-                            accountBooks.put(bookId, r.get("version").longValue());
-                        }
-                    }
-                    default -> {
-                        JsonNode r = api.push(device, upsert("books", bookId, version, book("back " + round))).body()
-                                .get("results").get(0);
-                        if (r.get("status").stringValue().equals("applied")) {
-                            accountBooks.put(bookId, r.get("version").longValue());
-                        }
-                    }
-                }
-            }
-        }
+        return workload;
+    }
+
+    private Api.Response verify(String source) {
+        Api.Response verify = admin("/api/admin/verify", "{\"source\":\"" + source + "\"}");
+        assertThat(verify.status()).as(verify.text()).isEqualTo(200);
+        return verify;
     }
 
     @Test
-    void replayingTheAuditTrailRebuildsEveryTableExactly() {
-        randomWorkload(42, 150);
+    void replayingTheAuditTrailOrTheChangeTopicsRebuildsEveryTableExactly() {
+        RandomWorkload workload = workload();
+        assertThat(workload.changes()).as("changes the workload pushed").isGreaterThan(2000);
 
-        Api.Response verify = admin("/api/admin/verify", "{\"source\":\"sync_log\"}");
+        for (String source : List.of("sync_log", "kafka")) {
+            Api.Response verify = verify(source);
 
-        assertThat(verify.status()).as(verify.text()).isEqualTo(200);
-        assertThat(verify.body().get("equal").booleanValue()).as(verify.text()).isTrue();
-        assertThat(verify.body().get("changes_replayed").longValue()).isPositive();
-        for (String table : List.of("books", "events", "notes", "schedule_drawings")) {
-            JsonNode t = verify.body().get("tables").get(table);
-            assertThat(t.get("mismatches").longValue()).isZero();
-            assertThat(t.get("rebuilt").longValue()).isEqualTo(t.get("live").longValue());
+            assertThat(verify.body().get("equal").booleanValue()).as(source + ": " + verify.text()).isTrue();
+            assertThat(verify.body().get("changes_replayed").longValue()).as(source).isGreaterThan(1000);
+            for (String table : List.of("books", "events", "notes", "schedule_drawings")) {
+                JsonNode t = verify.body().get("tables").get(table);
+                assertThat(t.get("mismatches").longValue()).as(source + " " + table).isZero();
+                assertThat(t.get("rebuilt").longValue()).as(source + " " + table).isEqualTo(t.get("live").longValue());
+                assertThat(t.get("live").longValue()).as(source + " " + table).isPositive();
+            }
+            assertThat(verify.body().propertyNames()).as(source)
+                    .containsExactly("equal", "tables", "changes_replayed", "took_ms");
         }
-        assertThat(verify.body().get("tables").get("books").get("live").longValue()).isPositive();
-        Api.Response kafka = admin("/api/admin/verify", "{\"source\":\"kafka\"}");
-        assertThat(kafka.status()).as(kafka.text()).isEqualTo(200);
-        assertThat(kafka.body().get("equal").booleanValue()).as(kafka.text()).isTrue();
     }
 
     @Test
@@ -125,13 +91,16 @@ class ProjectorTest {
             corrupt.setObject(1, bookId);
             corrupt.executeUpdate();
             try {
-                Api.Response verify = admin("/api/admin/verify", "{}");
+                for (String body : List.of("{}", "{\"source\":\"kafka\"}")) {
+                    Api.Response verify = admin("/api/admin/verify", body);
 
-                assertThat(verify.body().get("equal").booleanValue()).isFalse();
-                JsonNode books = verify.body().get("tables").get("books");
-                assertThat(books.get("mismatches").longValue()).isEqualTo(1);
-                assertThat(books.get("examples").get(0).get("record_id").stringValue()).isEqualTo(bookId.toString());
-                assertThat(books.get("examples").get(0).get("columns").stringValue()).isEqualTo("name");
+                    assertThat(verify.body().get("equal").booleanValue()).as(body).isFalse();
+                    JsonNode books = verify.body().get("tables").get("books");
+                    assertThat(books.get("mismatches").longValue()).as(body).isEqualTo(1);
+                    assertThat(books.get("examples").get(0).get("account_id").stringValue()).isEqualTo(device.accountId());
+                    assertThat(books.get("examples").get(0).get("record_id").stringValue()).isEqualTo(bookId.toString());
+                    assertThat(books.get("examples").get(0).get("columns").stringValue()).as(body).isEqualTo("name");
+                }
             } finally {
                 try (PreparedStatement restore = db.prepareStatement("UPDATE books SET name = 'true name' WHERE id = ?")) {
                     restore.setObject(1, bookId);
@@ -195,13 +164,211 @@ class ProjectorTest {
                 .GET().build()).status()).isEqualTo(404);
     }
 
+    private Api.Response export(String accountId) {
+        return api.send(api.request("/api/admin/accounts/" + accountId + "/export", TestServer.ADMIN_TOKEN).GET().build());
+    }
+
+    private Api.Response importInto(String accountId, String token, String ndjson) {
+        return api.send(api.request("/api/admin/accounts/" + accountId + "/import", token)
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(ndjson)).build());
+    }
+
+    /** Live records keyed by table and record id. */
+    private Map<String, JsonNode> liveRecords(Api.Device device) {
+        Map<String, JsonNode> records = new TreeMap<>();
+        api.pullAll(device, null).records().forEach(r -> records.put(r.get("table").stringValue() + "/"
+                + r.get("record_id").stringValue(), r));
+        return records;
+    }
+
+    private static long liveRowCount(String accountId) throws Exception {
+        try (Connection db = database(); PreparedStatement ps = db.prepareStatement("SELECT"
+                + " (SELECT count(*) FROM books WHERE account_id = ?::uuid AND NOT is_deleted)"
+                + " + (SELECT count(*) FROM events WHERE account_id = ?::uuid AND NOT is_deleted)"
+                + " + (SELECT count(*) FROM notes WHERE account_id = ?::uuid AND NOT is_deleted)"
+                + " + (SELECT count(*) FROM schedule_drawings WHERE account_id = ?::uuid AND NOT is_deleted)")) {
+            for (int i = 1; i <= 4; i++) {
+                ps.setString(i, accountId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void anExportImportedIntoANewAccountReproducesEveryLiveRecord() throws Exception {
+        RandomWorkload workload = workload();
+        for (String accountId : workload.accountIds()) {
+            Api.Response export = export(accountId);
+            // What the export holds is checked against the live tables by the export test; the workload's own
+            // devices must not pull here (the statistics test counts their every request).
+            Map<String, JsonNode> expected = new TreeMap<>();
+            export.text().lines().map(Json.MAPPER::readTree).forEach(r -> expected.put(r.get("table").stringValue()
+                    + "/" + r.get("record_id").stringValue(), r));
+            assertThat(expected).hasSizeGreaterThan(100).hasSize((int) liveRowCount(accountId));
+            Api.Device target = api.newDevice();
+
+            Api.Response imported = importInto(target.accountId(), TestServer.ADMIN_TOKEN, export.text());
+
+            assertThat(imported.status()).as(imported.text()).isEqualTo(200);
+            assertThat(imported.body().get("rejected").longValue()).as(imported.text()).isZero();
+            assertThat(imported.body().get("skipped_tombstones").longValue()).isZero();
+            for (String table : List.of("books", "events", "notes", "schedule_drawings")) {
+                assertThat(imported.body().get("imported").get(table).longValue()).as(table)
+                        .isEqualTo(expected.keySet().stream().filter(k -> k.startsWith(table + "/")).count());
+            }
+            Map<String, JsonNode> copied = liveRecords(target);
+            assertThat(copied.keySet()).isEqualTo(expected.keySet());
+            copied.forEach((key, record) -> {
+                assertThat(record.get("data")).as(key).isEqualTo(expected.get(key).get("data"));
+                assertThat(record.get("version").longValue()).as("versions restart at 1: " + key).isEqualTo(1);
+                assertThat(record.get("device_id").stringValue()).isEqualTo(imported.body().get("device_id").stringValue());
+            });
+            assertThat(api.get("/api/devices/" + imported.body().get("device_id").stringValue(), target.token())
+                    .body().get("is_active").booleanValue()).as("the import's device is revoked once done").isFalse();
+        }
+    }
+
+    @Test
+    void anImportSkipsTombstonesRejectsOrphansWithTheirReasonAndTakesGzip() throws Exception {
+        Api.Device target = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        UUID orphan = UUID.randomUUID();
+        String ndjson = String.join("\n",
+                "{\"table\":\"books\",\"record_id\":\"" + bookId + "\",\"version\":7,\"is_deleted\":false,"
+                        + "\"data\":{\"name\":\"kept\"},\"updated_at\":\"2026-11-24T10:00:00Z\",\"device_id\":\""
+                        + UUID.randomUUID() + "\"}",
+                "{\"table\":\"books\",\"record_id\":\"" + UUID.randomUUID() + "\",\"version\":3,\"is_deleted\":true,"
+                        + "\"data\":null}",
+                "",
+                "{\"table\":\"events\",\"record_id\":\"" + orphan + "\",\"data\":" + event(UUID.randomUUID(), "lost") + "}")
+                + "\n";
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(ndjson.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Api.Response imported = api.send(api.request("/api/admin/accounts/" + target.accountId() + "/import",
+                        TestServer.ADMIN_TOKEN).header("Content-Type", "application/x-ndjson")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray()))
+                .build());
+
+        assertThat(imported.status()).as(imported.text()).isEqualTo(200);
+        assertThat(imported.body().get("imported").get("books").longValue()).isEqualTo(1);
+        assertThat(imported.body().get("imported").get("events").longValue()).isZero();
+        assertThat(imported.body().get("skipped_tombstones").longValue()).isEqualTo(1);
+        assertThat(imported.body().get("rejected").longValue()).isEqualTo(1);
+        JsonNode rejection = imported.body().get("rejections").get(0);
+        assertThat(rejection.get("record_id").stringValue()).isEqualTo(orphan.toString());
+        assertThat(rejection.get("code").stringValue()).isEqualTo("missing_parent");
+        assertThat(liveRecords(target).keySet()).containsExactly("books/" + bookId);
+    }
+
+    @Test
+    void anImportWithABadLineIsRefusedWholeAndImportsNothing() {
+        Api.Device target = api.newDevice();
+        String ndjson = String.join("\n",
+                "{\"table\":\"books\",\"record_id\":\"" + UUID.randomUUID() + "\",\"data\":{\"name\":\"fine\"}}",
+                "{\"table\":\"books\",\"record_id\":\"" + UUID.randomUUID() + "\",\"data\":{\"name\":\"  \"}}",
+                "{\"table\":\"books\",\"record_id\":\"" + UUID.randomUUID() + "\",\"data\":{\"name\":\"x\"},\"colour\":1}",
+                "not json");
+
+        Api.Response refused = importInto(target.accountId(), TestServer.ADMIN_TOKEN, ndjson);
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.code()).isEqualTo("invalid_request");
+        assertThat(refused.body().get("errors")).extracting(e -> e.get("field").stringValue())
+                .containsExactly("line 2.data.name", "line 3.colour", "line 4");
+        assertThat(liveRecords(target)).isEmpty();
+        assertThat(api.get("/api/devices", target.token()).body().get("devices")).as("no import device").hasSize(1);
+    }
+
+    @Test
+    void anImportNeedsAnExistingEmptyAccountAndNdjson() {
+        Api.Device used = api.newDevice();
+        api.push(used, upsert("books", UUID.randomUUID(), 0, book("already here")));
+        String line = "{\"table\":\"books\",\"record_id\":\"" + UUID.randomUUID() + "\",\"data\":{\"name\":\"b\"}}";
+
+        Api.Response conflict = importInto(used.accountId(), TestServer.ADMIN_TOKEN, line);
+        assertThat(conflict.status()).as(conflict.text()).isEqualTo(409);
+        assertThat(conflict.code()).isEqualTo("conflict");
+        assertThat(liveRecords(used)).hasSize(1);
+
+        assertThat(importInto(UUID.randomUUID().toString(), TestServer.ADMIN_TOKEN, line).status()).isEqualTo(404);
+        Api.Response json = api.send(api.request("/api/admin/accounts/" + api.newDevice().accountId() + "/import",
+                TestServer.ADMIN_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(line)).build());
+        assertThat(json.status()).isEqualTo(415);
+        assertThat(json.body().get("detail").stringValue()).contains("application/x-ndjson");
+    }
+
+    @Test
+    void statisticsCountExactlyWhatTheWorkloadDid() {
+        RandomWorkload workload = workload();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String accountId : workload.accountIds()) {
+                Api.Response stats = api.get("/api/admin/stats?account_id=" + accountId, TestServer.ADMIN_TOKEN);
+                assertThat(stats.status()).as(stats.text()).isEqualTo(200);
+                assertThat(stats.body().get("accounts")).hasSize(1);
+                List<Api.Device> devices = workload.devices.stream().filter(d -> d.accountId().equals(accountId)).toList();
+                assertThat(stats.body().get("devices")).extracting(d -> d.get("device_id").stringValue())
+                        .containsExactlyInAnyOrderElementsOf(devices.stream().map(Api.Device::deviceId).toList());
+                for (JsonNode device : stats.body().get("devices")) {
+                    assertFigures(device, workload.counts.get(device.get("device_id").stringValue()));
+                }
+                long pushes = devices.stream().mapToLong(d -> workload.counts.get(d.deviceId()).pushes).sum();
+                assertThat(stats.body().get("totals").get("pushes").longValue()).isEqualTo(pushes);
+                assertThat(stats.body().get("accounts").get(0).get("pushes").longValue()).isEqualTo(pushes);
+
+                Api.Response own = api.get("/api/sync/stats", devices.get(0).token());
+                assertThat(own.status()).as(own.text()).isEqualTo(200);
+                assertThat(own.body().get("account_id").stringValue()).isEqualTo(accountId);
+                assertThat(own.body().get("totals")).isEqualTo(stats.body().get("totals"));
+                assertThat(own.body().get("tables")).isEqualTo(stats.body().get("tables"));
+                assertThat(own.body().get("devices")).isEqualTo(stats.body().get("devices"));
+            }
+        });
+        Api.Response all = api.get("/api/admin/stats", TestServer.ADMIN_TOKEN);
+        assertThat(all.body().get("totals").get("applied").longValue())
+                .isGreaterThanOrEqualTo(workload.counts.values().stream()
+                        .mapToLong(c -> c.tables.keySet().stream().mapToLong(c::applied).sum()).sum());
+        assertThat(all.body().get("accounts").size()).isGreaterThanOrEqualTo(workload.accountIds().size());
+    }
+
+    private static void assertFigures(JsonNode device, RandomWorkload.Counts expected) {
+        String id = device.get("device_id").stringValue();
+        assertThat(device.get("pushes").longValue()).as("pushes of " + id).isEqualTo(expected.pushes);
+        assertThat(device.get("pulls").longValue()).as("pulls of " + id).isEqualTo(expected.pulls);
+        assertThat(device.get("bytes_in").longValue()).as("bytes in of " + id).isEqualTo(expected.bytesIn);
+        assertThat(device.get("bytes_out").longValue()).as("bytes out of " + id).isEqualTo(expected.bytesOut);
+        assertThat(device.get("last_sync_at").isNull()).isFalse();
+        expected.tables.forEach((table, counts) -> {
+            JsonNode t = device.get("tables").get(table);
+            assertThat(t.get("applied").longValue()).as("applied %s of %s", table, id).isEqualTo(counts[0]);
+            assertThat(t.get("conflicts").longValue()).as("conflicts %s of %s", table, id).isEqualTo(counts[1]);
+            assertThat(t.get("rejected").longValue()).as("rejected %s of %s", table, id).isEqualTo(counts[2]);
+        });
+    }
+
     @Test
     void theAdminApiNeedsTheAdminToken() {
         assertThat(api.post("/api/admin/verify", null, "{}").code()).isEqualTo("unauthorized");
         assertThat(api.post("/api/admin/verify", "not-the-token", "{}").status()).isEqualTo(401);
         assertThat(api.post("/api/admin/verify", api.newDevice().token(), "{}").status()).isEqualTo(401);
+        assertThat(api.post("/api/admin/verify", null, "{\"source\":\"kafka\"}").status()).isEqualTo(401);
         assertThat(api.send(api.request("/api/admin/accounts/" + UUID.randomUUID() + "/export", null).GET().build())
                 .status()).isEqualTo(401);
+        Api.Device device = api.newDevice();
+        String line = "{\"table\":\"books\",\"record_id\":\"" + UUID.randomUUID() + "\",\"data\":{\"name\":\"b\"}}";
+        assertThat(importInto(device.accountId(), null, line).code()).isEqualTo("unauthorized");
+        assertThat(importInto(device.accountId(), device.token(), line).status()).isEqualTo(401);
+        assertThat(liveRecords(device)).isEmpty();
+        assertThat(api.get("/api/admin/stats", null).code()).isEqualTo("unauthorized");
+        assertThat(api.get("/api/admin/stats", device.token()).status()).isEqualTo(401);
+        assertThat(api.get("/api/sync/stats", null).code()).isEqualTo("unauthorized");
+        assertThat(api.get("/api/sync/stats", TestServer.ADMIN_TOKEN).status()).isEqualTo(401);
         assertThat(admin("/api/admin/rebuild", "{\"position\":1,\"schema\":\"public\"}").code()).isEqualTo("invalid_request");
         assertThat(admin("/api/admin/verify", "{\"source\":\"elsewhere\"}").code()).isEqualTo("invalid_request");
     }

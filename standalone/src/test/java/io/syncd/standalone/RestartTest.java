@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import io.syncd.common.Topics;
+import tools.jackson.databind.JsonNode;
 
-/** The embedded default keeps everything across a restart on the same data folder, and health tells failures. */
+/**
+ * The embedded default keeps everything across a restart on the same data folder (statistics included, each
+ * change and request counted once), and health tells failures.
+ */
 class RestartTest {
 
     private static Api apiOf(SyncServer server) {
@@ -50,6 +55,8 @@ class RestartTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(committedOffsets(first).values()).anySatisfy(o -> assertThat(o.offset()).isPositive()));
             offsetsBefore = committedOffsets(first);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(statistics(api, device)).as("pushes, pulls, applied").containsExactly(1L, 0L, 1L));
         }
 
         try (SyncServer second = start(dataDir)) {
@@ -61,6 +68,9 @@ class RestartTest {
                     .containsExactly("kept");
             assertThat(api.push(device, upsert("books", bookId, 1, book("edited after restart"))).body()
                     .get("results").get(0).get("version").longValue()).isEqualTo(2);
+            // Counted once each: folded before the restart and not again after it (the cursors are stored with them).
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(statistics(api, device)).as("pushes, pulls, applied").containsExactly(2L, 1L, 2L));
             try (Connection db = DriverManager.getConnection(second.infrastructure().database().jdbcUrl(),
                     second.infrastructure().database().username(), second.infrastructure().database().password());
                  ResultSet rs = db.createStatement().executeQuery(
@@ -93,6 +103,12 @@ class RestartTest {
                 assertThat(down.body().get("components").get("postgres").get("status").stringValue()).isEqualTo("DOWN");
             });
         }
+    }
+
+    private static List<Long> statistics(Api api, Api.Device device) {
+        JsonNode stats = api.get("/api/admin/stats?account_id=" + device.accountId(), "t").body();
+        return List.of(stats.get("totals").get("pushes").longValue(), stats.get("totals").get("pulls").longValue(),
+                stats.get("totals").get("applied").longValue());
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(SyncServer server) throws Exception {

@@ -52,8 +52,9 @@ class ProblemAdvice {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ObjectNode> mediaType(HttpMediaTypeNotSupportedException e) {
-        return Problems.entity(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                "send the body as application/json");
+        String supported = e.getSupportedMediaTypes().isEmpty() ? "application/json"
+                : e.getSupportedMediaTypes().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(" or "));
+        return Problems.entity(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as " + supported);
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)

@@ -23,7 +23,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeEventCodec;
-import io.syncd.gateway.GatewayProperties;
 import io.syncd.gateway.errors.ApiException;
 
 /** Puts change events on their table's topic (key = account id) and returns only once Kafka acknowledged all. */
@@ -33,12 +32,13 @@ public final class ChangeProducer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Duration sendTimeout;
 
-    public ChangeProducer(KafkaProperties kafka, GatewayProperties properties) {
-        this.producer = new KafkaProducer<>(config(kafka, properties), new StringSerializer(), new ByteArraySerializer());
-        this.sendTimeout = properties.sendTimeout();
+    /** @param sendTimeout how long {@link #sendAll} waits for Kafka's acknowledgements before failing with 503 */
+    public ChangeProducer(KafkaProperties kafka, Duration sendTimeout) {
+        this.producer = new KafkaProducer<>(config(kafka, sendTimeout), new StringSerializer(), new ByteArraySerializer());
+        this.sendTimeout = sendTimeout;
     }
 
-    static Map<String, Object> config(KafkaProperties kafka, GatewayProperties properties) {
+    static Map<String, Object> config(KafkaProperties kafka, Duration sendTimeout) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         // Guarantee 1: an answered push is on every in-sync replica, exactly once and in order per partition.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -54,7 +54,7 @@ public final class ChangeProducer implements AutoCloseable {
         // A record holds up to 1 MiB of data plus its envelope.
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         // Fail within the send timeout when Kafka is unreachable, so the device gets a 503 it can retry.
-        int timeout = (int) properties.sendTimeout().toMillis();
+        int timeout = (int) sendTimeout.toMillis();
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
         // Kafka requires room for the linger on top of the request timeout.

@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Validates the {@code changes} of a push (or full sync) whole, before anything is queued: every field rule,
  * unknown fields, the size limits, and change ids unique within the request. Any violation fails the request.
  */
-final class ChangeValidator {
+public final class ChangeValidator {
     private static final Set<String> CHANGE_FIELDS = Set.of("change_id", "table", "op", "record_id", "base_version", "data");
 
     private ChangeValidator() {
@@ -74,7 +74,8 @@ final class ChangeValidator {
         return events;
     }
 
-    static SyncTable table(JsonObject change, Violations violations) {
+    /** The {@code table} field: one of the synced tables, or null with a violation. */
+    public static SyncTable table(JsonObject change, Violations violations) {
         String name = change.string("table", true, 0, false);
         if (name == null) {
             return null;
@@ -98,7 +99,7 @@ final class ChangeValidator {
     }
 
     /** The normalized data as JSON text for an upsert; null for a delete (which must carry none). */
-    static String data(JsonObject change, SyncTable table, ChangeOp op, Violations violations) {
+    public static String data(JsonObject change, SyncTable table, ChangeOp op, Violations violations) {
         JsonNode data = change.get("data");
         if (op == ChangeOp.DELETE) {
             if (data != null) {

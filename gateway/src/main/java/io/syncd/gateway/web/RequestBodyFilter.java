@@ -24,9 +24,12 @@ import io.syncd.gateway.errors.Problems;
  */
 public final class RequestBodyFilter extends OncePerRequestFilter {
     private final long maxBytes;
+    private final String unlimitedPrefix;
 
-    public RequestBodyFilter(long maxBytes) {
+    /** @param unlimitedPrefix requests under this path are decoded but not limited */
+    public RequestBodyFilter(long maxBytes, String unlimitedPrefix) {
         this.maxBytes = maxBytes;
+        this.unlimitedPrefix = unlimitedPrefix;
     }
 
     @Override
@@ -34,13 +37,14 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
+        long maxBytes = request.getRequestURI().startsWith(unlimitedPrefix) ? Long.MAX_VALUE : this.maxBytes;
         if (encoding != null && !gzip && !encoding.trim().equalsIgnoreCase("identity")) {
             Problems.write(response, new ApiException(org.springframework.http.HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_media_type", "Content-Encoding " + encoding + " is not supported; use gzip or none"));
             return;
         }
         if (!gzip && request.getContentLengthLong() > maxBytes) {
-            Problems.write(response, tooLarge());
+            Problems.write(response, tooLarge(maxBytes));
             return;
         }
         try {
@@ -55,7 +59,7 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
         }
     }
 
-    private ApiException tooLarge() {
+    private ApiException tooLarge(long maxBytes) {
         return ApiException.tooLarge("request body is over the limit of " + maxBytes + " bytes");
     }
 
@@ -165,7 +169,7 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
         private void count(int n) {
             count += n;
             if (count > limit) {
-                throw tooLarge();
+                throw tooLarge(limit);
             }
         }
 

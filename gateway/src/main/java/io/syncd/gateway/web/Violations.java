@@ -14,6 +14,10 @@ public final class Violations {
         errors.add(new FieldError(field, message));
     }
 
+    public int size() {
+        return errors.size();
+    }
+
     public boolean isEmpty() {
         return errors.isEmpty();
     }

@@ -1,4 +1,4 @@
-package io.syncd.projector.export;
+package io.syncd.projector.transfer;
 
 import java.io.OutputStream;
 import java.util.UUID;

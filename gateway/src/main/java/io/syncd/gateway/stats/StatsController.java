@@ -1,0 +1,24 @@
+package io.syncd.gateway.stats;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.syncd.gateway.auth.AuthenticatedDevice;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code GET /api/sync/stats}: the caller's own account's statistics (PROTOCOL.md, "Statistics"). */
+@RestController
+class StatsController {
+    private final StatsQuery stats;
+
+    StatsController(JdbcClient jdbc) {
+        this.stats = new StatsQuery(jdbc);
+    }
+
+    @GetMapping("/api/sync/stats")
+    ObjectNode stats(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device) {
+        return stats.forAccount(device.accountId());
+    }
+}
