@@ -260,4 +260,48 @@ class BatchApplierTest {
         assertThat(result.decisions()).isEmpty();
         assertThat(result.unknownAccount()).containsExactly(stranger);
     }
+
+    @Test
+    void aReplayDecidesInTheOrderGivenIntoTheSearchPathsSchemaAndAnnouncesNothing() throws Exception {
+        UUID bookId = UUID.randomUUID();
+        PolledChange child = event(UUID.randomUUID(), bookId);
+        PolledChange parent = book(bookId, 0, "replayed");
+        try (Connection listener = dataSource.getConnection(); Connection conn = dataSource.getConnection()) {
+            listener.createStatement().execute("LISTEN sync_decided");
+            conn.createStatement().execute("DROP SCHEMA IF EXISTS replay_test CASCADE; CREATE SCHEMA replay_test;"
+                    + " CREATE TABLE replay_test.accounts (id uuid PRIMARY KEY, change_seq bigint NOT NULL DEFAULT 0);"
+                    + " CREATE TABLE replay_test.books (LIKE public.books INCLUDING ALL);"
+                    + " CREATE TABLE replay_test.events (LIKE public.events INCLUDING ALL);"
+                    + " CREATE TABLE replay_test.sync_log (LIKE public.sync_log INCLUDING ALL)");
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO replay_test.accounts (id) VALUES (?)")) {
+                ps.setObject(1, account);
+                ps.executeUpdate();
+            }
+            conn.setAutoCommit(false);
+            conn.createStatement().execute("SET LOCAL search_path TO replay_test");
+
+            ReplayApplier.Outcome outcome = new ReplayApplier(Clock.systemUTC()).decide(conn, List.of(
+                    replayed(child), replayed(parent)));
+            conn.commit();
+
+            assertThat(outcome.decisions()).isEqualTo(2);
+            assertThat(rows("SELECT table_name, status, error_code FROM replay_test.sync_log WHERE account_id = ? ORDER BY seq"))
+                    .extracting(r -> tuple(r[0], r[1], r[2]))
+                    .as("the child came first, with its parent missing: rejected at once, not parked")
+                    .containsExactly(tuple("events", "rejected", "missing_parent"), tuple("books", "applied", null));
+            assertThat(rows("SELECT name FROM replay_test.books WHERE account_id = ?")).extracting(r -> r[0])
+                    .containsExactly("replayed");
+            assertThat(rows("SELECT id FROM public.books WHERE account_id = ?")).as("live tables untouched").isEmpty();
+            assertThat(rows("SELECT seq FROM public.sync_log WHERE account_id = ?")).isEmpty();
+            assertThat(listener.unwrap(org.postgresql.PGConnection.class).getNotifications(500))
+                    .as("no push waits for a replay").isNullOrEmpty();
+            conn.setAutoCommit(true);
+            conn.createStatement().execute("DROP SCHEMA replay_test CASCADE");
+        }
+    }
+
+    private static ReplayApplier.ReplayedChange replayed(PolledChange change) {
+        return new ReplayApplier.ReplayedChange(change.event(), change.source().topic(), change.source().partition(),
+                change.offset());
+    }
 }
