@@ -3,7 +3,6 @@ package io.syncd.projector.stats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Folds newly decided changes from {@code sync_log} into {@code stats_decisions}, by {@code seq}, with the cursor
@@ -24,23 +23,23 @@ final class DecisionsFold {
     private static final long CHUNK = 200_000;
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
+    private final StatsTransactions transactions;
 
-    DecisionsFold(JdbcClient jdbc, TransactionTemplate transactions) {
+    DecisionsFold(JdbcClient jdbc, StatsTransactions transactions) {
         this.jdbc = jdbc;
         this.transactions = transactions;
     }
 
     /** Folds every decision committed so far; returns how many seqs the cursor moved. */
     long fold() {
-        long highWater = transactions.execute(status -> {
+        long highWater = transactions.run(() -> {
             jdbc.sql("LOCK TABLE sync_log IN SHARE MODE").update();
             return jdbc.sql("SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('sync_log', 'seq')::regclass), 0)")
                     .query(Long.class).single();
         });
         long moved = 0;
         while (true) {
-            Long step = transactions.execute(status -> foldChunk(highWater));
+            Long step = transactions.run(() -> foldChunk(highWater));
             if (step == null || step == 0) {
                 return moved;
             }

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import io.syncd.common.Topics;
 import io.syncd.common.TrafficEvent;
@@ -27,16 +26,16 @@ final class TrafficFold {
     private static final Logger log = LoggerFactory.getLogger(TrafficFold.class);
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
+    private final StatsTransactions transactions;
 
-    TrafficFold(JdbcClient jdbc, TransactionTemplate transactions) {
+    TrafficFold(JdbcClient jdbc, StatsTransactions transactions) {
         this.jdbc = jdbc;
         this.transactions = transactions;
     }
 
     /** Makes sure each partition has a cursor row (so folds can lock it) and returns where each one stands. */
     Map<Integer, Long> cursors(List<Integer> partitions) {
-        return transactions.execute(status -> {
+        return transactions.run(() -> {
             for (int partition : partitions) {
                 jdbc.sql("INSERT INTO stats_cursors (source, part, position) VALUES (:source, :part, 0)"
                                 + " ON CONFLICT (source, part) DO NOTHING")
@@ -54,7 +53,7 @@ final class TrafficFold {
 
     /** Folds the records in; returns each partition's next offset to read, as stored. */
     Map<Integer, Long> fold(ConsumerRecords<byte[], byte[]> records) {
-        return transactions.execute(status -> {
+        return transactions.run(() -> {
             Map<Integer, Long> next = new HashMap<>();
             jdbc.sql("SELECT part, position FROM stats_cursors WHERE source = :source ORDER BY part FOR UPDATE")
                     .param("source", Topics.TRAFFIC)
