@@ -30,7 +30,7 @@ public class ApplierConfiguration {
 
     @Bean
     ApplierRole applierRole(KafkaProperties kafka, ApplierProperties properties, DataSource dataSource) {
-        BatchApplier applier = new BatchApplier(dataSource, Clock.systemUTC());
+        BatchApplier applier = new BatchApplier(dataSource, Clock.systemUTC(), properties.parallelism());
         KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(deadLetterConfig(kafka),
                 new ByteArraySerializer(), new ByteArraySerializer());
         List<ChangeConsumer> consumers = new ArrayList<>();
@@ -40,7 +40,7 @@ public class ApplierConfiguration {
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumers.add(new ChangeConsumer(consumer, deadLetters, applier, properties));
         }
-        return new ApplierRole(consumers, deadLetters);
+        return new ApplierRole(consumers, deadLetters, applier);
     }
 
     static Map<String, Object> consumerConfig(KafkaProperties kafka, ApplierProperties properties, String instance) {
