@@ -143,7 +143,7 @@ final class BatchApplier implements AutoCloseable {
     }
 
     private List<List<PolledChange>> shardByAccount(List<PolledChange> polled) {
-        if (parallelism == 1) {
+        if (parallelism == 1 || polled.isEmpty()) {
             return List.of(polled);
         }
         Map<Integer, List<PolledChange>> shards = new TreeMap<>();
@@ -235,7 +235,9 @@ final class BatchApplier implements AutoCloseable {
             }
             SyncLogTable.append(conn, decisions, now);
             AccountsTable.storeSequences(conn, advancedSequences);
-            AccountsTable.notifyDecided(conn, decisions.stream().map(Decision::accountId).distinct().toList());
+            // Every account of the batch, also those whose changes were all decided before (a client's re-push): their
+            // gateways wait for a signal before they read sync_log.
+            AccountsTable.notifyDecided(conn, sequences.keySet());
             for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
                 progress.put(p.getKey(), p.getValue());
             }

@@ -340,4 +340,14 @@ class BatchApplierTest {
         account = owners.get(1);
         assertThat(rows("SELECT count(*) FROM sync_log WHERE account_id = ?").get(0)[0]).isEqualTo(2L);
     }
+
+    @Test
+    void aBatchWithNothingToDecideCommitsNothingAlsoWhenSplit() throws Exception {
+        try (BatchApplier parallel = new BatchApplier(dataSource, Clock.systemUTC(), 2)) {
+            BatchResult result = parallel.apply(List.of(), PARENTS_DECIDED);
+
+            assertThat(result.decisions()).isEmpty();
+            assertThat(result.nextOffsets()).isEmpty();
+        }
+    }
 }

@@ -28,9 +28,11 @@ class PushService {
         if (changes.isEmpty()) {
             return results;
         }
-        producer.sendAll(changes);
-        Map<UUID, ObjectNode> decided = waiter.await(accountId, changes.stream().map(ChangeEvent::changeId).toList(),
-                properties.decisionWait());
+        Map<UUID, ObjectNode> decided;
+        try (DecisionWaiter.Wait wait = waiter.expect(accountId)) {
+            producer.sendAll(changes);
+            decided = wait.await(changes.stream().map(ChangeEvent::changeId).toList(), properties.decisionWait());
+        }
         for (ChangeEvent change : changes) {
             ObjectNode result = decided.get(change.changeId());
             results.add(result != null ? result : ChangeResults.pending(change));
