@@ -44,6 +44,10 @@ import tools.jackson.databind.node.ObjectNode;
  * first, so one account's transactions never interleave (see {@link AccountsTable#lockSequences}).
  */
 final class BatchApplier implements AutoCloseable {
+    /** Rejection codes (PROTOCOL.md, Push). */
+    static final String NOT_FOUND = "not_found";
+    static final String MISSING_PARENT = "missing_parent";
+
     private static final Comparator<TopicPartition> DECISION_ORDER = Comparator
             .comparingInt((TopicPartition tp) -> SyncTable.fromTopic(tp.topic()).map(SyncTable::stage).orElse(9))
             .thenComparing(TopicPartition::topic)
@@ -290,7 +294,7 @@ final class BatchApplier implements AutoCloseable {
                         current == null ? null : current.toEnvelope().toString(), null, null);
                 case DELETE -> {
                     if (current == null) {
-                        log(change, DecisionStatus.REJECTED, null, "not_found",
+                        log(change, DecisionStatus.REJECTED, null, NOT_FOUND,
                                 e.table().wireName() + " " + e.recordId() + " does not exist", null, null, null, null);
                     } else if (e.baseVersion() != currentVersion) {
                         conflict(change, current);
@@ -314,7 +318,7 @@ final class BatchApplier implements AutoCloseable {
                                 decided.remove(changeKey);
                                 return false;
                             }
-                            log(change, DecisionStatus.REJECTED, null, "missing_parent",
+                            log(change, DecisionStatus.REJECTED, null, MISSING_PARENT,
                                     parentKey.table().wireName() + " " + parentKey.recordId()
                                             + " does not exist in the account or is deleted", null, null, null, null);
                             return true;
