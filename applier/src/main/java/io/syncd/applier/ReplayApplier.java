@@ -48,7 +48,7 @@ public final class ReplayApplier {
         for (ReplayedChange c : changes) {
             polled.add(new PolledChange(c.event(), new TopicPartition(c.topic(), c.partition()), c.offset()));
         }
-        BatchResult result = BatchApplier.decideInOrder(conn, clock, polled, EVERYTHING_BEFORE_IS_DECIDED, false);
+        BatchResult result = BatchApplier.decideInOrder(conn, clock, polled, EVERYTHING_BEFORE_IS_DECIDED);
         if (!result.parked().isEmpty()) {
             throw new IllegalStateException("a replayed change waited for its parent: " + result.parked());
         }

@@ -66,5 +66,8 @@ class PoisonRecordTest {
                     .startsWith("sync.changes.books/");
             assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(device.accountId());
         }
+        // Dead-lettering is the whole reaction: no consumer may have stopped over it (another would hide that).
+        Api.Response health = api.get("/health", null);
+        assertThat(health.status()).as(health.text()).isEqualTo(200);
     }
 }
