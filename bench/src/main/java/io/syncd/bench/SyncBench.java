@@ -130,6 +130,16 @@ public final class SyncBench {
                         + replayed + " changes)");
                 results.put("replay_equal", verify.body().get("equal").booleanValue(),
                         "the rebuild equals the live tables (guarantee 7)");
+                BenchClient.Answer fromKafka = client.post("/api/admin/verify", adminToken, "{\"source\":\"kafka\"}");
+                if (fromKafka.status() != 200) {
+                    throw new IllegalStateException("verify from Kafka failed: " + fromKafka.status() + " " + fromKafka.body());
+                }
+                long events = fromKafka.body().get("changes_replayed").longValue();
+                double kafkaSeconds = Math.max(1, fromKafka.body().get("took_ms").longValue()) / 1000.0;
+                results.put("replay_kafka_per_s", events / kafkaSeconds, "change events/s read from the topics, decided"
+                        + " again by the applier's logic and compared (" + events + " events)");
+                results.put("replay_kafka_equal", fromKafka.body().get("equal").booleanValue(),
+                        "the rebuild from the topics alone equals the live tables");
             }
 
             phase("7. memory");
