@@ -8,7 +8,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.syncd.projector.admin.AdminAuthInterceptor;
 
-/** The projector role: replay, verification, point-in-time rebuilds and exports, behind the admin token. */
+/** The projector role: replay, verification, point-in-time rebuilds, export and import behind the admin token; statistics. */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
 @EnableConfigurationProperties(ProjectorProperties.class)
