@@ -35,7 +35,7 @@ public final class Progress {
         long now = System.nanoTime();
         if (now - lastLog >= EVERY.toNanos()) {
             lastLog = now;
-            log.info("{}: {}", job, describe(now));
+            log.info("{}: {}", job, describe(now - start));
         }
     }
 
@@ -47,15 +47,15 @@ public final class Progress {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    String describe(long now) {
-        double seconds = Math.max(1e-3, (now - start) / 1e9);
+    String describe(long elapsedNanos) {
+        double seconds = Math.max(1e-3, elapsedNanos / 1e9);
         long rate = Math.round(done / seconds);
         if (total < 0) {
-            return String.format("%,d changes, %,d changes/s", done, rate);
+            return String.format(java.util.Locale.ROOT, "%,d changes, %,d changes/s", done, rate);
         }
         long percent = total == 0 ? 100 : done * 100 / total;
         String left = rate == 0 ? "unknown" : Duration.ofSeconds((total - done) / Math.max(1, rate)).toString()
                 .substring(2).toLowerCase();
-        return String.format("%,d of %,d changes (%d %%), %,d changes/s, about %s left", done, total, percent, rate, left);
+        return String.format(java.util.Locale.ROOT, "%,d of %,d changes (%d %%), %,d changes/s, about %s left", done, total, percent, rate, left);
     }
 }

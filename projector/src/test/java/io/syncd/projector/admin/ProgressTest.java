@@ -1,0 +1,29 @@
+package io.syncd.projector.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** What a long job's progress line tells the operator. */
+class ProgressTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void aKnownTotalGivesShareRateAndTimeLeft() {
+        Progress progress = new Progress(LoggerFactory.getLogger(ProgressTest.class), "verify", 200_000);
+        progress.advance(50_000);
+
+        assertThat(progress.describe(10 * SECOND))
+                .isEqualTo("50,000 of 200,000 changes (25 %), 5,000 changes/s, about 30s left");
+        assertThat(progress.describe(100 * SECOND)).endsWith("500 changes/s, about 5m left");
+    }
+
+    @Test
+    void anUnknownTotalGivesCountAndRateOnly() {
+        Progress progress = new Progress(LoggerFactory.getLogger(ProgressTest.class), "import", -1);
+        progress.advance(1_200);
+
+        assertThat(progress.describe(2 * SECOND)).isEqualTo("1,200 changes, 600 changes/s");
+    }
+}
