@@ -4,8 +4,6 @@ import static io.syncd.standalone.Api.book;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +27,8 @@ class SeparateRolesTest {
     @Test
     void aGatewayWithoutApplierAnswersPendingUntilAnApplierJoinsByAddress() throws Exception {
         Path dataDir = Files.createTempDirectory("syncd-roles-");
-        int kafkaPort = freePort();
-        int postgresPort = freePort();
+        int kafkaPort = ServerProcess.freePort();
+        int postgresPort = ServerProcess.freePort();
         try (SyncServer gateway = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
                 "--sync.admin-token=t", "--sync.roles=gateway", "--sync.gateway.decision-wait=1s",
                 "--sync.embedded.kafka-port=" + kafkaPort, "--sync.embedded.postgres-port=" + postgresPort)) {
@@ -63,12 +61,6 @@ class SeparateRolesTest {
                 assertThat(apiOf(applier).get("/health", null).body().get("components").has("applier")).isTrue();
                 assertThat(apiOf(applier).get("/api/accounts", null).status()).isEqualTo(404);
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
