@@ -53,6 +53,8 @@ final class ChangeConsumer implements Runnable {
     /** Batches decided so far; a partition parked before the latest one may find its parent now. */
     private long batchesDecided;
     private final Map<TopicPartition, Long> parkedAtBatch = new HashMap<>();
+    /** Partitions of the batch that failed and waits for its retry; the retry is moot once they all moved away. */
+    private final Set<TopicPartition> failedBatch = new HashSet<>();
     /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
     private final Map<TopicPartition, OffsetAndMetadata> decidedOffsets = new HashMap<>();
     /**
@@ -115,6 +117,7 @@ final class ChangeConsumer implements Runnable {
                 try {
                     processBatch(records);
                     failures = 0;
+                    failedBatch.clear();
                     transition(State.CONSUMING);
                 } catch (SQLException e) {
                     failures++;
@@ -184,6 +187,8 @@ final class ChangeConsumer implements Runnable {
 
     private void retryLater(ConsumerRecords<byte[], byte[]> records, int failures, String component, String kind,
                             Exception e) {
+        failedBatch.clear();
+        failedBatch.addAll(records.partitions());
         lastError = component + ": " + e.getMessage();
         transition(State.RETRYING);
         Duration backoff = backoff(failures);
@@ -339,6 +344,11 @@ final class ChangeConsumer implements Runnable {
             parkedSince.keySet().removeAll(gone);
             parkedAtBatch.keySet().removeAll(gone);
             parentProgress.forget(gone);
+            // Health would otherwise say retrying until this consumer happens to poll a record again.
+            failedBatch.removeAll(gone);
+            if (failedBatch.isEmpty() && state.get() == State.RETRYING) {
+                transition(State.CONSUMING);
+            }
         }
     }
 }
