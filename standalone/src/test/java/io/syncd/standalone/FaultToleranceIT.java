@@ -75,6 +75,7 @@ class FaultToleranceIT {
         }
         gateway.awaitHealthy();
         appliers.forEach(ServerProcess::awaitHealthy);
+        awaitGroupOfLiveAppliers();
     }
 
     @AfterAll
@@ -99,6 +100,7 @@ class FaultToleranceIT {
         while (live().size() < 3) {
             startApplier().awaitHealthy();
         }
+        awaitGroupOfLiveAppliers();
         try (PushLoad load = new PushLoad(gateway.api(), DEVICES).start()) {
             load.awaitProgress(200, PROGRESS_LIMIT);
             live().get(0).kill();
@@ -225,7 +227,7 @@ class FaultToleranceIT {
         live().forEach(ServerProcess::awaitHealthy);
     }
 
-    /** The killed member's session expired and the stopped one left: the live appliers share every partition. */
+    /** Every live applier is a member of the group and has partitions, and together they have them all. */
     private static void awaitGroupOfLiveAppliers() throws Exception {
         Set<TopicPartition> all = new HashSet<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {

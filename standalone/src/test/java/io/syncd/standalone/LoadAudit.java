@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -81,7 +82,7 @@ record LoadAudit(int acknowledged, int decided, int applied, int conflicts, int 
                 + ", unacknowledged=" + unacknowledged + ", version mismatches=" + versionMismatches;
     }
 
-    private static int countDecided(String jdbcUrl, java.util.List<String> accountIds, Set<UUID> changeIds)
+    private static int countDecided(String jdbcUrl, List<String> accountIds, Set<UUID> changeIds)
             throws SQLException {
         try (Connection db = connect(jdbcUrl);
              PreparedStatement st = db.prepareStatement(
