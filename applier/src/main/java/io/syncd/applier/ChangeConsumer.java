@@ -343,12 +343,12 @@ final class ChangeConsumer implements Runnable {
             decidedOffsets.keySet().removeAll(gone);
             parkedSince.keySet().removeAll(gone);
             parkedAtBatch.keySet().removeAll(gone);
-            parentProgress.forget(gone);
             // Health would otherwise say retrying until this consumer happens to poll a record again.
             failedBatch.removeAll(gone);
             if (failedBatch.isEmpty() && state.get() == State.RETRYING) {
                 transition(State.CONSUMING);
             }
+            parentProgress.forget(gone);
         }
     }
 }
