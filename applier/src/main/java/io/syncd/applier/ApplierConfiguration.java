@@ -21,6 +21,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.syncd.common.Topics;
 
 /** The applier role: its consumers and their Kafka configuration, in one place. */
@@ -29,8 +30,10 @@ import io.syncd.common.Topics;
 public class ApplierConfiguration {
 
     @Bean
-    ApplierRole applierRole(KafkaProperties kafka, ApplierProperties properties, DataSource dataSource) {
-        BatchApplier applier = new BatchApplier(dataSource, Clock.systemUTC());
+    ApplierRole applierRole(KafkaProperties kafka, ApplierProperties properties, DataSource dataSource,
+                            MeterRegistry registry) {
+        ApplierMetrics metrics = new ApplierMetrics(registry);
+        BatchApplier applier = new BatchApplier(dataSource, Clock.systemUTC(), properties.parallelism());
         KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(deadLetterConfig(kafka),
                 new ByteArraySerializer(), new ByteArraySerializer());
         List<ChangeConsumer> consumers = new ArrayList<>();
@@ -38,9 +41,9 @@ public class ApplierConfiguration {
         for (int i = 0; i < properties.consumers(); i++) {
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka, properties, instance + "-" + i),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumers.add(new ChangeConsumer(consumer, deadLetters, applier, properties));
+            consumers.add(new ChangeConsumer(consumer, deadLetters, applier, properties, metrics));
         }
-        return new ApplierRole(consumers, deadLetters);
+        return new ApplierRole(consumers, deadLetters, applier);
     }
 
     static Map<String, Object> consumerConfig(KafkaProperties kafka, ApplierProperties properties, String instance) {

@@ -16,12 +16,14 @@ public final class ApplierRole implements SmartLifecycle {
 
     private final List<ChangeConsumer> consumers;
     private final AutoCloseable deadLetters;
+    private final BatchApplier applier;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    ApplierRole(List<ChangeConsumer> consumers, AutoCloseable deadLetters) {
+    ApplierRole(List<ChangeConsumer> consumers, AutoCloseable deadLetters, BatchApplier applier) {
         this.consumers = consumers;
         this.deadLetters = deadLetters;
+        this.applier = applier;
     }
 
     @Override
@@ -54,6 +56,7 @@ public final class ApplierRole implements SmartLifecycle {
         } catch (Exception e) {
             log.warn("Closing the dead-letter producer failed", e);
         }
+        applier.close();
         running = false;
     }
 

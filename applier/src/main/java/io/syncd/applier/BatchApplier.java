@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -38,7 +43,11 @@ import tools.jackson.databind.node.ObjectNode;
  * decision order, then writes each table and {@code sync_log} with one statement each. The account rows are locked
  * first, so one account's transactions never interleave (see {@link AccountsTable#lockSequences}).
  */
-final class BatchApplier {
+final class BatchApplier implements AutoCloseable {
+    /** Rejection codes (PROTOCOL.md, Push). */
+    static final String NOT_FOUND = "not_found";
+    static final String MISSING_PARENT = "missing_parent";
+
     private static final Comparator<TopicPartition> DECISION_ORDER = Comparator
             .comparingInt((TopicPartition tp) -> SyncTable.fromTopic(tp.topic()).map(SyncTable::stage).orElse(9))
             .thenComparing(TopicPartition::topic)
@@ -46,18 +55,88 @@ final class BatchApplier {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final int parallelism;
+    private final ExecutorService shardWorkers;
 
     BatchApplier(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
-        this.clock = clock;
+        this(dataSource, clock, 1);
     }
 
-    /** Decides the batch and commits; throws (having rolled back) when PostgreSQL fails. */
+    /** @param parallelism how many transactions (connections) one batch is split over, by account */
+    BatchApplier(DataSource dataSource, Clock clock, int parallelism) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.parallelism = parallelism;
+        AtomicInteger threads = new AtomicInteger();
+        this.shardWorkers = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "applier-shard-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Decides the batch and commits; throws (having rolled back) when PostgreSQL fails.
+     *
+     * <p>Accounts never share a record, a position or a parent, so the batch is split by account over up to
+     * {@code parallelism} transactions that run side by side: the applier's throughput is otherwise bounded by one
+     * PostgreSQL backend doing one transaction at a time. Each account's changes stay in one transaction, in order.
+     * Should one transaction fail after another committed, the whole batch is retried and the committed decisions are
+     * skipped by change id, as after any redelivery.
+     */
     BatchResult apply(List<PolledChange> polled, ParentProgress parents) throws SQLException {
+        Map<TopicPartition, Long> batchEnds = new HashMap<>();
+        for (PolledChange change : polled) {
+            batchEnds.merge(change.source(), change.offset() + 1, Math::max);
+        }
+        List<List<PolledChange>> shards = shardByAccount(polled);
+        if (shards.size() == 1) {
+            return applyShard(shards.get(0), parents, batchEnds);
+        }
+        ParentProgress serialized = (child, parentTable, progress) -> {
+            synchronized (parents) { // the Kafka consumer behind it allows one thread at a time
+                return parents.parentChangesDecided(child, parentTable, progress);
+            }
+        };
+        List<Future<BatchResult>> others = new ArrayList<>();
+        for (List<PolledChange> shard : shards.subList(1, shards.size())) {
+            others.add(shardWorkers.submit(() -> applyShard(shard, serialized, batchEnds)));
+        }
+        List<BatchResult> results = new ArrayList<>();
+        Exception failure = null;
+        try {
+            results.add(applyShard(shards.get(0), serialized, batchEnds));
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+        }
+        for (Future<BatchResult> other : others) {
+            try {
+                results.add(other.get());
+            } catch (ExecutionException e) {
+                failure = failure == null ? (Exception) e.getCause() : failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure instanceof SQLException sql) {
+            throw sql;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("interrupted while deciding a batch", failure);
+        }
+        return BatchResult.merge(results);
+    }
+
+    private BatchResult applyShard(List<PolledChange> shard, ParentProgress parents,
+                                   Map<TopicPartition, Long> batchEnds) throws SQLException {
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
-                BatchResult result = new Transaction(conn, parents).run(decisionOrder(polled));
+                BatchResult result = new Transaction(conn, parents, batchEnds).run(decisionOrder(shard));
                 conn.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -65,6 +144,23 @@ final class BatchApplier {
                 throw e;
             }
         }
+    }
+
+    private List<List<PolledChange>> shardByAccount(List<PolledChange> polled) {
+        if (parallelism == 1 || polled.isEmpty()) {
+            return List.of(polled);
+        }
+        Map<Integer, List<PolledChange>> shards = new TreeMap<>();
+        for (PolledChange change : polled) {
+            int shard = Math.floorMod(change.event().accountId().hashCode(), parallelism);
+            shards.computeIfAbsent(shard, s -> new ArrayList<>()).add(change);
+        }
+        return List.copyOf(shards.values());
+    }
+
+    @Override
+    public void close() {
+        shardWorkers.shutdownNow();
     }
 
     /** Parents' partitions before children's (books, events, then notes and drawings); offsets in order within each. */
@@ -85,6 +181,7 @@ final class BatchApplier {
     private final class Transaction {
         private final Connection conn;
         private final ParentProgress parents;
+        private final Map<TopicPartition, Long> batchEnds;
         private final Instant now = clock.instant();
         private final Map<RecordKey, SyncedRecord> records = new HashMap<>();
         private final Set<RecordKey> written = new LinkedHashSet<>();
@@ -96,9 +193,10 @@ final class BatchApplier {
         private final List<PolledChange> unknownAccount = new ArrayList<>();
         private Set<ChangeKey> decided;
 
-        Transaction(Connection conn, ParentProgress parents) {
+        Transaction(Connection conn, ParentProgress parents, Map<TopicPartition, Long> batchEnds) {
             this.conn = conn;
             this.parents = parents;
+            this.batchEnds = batchEnds;
         }
 
         BatchResult run(List<PolledChange> ordered) throws SQLException {
@@ -117,25 +215,33 @@ final class BatchApplier {
             decided = new HashSet<>(SyncLogTable.alreadyDecided(conn, changeKeys));
             loadRecords(ordered, data);
 
-            for (PolledChange change : ordered) {
+            for (int i = 0; i < ordered.size(); i++) {
+                PolledChange change = ordered.get(i);
                 TopicPartition tp = change.source();
                 if (parked.containsKey(tp)) {
                     continue;
                 }
                 if (decide(change, data.get(change))) {
                     progress.put(tp, change.offset() + 1);
+                    boolean lastOfPartition = i + 1 == ordered.size() || !ordered.get(i + 1).source().equals(tp);
+                    if (lastOfPartition) {
+                        // The batch's other changes of this partition are other accounts', decided elsewhere or
+                        // already above: for this transaction's accounts the partition is decided to the batch's end.
+                        progress.put(tp, batchEnds.get(tp));
+                    }
                 } else {
                     parked.put(tp, change.offset());
                 }
             }
-
             for (SyncTable table : SyncTable.values()) {
                 RecordsTable.upsert(conn, table, written.stream()
                         .filter(k -> k.table() == table).map(records::get).toList());
             }
             SyncLogTable.append(conn, decisions, now);
             AccountsTable.storeSequences(conn, advancedSequences);
-            AccountsTable.notifyDecided(conn, decisions.stream().map(Decision::accountId).distinct().toList());
+            // Every account of the batch, also those whose changes were all decided before (a client's re-push): their
+            // gateways wait for a signal before they read sync_log.
+            AccountsTable.notifyDecided(conn, sequences.keySet());
             for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
                 progress.put(p.getKey(), p.getValue());
             }
@@ -188,7 +294,7 @@ final class BatchApplier {
                         current == null ? null : current.toEnvelope().toString(), null, null);
                 case DELETE -> {
                     if (current == null) {
-                        log(change, DecisionStatus.REJECTED, null, "not_found",
+                        log(change, DecisionStatus.REJECTED, null, NOT_FOUND,
                                 e.table().wireName() + " " + e.recordId() + " does not exist", null, null, null, null);
                     } else if (e.baseVersion() != currentVersion) {
                         conflict(change, current);
@@ -212,7 +318,7 @@ final class BatchApplier {
                                 decided.remove(changeKey);
                                 return false;
                             }
-                            log(change, DecisionStatus.REJECTED, null, "missing_parent",
+                            log(change, DecisionStatus.REJECTED, null, MISSING_PARENT,
                                     parentKey.table().wireName() + " " + parentKey.recordId()
                                             + " does not exist in the account or is deleted", null, null, null, null);
                             return true;

@@ -1,5 +1,7 @@
 package io.syncd.applier;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,4 +16,24 @@ import org.apache.kafka.common.TopicPartition;
  */
 record BatchResult(Map<TopicPartition, Long> nextOffsets, Map<TopicPartition, Long> parked,
                    List<Decision> decisions, List<PolledChange> unknownAccount) {
+
+    /**
+     * One result for a batch decided in several transactions (each over its own accounts): a partition any of them
+     * parked stops at the earliest waiting child (what the others decided after it is redelivered and skipped by
+     * change id); else it is decided up to the furthest offset.
+     */
+    static BatchResult merge(List<BatchResult> results) {
+        Map<TopicPartition, Long> parked = new HashMap<>();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        List<Decision> decisions = new ArrayList<>();
+        List<PolledChange> unknown = new ArrayList<>();
+        for (BatchResult result : results) {
+            result.parked().forEach((tp, offset) -> parked.merge(tp, offset, Math::min));
+            result.nextOffsets().forEach((tp, offset) -> next.merge(tp, offset, Math::max));
+            decisions.addAll(result.decisions());
+            unknown.addAll(result.unknownAccount());
+        }
+        next.putAll(parked);
+        return new BatchResult(next, parked, decisions, unknown);
+    }
 }

@@ -48,6 +48,8 @@ final class ChangeConsumer implements Runnable {
     private final BatchApplier applier;
     private final ApplierProperties properties;
     private final KafkaParentProgress parentProgress;
+    private final ApplierMetrics metrics;
+    private long lagMeasuredAt;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final Map<TopicPartition, Instant> parkedSince = new HashMap<>();
     /** Batches decided so far; a partition parked before the latest one may find its parent now. */
@@ -68,8 +70,9 @@ final class ChangeConsumer implements Runnable {
     private volatile String lastError;
 
     ChangeConsumer(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> deadLetters, BatchApplier applier,
-                   ApplierProperties properties) {
+                   ApplierProperties properties, ApplierMetrics metrics) {
         this.consumer = consumer;
+        this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.applier = applier;
         this.properties = properties;
@@ -108,6 +111,7 @@ final class ChangeConsumer implements Runnable {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(
                         parkedSince.isEmpty() ? properties.pollTimeout() : properties.parentRetry());
                 lastPoll = Instant.now();
+                measureLag();
                 if (commitFailed) {
                     commitFailed = !commitDecided(decidedOffsets.keySet());
                 }
@@ -157,14 +161,15 @@ final class ChangeConsumer implements Runnable {
             try {
                 changes.add(new PolledChange(ChangeEventCodec.decode(record.value()), tp, record.offset()));
             } catch (UndecodableChangeException e) {
-                deadLetter(record, e.getMessage());
+                deadLetter(record, ApplierMetrics.UNDECODABLE, e.getMessage());
                 poisonOffsets.merge(tp, record.offset() + 1, Math::max);
             }
         }
         BatchResult result = applier.apply(changes, parentProgress);
+        metrics.decided(result.decisions());
         for (PolledChange change : result.unknownAccount()) {
             ConsumerRecord<byte[], byte[]> record = findRecord(records, change);
-            deadLetter(record, "account " + change.event().accountId() + " does not exist");
+            deadLetter(record, ApplierMetrics.UNKNOWN_ACCOUNT, "account " + change.event().accountId() + " does not exist");
         }
         Map<TopicPartition, OffsetAndMetadata> commits = offsetsToCommit(result, poisonOffsets);
         batchesDecided++;
@@ -242,7 +247,7 @@ final class ChangeConsumer implements Runnable {
         }
     }
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String kind, String reason) {
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
         letter.headers().add(Topics.DLT_REASON_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         letter.headers().add(Topics.DLT_SOURCE_HEADER, (record.topic() + "/" + record.partition() + "@" + record.offset())
@@ -253,7 +258,22 @@ final class ChangeConsumer implements Runnable {
             throw new KafkaException("Could not dead-letter " + record.topic() + "/" + record.partition() + "@"
                     + record.offset() + " (" + reason + ")", e);
         }
+        metrics.deadLettered(kind);
         log.warn("Dead-lettered {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+    }
+
+    /** At most once a second: the consumer knows each partition's lag from its fetches, so this asks nothing remote. */
+    private void measureLag() {
+        long now = System.nanoTime();
+        if (now - lagMeasuredAt < 1_000_000_000L) {
+            return;
+        }
+        lagMeasuredAt = now;
+        Map<TopicPartition, Long> lags = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            consumer.currentLag(tp).ifPresent(lag -> lags.put(tp, lag));
+        }
+        metrics.lag(lags);
     }
 
     private static ConsumerRecord<byte[], byte[]> findRecord(ConsumerRecords<byte[], byte[]> records, PolledChange change) {
@@ -349,6 +369,7 @@ final class ChangeConsumer implements Runnable {
                 transition(State.CONSUMING);
             }
             parentProgress.forget(gone);
+            metrics.forgetLag(gone);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.syncd.common.Field;
 import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
+import io.syncd.common.Timestamps;
 
 /** The applier's SQL for the four synced tables: locked reads of current rows, and batched upserts. */
 final class RecordsTable {
@@ -74,8 +75,8 @@ final class RecordsTable {
         }
         for (SyncedRecord r : records) {
             String[] sync = {r.accountId().toString(), r.recordId().toString(), Long.toString(r.version()),
-                    Boolean.toString(r.deleted()), r.deviceId().toString(), r.updatedAt().toString(),
-                    r.syncedAt().toString(), Long.toString(r.position())};
+                    Boolean.toString(r.deleted()), r.deviceId().toString(), Timestamps.format(r.updatedAt()),
+                    Timestamps.format(r.syncedAt()), Long.toString(r.position())};
             String[] data = RecordData.toColumnText(table, r.data());
             for (int c = 0; c < sync.length; c++) {
                 columns.get(c).add(sync[c]);

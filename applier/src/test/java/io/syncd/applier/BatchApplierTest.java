@@ -260,4 +260,94 @@ class BatchApplierTest {
         assertThat(result.decisions()).isEmpty();
         assertThat(result.unknownAccount()).containsExactly(stranger);
     }
+
+    /** Accounts in distinct shards of a two-way split, so that the test exercises two transactions side by side. */
+    private List<UUID> accountsInTwoShards() throws SQLException {
+        UUID first = account;
+        UUID second;
+        do {
+            newAccount();
+            second = account;
+        } while (Math.floorMod(second.hashCode(), 2) == Math.floorMod(first.hashCode(), 2));
+        return List.of(first, second);
+    }
+
+    private PolledChange forAccount(UUID owner, java.util.function.Supplier<PolledChange> change) {
+        UUID current = account;
+        account = owner;
+        try {
+            return change.get();
+        } finally {
+            account = current;
+        }
+    }
+
+    @Test
+    void aBatchSplitByAccountDecidesEachAccountInOrderWithItsOwnPositions() throws Exception {
+        List<UUID> owners = accountsInTwoShards();
+        UUID bookA = UUID.randomUUID();
+        UUID bookB = UUID.randomUUID();
+        List<PolledChange> batch = List.of(
+                forAccount(owners.get(0), () -> book(bookA, 0, "a1")),
+                forAccount(owners.get(1), () -> book(bookB, 0, "b1")),
+                forAccount(owners.get(0), () -> book(bookA, 1, "a2")),
+                forAccount(owners.get(1), () -> book(bookB, 1, "b2")),
+                forAccount(owners.get(1), () -> book(bookB, 1, "b stale")));
+
+        BatchResult result;
+        try (BatchApplier parallel = new BatchApplier(dataSource, Clock.systemUTC(), 2)) {
+            result = parallel.apply(batch, PARENTS_DECIDED);
+        }
+
+        assertThat(result.parked()).isEmpty();
+        assertThat(result.nextOffsets()).containsEntry(batch.get(0).source(), batch.get(4).offset() + 1);
+        assertThat(result.decisions()).extracting(Decision::accountId, Decision::status, Decision::resultVersion)
+                .containsExactlyInAnyOrder(
+                        tuple(owners.get(0), DecisionStatus.APPLIED, 1L), tuple(owners.get(0), DecisionStatus.APPLIED, 2L),
+                        tuple(owners.get(1), DecisionStatus.APPLIED, 1L), tuple(owners.get(1), DecisionStatus.APPLIED, 2L),
+                        tuple(owners.get(1), DecisionStatus.CONFLICT, null));
+        for (UUID owner : owners) {
+            account = owner;
+            assertThat(rows("SELECT position FROM sync_log WHERE account_id = ? AND position IS NOT NULL ORDER BY seq"))
+                    .extracting(r -> r[0]).containsExactly(1L, 2L);
+            assertThat(rows("SELECT version FROM books WHERE account_id = ?").get(0)[0]).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void aWaitingChildStopsItsPartitionAtItsOffsetWhileOtherAccountsInTheBatchAreDecidedOnce() throws Exception {
+        List<UUID> owners = accountsInTwoShards();
+        UUID bookB = UUID.randomUUID();
+        PolledChange parentB = forAccount(owners.get(1), () -> book(bookB, 0, "b"));
+        PolledChange waitingA = forAccount(owners.get(0), () -> event(UUID.randomUUID(), UUID.randomUUID()));
+        PolledChange childB = forAccount(owners.get(1), () -> event(UUID.randomUUID(), bookB));
+
+        try (BatchApplier parallel = new BatchApplier(dataSource, Clock.systemUTC(), 2)) {
+            BatchResult first = parallel.apply(List.of(parentB, waitingA, childB), PARENTS_PENDING);
+
+            assertThat(first.parked()).containsEntry(waitingA.source(), waitingA.offset());
+            assertThat(first.nextOffsets()).containsEntry(waitingA.source(), waitingA.offset());
+            assertThat(first.decisions()).extracting(Decision::accountId).containsOnly(owners.get(1)).hasSize(2);
+
+            // The partition is redelivered from the waiting child: account B's event must not be decided again.
+            BatchResult retried = parallel.apply(List.of(waitingA, childB), PARENTS_DECIDED);
+
+            assertThat(retried.parked()).isEmpty();
+            assertThat(retried.nextOffsets()).containsEntry(childB.source(), childB.offset() + 1);
+            assertThat(retried.decisions()).extracting(Decision::accountId, Decision::errorCode)
+                    .containsExactly(tuple(owners.get(0), "missing_parent"));
+        }
+        account = owners.get(1);
+        assertThat(rows("SELECT count(*) FROM sync_log WHERE account_id = ?").get(0)[0]).isEqualTo(2L);
+    }
+
+    @Test
+    void aBatchWithNothingToDecideCommitsNothingAlsoWhenSplit() throws Exception {
+        try (BatchApplier parallel = new BatchApplier(dataSource, Clock.systemUTC(), 2)) {
+            BatchResult result = parallel.apply(List.of(), PARENTS_DECIDED);
+
+            assertThat(result.decisions()).isEmpty();
+            assertThat(result.nextOffsets()).isEmpty();
+        }
+    }
 }

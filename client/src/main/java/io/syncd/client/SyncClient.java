@@ -276,7 +276,7 @@ public final class SyncClient implements AutoCloseable {
 
     private static SyncApi api(URI server, SyncOptions options) {
         return new SyncApi(server, options.connectTimeout(), options.requestTimeout(), options.retries(),
-                options.clock());
+                options.clock(), options.sslContext());
     }
 
     /** SQL work inside a batch, whose transaction the caller holds. */

@@ -21,16 +21,23 @@ final class Devices implements AutoCloseable {
     private final Path dir;
     private final URI server;
     private final Account account;
+    private final SyncOptions options;
     private final List<SyncClient> open = new ArrayList<>();
 
     Devices(URI server) {
+        this(server, SyncOptions.defaults());
+    }
+
+    /** With options of the test's own (e.g. the TLS of an https server) for the account and every device. */
+    Devices(URI server, SyncOptions options) {
         this.server = server;
+        this.options = options;
         try {
             this.dir = Files.createTempDirectory("syncd-devices-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.account = SyncClient.createAccount(server, "Test account " + dir.getFileName());
+        this.account = SyncClient.createAccount(server, "Test account " + dir.getFileName(), null, options);
     }
 
     Account account() {
@@ -45,7 +52,7 @@ final class Devices implements AutoCloseable {
     }
 
     SyncClient device(String name) {
-        return device(name, server, SyncOptions.defaults().withRetries(QUICK_RETRIES));
+        return device(name, server, options.withRetries(QUICK_RETRIES));
     }
 
     /** Opens (or reopens) the device's store file without registering it. */

@@ -12,8 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -30,30 +33,26 @@ public final class ServerProcess {
     private final Path jar;
     private final Path dataDir;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final SSLContext tls;
+    private final List<String> args;
+    private final HttpClient http;
     private Process process;
     private Path log;
 
-    private ServerProcess(Path jar, Path dataDir, int port) {
+    private ServerProcess(Path jar, Path dataDir, int port, SSLContext tls, List<String> args) {
         this.jar = jar;
         this.dataDir = dataDir;
         this.port = port;
+        this.tls = tls;
+        this.args = List.copyOf(args);
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        this.http = (tls == null ? http : http.sslContext(tls)).build();
     }
 
     /** The shared server, started on first use and stopped when the JVM exits. */
     public static synchronized ServerProcess shared() {
         if (shared == null) {
-            Path jar = Path.of(System.getProperty("sync.standalone.jar", "../standalone/target/sync-standalone.jar"))
-                    .toAbsolutePath().normalize();
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing: build the server first (mvn -B verify from the"
-                        + " root, or mvn -pl standalone -am package -DskipTests)");
-            }
-            try {
-                shared = new ServerProcess(jar, Files.createTempDirectory("syncd-client-it-"), freePort());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            shared = create(null, List.of());
             shared.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shared.stop();
@@ -63,8 +62,38 @@ public final class ServerProcess {
         return shared;
     }
 
+    /**
+     * A server of one test class, with settings of its own; over HTTPS when {@code tls} is given (it must trust the
+     * certificate of the {@code server.ssl.*} settings among {@code args}). Started; {@link #stop()} and
+     * {@link #delete()} it after.
+     */
+    static ServerProcess dedicated(SSLContext tls, String... args) {
+        ServerProcess server = create(tls, List.of(args));
+        server.start();
+        return server;
+    }
+
+    private static ServerProcess create(SSLContext tls, List<String> args) {
+        Path jar = Path.of(System.getProperty("sync.standalone.jar", "../standalone/target/sync-standalone.jar"))
+                .toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the server first (mvn -B verify from the"
+                    + " root, or mvn -pl standalone -am package -DskipTests)");
+        }
+        try {
+            return new ServerProcess(jar, Files.createTempDirectory("syncd-client-it-"), freePort(), tls, args);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((tls == null ? "http://127.0.0.1:" : "https://localhost:") + port);
+    }
+
+    /** Removes the data folder of a stopped server (its log files beside it are kept). */
+    void delete() {
+        deleteRecursively(dataDir);
     }
 
     /** Starts the server and waits (bounded) until {@code GET /health} answers 200. */
@@ -74,11 +103,13 @@ public final class ServerProcess {
         }
         try {
             log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
-            process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--server.port=" + port,
                     "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN_TOKEN,
-                    "--sync.gateway.decision-wait=10s", "--logging.level.io.syncd.gateway.requests=WARN"))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    "--sync.gateway.decision-wait=10s", "--logging.level.io.syncd.gateway.requests=WARN"));
+            command.addAll(args);
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,8 +2,7 @@ package io.syncd.common;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.UUID;
 
 import tools.jackson.core.JacksonException;
@@ -35,7 +34,7 @@ public final class ChangeEventCodec {
                 g.writeName("data");
                 g.writeRawValue(e.data());
             }
-            g.writeStringProperty("received_at", e.receivedAt().toString());
+            g.writeStringProperty("received_at", Timestamps.format(e.receivedAt()));
             g.writeEndObject();
         }
         return out.toByteArray();
@@ -128,8 +127,8 @@ public final class ChangeEventCodec {
             try {
                 return new ChangeEvent(uuid("change_id", changeId), uuid("account_id", accountId),
                         uuid("device_id", deviceId), t, o, uuid("record_id", recordId), baseVersion, data,
-                        Instant.parse(required("received_at", receivedAt)));
-            } catch (DateTimeParseException e) {
+                        Timestamps.parse(required("received_at", receivedAt)));
+            } catch (DateTimeException e) {
                 throw new UndecodableChangeException("received_at is not an RFC 3339 instant");
             }
         }

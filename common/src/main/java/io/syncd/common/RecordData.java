@@ -91,7 +91,7 @@ public final class RecordData {
                 }
                 case TIMESTAMP -> {
                     OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
-                    data.put(name, time == null ? null : time.toInstant().toString());
+                    data.put(name, time == null ? null : Timestamps.format(time.toInstant()));
                 }
                 case DATE -> {
                     LocalDate date = rs.getObject(name, LocalDate.class);
@@ -107,6 +107,6 @@ public final class RecordData {
 
     /** The wire form of a timestamp: RFC 3339 in UTC, as {@link Instant#toString()} writes it. */
     public static String timestamp(Instant instant) {
-        return instant == null ? null : instant.toString();
+        return instant == null ? null : Timestamps.format(instant);
     }
 }

@@ -1,7 +1,9 @@
 package io.syncd.common;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,7 +35,19 @@ public enum SyncTable {
     /** Prefix of the per-table change topics: {@code sync.changes.<table>}. */
     public static final String TOPIC_PREFIX = "sync.changes.";
 
+    // Looked up for every change on the push and apply paths: maps, not scans.
+    private static final Map<String, SyncTable> BY_WIRE_NAME = new HashMap<>();
+    private static final Map<String, SyncTable> BY_TOPIC = new HashMap<>();
+
+    static {
+        for (SyncTable table : values()) {
+            BY_WIRE_NAME.put(table.wireName, table);
+            BY_TOPIC.put(table.topic, table);
+        }
+    }
+
     private final String wireName;
+    private final String topic;
     private final int stage;
     private final String parentName;
     private final String parentField;
@@ -41,6 +55,7 @@ public enum SyncTable {
 
     SyncTable(String wireName, int stage, String parentName, String parentField, List<Field> fields) {
         this.wireName = wireName;
+        this.topic = TOPIC_PREFIX + wireName;
         this.stage = stage;
         this.parentName = parentName;
         this.parentField = parentField;
@@ -53,7 +68,7 @@ public enum SyncTable {
     }
 
     public String topic() {
-        return TOPIC_PREFIX + wireName;
+        return topic;
     }
 
     /** Decision order within a request: parents (0) before children (1, 2). */
@@ -81,11 +96,11 @@ public enum SyncTable {
     }
 
     public static Optional<SyncTable> fromWireName(String name) {
-        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+        return Optional.ofNullable(BY_WIRE_NAME.get(name));
     }
 
     public static Optional<SyncTable> fromTopic(String topic) {
-        return topic.startsWith(TOPIC_PREFIX) ? fromWireName(topic.substring(TOPIC_PREFIX.length())) : Optional.empty();
+        return Optional.ofNullable(BY_TOPIC.get(topic));
     }
 
     public static List<String> topics() {

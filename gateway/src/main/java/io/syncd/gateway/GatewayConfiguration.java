@@ -19,6 +19,7 @@ import io.syncd.gateway.auth.VerifiedTokens;
 import io.syncd.gateway.devices.DevicesTable;
 import io.syncd.gateway.push.ChangeLag;
 import io.syncd.gateway.push.ChangeProducer;
+import io.syncd.gateway.ratelimit.DeviceRateLimiter;
 import io.syncd.gateway.web.GzipResponseFilter;
 import io.syncd.gateway.web.RequestBodyFilter;
 import io.syncd.gateway.web.RequestLogFilter;
@@ -28,6 +29,8 @@ import io.syncd.gateway.web.RequestLogFilter;
 @ComponentScan
 @EnableConfigurationProperties({GatewayProperties.class, AccessProperties.class})
 public class GatewayConfiguration implements WebMvcConfigurer {
+    private static final String[] DEVICE_PATHS = {"/api/sync/**", "/api/devices/**"};
+
     private final DevicesTable devices;
     private final GatewayProperties properties;
     private final VerifiedTokens verifiedTokens;
@@ -41,8 +44,13 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new DeviceAuthInterceptor(devices, verifiedTokens))
-                .addPathPatterns("/api/sync/**", "/api/devices/**")
+                .addPathPatterns(DEVICE_PATHS)
                 .excludePathPatterns("/api/devices/register");
+        if (properties.rateLimit().enabled()) {
+            registry.addInterceptor(new DeviceRateLimiter(properties.rateLimit()))
+                    .addPathPatterns(DEVICE_PATHS)
+                    .excludePathPatterns("/api/devices/register");
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param corsAllowedOrigins browser origins allowed to call the API (none by default)
  * @param sendTimeout how long a push waits for Kafka to acknowledge its changes before answering 503
  * @param outageTokenAge while PostgreSQL is unreachable, how long a token verified before still passes
+ * @param rateLimit requests per authenticated device (off by default)
  */
 @ConfigurationProperties("sync.gateway")
 public record GatewayProperties(
@@ -22,7 +23,28 @@ public record GatewayProperties(
         @DefaultValue("64MB") DataSize maxBodySize,
         @DefaultValue List<String> corsAllowedOrigins,
         @DefaultValue("10s") Duration sendTimeout,
-        @DefaultValue("15m") Duration outageTokenAge) {
+        @DefaultValue("15m") Duration outageTokenAge,
+        @DefaultValue RateLimit rateLimit) {
+
+    /**
+     * A token bucket per device ({@code sync.gateway.rate-limit.*}) over the authenticated API.
+     *
+     * @param enabled whether devices are limited at all
+     * @param requestsPerSecond the sustained rate a device may send
+     * @param burst how many requests a device may send at once, after a pause
+     */
+    public record RateLimit(@DefaultValue("false") boolean enabled, @DefaultValue("20") int requestsPerSecond,
+                            @DefaultValue("100") int burst) {
+        public RateLimit {
+            if (requestsPerSecond < 1) {
+                throw new IllegalArgumentException(
+                        "sync.gateway.rate-limit.requests-per-second must be at least 1, was " + requestsPerSecond);
+            }
+            if (burst < 1) {
+                throw new IllegalArgumentException("sync.gateway.rate-limit.burst must be at least 1, was " + burst);
+            }
+        }
+    }
 
     public GatewayProperties {
         if (decisionWait.isNegative()) {

@@ -22,10 +22,16 @@ import tools.jackson.databind.node.ObjectNode;
 /** A black-box HTTP client of the sync API for tests: real requests over loopback, JSON in and out. */
 public final class Api {
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     public Api(String baseUrl) {
+        this(baseUrl, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** Through a client of the test's own, e.g. one that trusts a test certificate. */
+    public Api(String baseUrl, HttpClient http) {
         this.baseUrl = baseUrl;
+        this.http = http;
     }
 
     public String baseUrl() {

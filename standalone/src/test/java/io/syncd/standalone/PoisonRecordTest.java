@@ -32,5 +32,8 @@ class PoisonRecordTest {
         assertThat(DeadLetters.header(letter, Topics.DLT_REASON_HEADER)).isEqualTo("unknown field not");
         assertThat(DeadLetters.header(letter, Topics.DLT_SOURCE_HEADER)).startsWith("sync.changes.books/");
         assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(device.accountId());
+        // Dead-lettering is the whole reaction: no consumer may have stopped over it (another would hide that).
+        Api.Response health = api.get("/health", null);
+        assertThat(health.status()).as(health.text()).isEqualTo(200);
     }
 }

@@ -22,6 +22,8 @@ import java.util.random.RandomGenerator;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
+import javax.net.ssl.SSLContext;
+
 import io.syncd.client.RetryPolicy;
 import io.syncd.client.ServerRejectedException;
 import io.syncd.client.ServerUnreachableException;
@@ -55,9 +57,10 @@ final class HttpJson {
     private final Sleeper sleeper;
 
     HttpJson(URI base, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock,
-             RandomGenerator random, Sleeper sleeper) {
+             SSLContext sslContext, RandomGenerator random, Sleeper sleeper) {
         this.base = base;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .sslContext(sslContext).build();
         this.requestTimeout = requestTimeout;
         this.backoff = new Backoff(retries, random);
         this.clock = clock;

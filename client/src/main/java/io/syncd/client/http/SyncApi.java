@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import io.syncd.client.Account;
 import io.syncd.client.RetryPolicy;
 import io.syncd.client.SyncException;
@@ -28,13 +30,10 @@ public final class SyncApi {
         }
     }
 
-    public SyncApi(URI server, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock) {
-        this(server, connectTimeout, requestTimeout, retries, clock, wait -> Thread.sleep(wait.toMillis()));
-    }
-
-    SyncApi(URI server, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock,
-            HttpJson.Sleeper sleeper) {
-        this.http = new HttpJson(server, connectTimeout, requestTimeout, retries, clock, new SecureRandom(), sleeper);
+    public SyncApi(URI server, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock,
+                   SSLContext sslContext) {
+        this.http = new HttpJson(server, connectTimeout, requestTimeout, retries, clock, sslContext, new SecureRandom(),
+                wait -> Thread.sleep(wait.toMillis()));
     }
 
     /** {@code POST /api/accounts}; the admin token is needed only when the server's signup is {@code admin}. */

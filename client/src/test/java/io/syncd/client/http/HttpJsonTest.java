@@ -34,6 +34,7 @@ import io.syncd.client.RetryPolicy;
 import io.syncd.client.ServerRejectedException;
 import io.syncd.client.ServerUnreachableException;
 import io.syncd.client.SyncException;
+import io.syncd.client.SyncOptions;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -106,7 +107,7 @@ class HttpJsonTest {
 
     private HttpJson http(URI base) {
         return new HttpJson(base, Duration.ofSeconds(2), Duration.ofSeconds(5), RETRIES, Clock.systemUTC(),
-                new Random(), waits::add);
+                SyncOptions.defaults().sslContext(), new Random(), waits::add);
     }
 
     private HttpJson http() {

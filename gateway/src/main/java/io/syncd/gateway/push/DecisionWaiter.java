@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Waits, bounded, for the applier's decisions on a push. The applier's transaction sends {@code NOTIFY sync_decided}
- * naming the accounts it decided for; one listening connection wakes the waiters of those accounts, which then read
+ * naming the accounts of its batch; one listening connection wakes the waiters of those accounts, which then read
  * {@code sync_log}. Waiters also re-read every {@link #FALLBACK_POLL}, so a lost notification costs latency, never
  * a decision.
  */
@@ -50,37 +50,62 @@ public final class DecisionWaiter implements SmartLifecycle {
         this.decisions = decisions;
     }
 
-    /** The decisions known within {@code wait}, by change id; changes missing from the map are still pending. */
-    public Map<UUID, ObjectNode> await(UUID accountId, Collection<UUID> changeIds, Duration wait) {
-        Map<UUID, ObjectNode> found = new HashMap<>();
-        Set<UUID> remaining = new LinkedHashSet<>(changeIds);
-        Semaphore signal = new Semaphore(0);
-        Set<Semaphore> accountWaiters = waiters.computeIfAbsent(accountId, a -> new CopyOnWriteArraySet<>());
-        accountWaiters.add(signal);
-        long deadline = System.nanoTime() + wait.toNanos();
-        try {
-            while (true) {
-                Map<UUID, ObjectNode> decided;
-                try {
-                    decided = decisions.find(accountId, remaining);
-                } catch (DataAccessException e) {
-                    // The changes are on Kafka already; without the database their decisions are simply not known.
-                    log.warn("Cannot read decisions ({}); answering pending", e.getMessage());
-                    return found;
+    /**
+     * Starts listening for an account's decisions. Call before the changes are sent, so that a decision made before
+     * {@link Wait#await} is called still wakes it; close it when done.
+     */
+    public Wait expect(UUID accountId) {
+        return new Wait(accountId);
+    }
+
+    /** One push's wait for its decisions. */
+    public final class Wait implements AutoCloseable {
+        private final UUID accountId;
+        private final Semaphore signal = new Semaphore(0);
+        private final Set<Semaphore> accountWaiters;
+
+        private Wait(UUID accountId) {
+            this.accountId = accountId;
+            this.accountWaiters = waiters.computeIfAbsent(accountId, a -> new CopyOnWriteArraySet<>());
+            accountWaiters.add(signal);
+        }
+
+        /**
+         * The decisions known within {@code wait}, by change id; changes missing from the map are still pending.
+         * {@code sync_log} is read when the applier signals a decided batch of the account (it also signals when it
+         * skips a change decided before), and every {@link #FALLBACK_POLL} in case a signal was lost.
+         */
+        public Map<UUID, ObjectNode> await(Collection<UUID> changeIds, Duration wait) {
+            Map<UUID, ObjectNode> found = new HashMap<>();
+            Set<UUID> remaining = new LinkedHashSet<>(changeIds);
+            long deadline = System.nanoTime() + wait.toNanos();
+            try {
+                while (true) {
+                    long left = deadline - System.nanoTime();
+                    signal.tryAcquire(Math.max(0, Math.min(left, FALLBACK_POLL.toNanos())), TimeUnit.NANOSECONDS);
+                    signal.drainPermits();
+                    Map<UUID, ObjectNode> decided;
+                    try {
+                        decided = decisions.find(accountId, remaining);
+                    } catch (DataAccessException e) {
+                        // The changes are on Kafka already; without the database their decisions are simply not known.
+                        log.warn("Cannot read decisions ({}); answering pending", e.getMessage());
+                        return found;
+                    }
+                    found.putAll(decided);
+                    remaining.removeAll(decided.keySet());
+                    if (remaining.isEmpty() || deadline - System.nanoTime() <= 0) {
+                        return found;
+                    }
                 }
-                found.putAll(decided);
-                remaining.removeAll(decided.keySet());
-                long left = deadline - System.nanoTime();
-                if (remaining.isEmpty() || left <= 0) {
-                    return found;
-                }
-                signal.tryAcquire(Math.min(left, FALLBACK_POLL.toNanos()), TimeUnit.NANOSECONDS);
-                signal.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return found;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return found;
-        } finally {
+        }
+
+        @Override
+        public void close() {
             accountWaiters.remove(signal);
             waiters.computeIfPresent(accountId, (a, set) -> set.isEmpty() ? null : set);
         }

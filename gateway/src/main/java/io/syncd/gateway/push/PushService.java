@@ -1,11 +1,15 @@
 package io.syncd.gateway.push;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.syncd.common.ChangeEvent;
 import io.syncd.gateway.GatewayProperties;
 import tools.jackson.databind.node.ArrayNode;
@@ -14,27 +18,54 @@ import tools.jackson.databind.node.ObjectNode;
 /** Queues validated changes on Kafka, then waits (bounded) for their decisions: one result per change, in order. */
 @Service
 class PushService {
+    /** Histogram buckets of {@code syncd_push_seconds}: around the decision window (5 s by default). */
+    static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30)};
+
     private final ChangeProducer producer;
     private final DecisionWaiter waiter;
     private final GatewayProperties properties;
+    private final Timer decided;
+    private final Timer pending;
+    private final Timer unavailable;
 
-    PushService(ChangeProducer producer, DecisionWaiter waiter, GatewayProperties properties) {
+    PushService(ChangeProducer producer, DecisionWaiter waiter, GatewayProperties properties, MeterRegistry registry) {
         this.producer = producer;
         this.waiter = waiter;
         this.properties = properties;
+        this.decided = timer(registry, "decided");
+        this.pending = timer(registry, "pending");
+        this.unavailable = timer(registry, "unavailable");
+    }
+
+    private static Timer timer(MeterRegistry registry, String outcome) {
+        return Timer.builder("syncd.push")
+                .description("A push's changes from arrival to every decision; pending: the decision window ended first")
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
     }
 
     ArrayNode push(UUID accountId, List<ChangeEvent> changes, ArrayNode results) {
         if (changes.isEmpty()) {
             return results;
         }
-        producer.sendAll(changes);
-        Map<UUID, ObjectNode> decided = waiter.await(accountId, changes.stream().map(ChangeEvent::changeId).toList(),
-                properties.decisionWait());
-        for (ChangeEvent change : changes) {
-            ObjectNode result = decided.get(change.changeId());
-            results.add(result != null ? result : ChangeResults.pending(change));
+        long start = System.nanoTime();
+        Timer outcome = unavailable;
+        try (DecisionWaiter.Wait wait = waiter.expect(accountId)) {
+            producer.sendAll(changes);
+            Map<UUID, ObjectNode> decisions = wait.await(changes.stream().map(ChangeEvent::changeId).toList(),
+                    properties.decisionWait());
+            outcome = decisions.size() == changes.size() ? decided : pending;
+            for (ChangeEvent change : changes) {
+                ObjectNode result = decisions.get(change.changeId());
+                results.add(result != null ? result : ChangeResults.pending(change));
+            }
+            return results;
+        } finally {
+            outcome.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-        return results;
     }
 }

@@ -2,14 +2,11 @@ package io.syncd.gateway.web;
 
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 
 /** Reads the fields of one JSON object of a request, recording each violation under its full path. */
 public final class JsonObject {
-    private static final Pattern UUID_SHAPE =
-            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     private final JsonNode node;
     private final String path;
@@ -92,11 +89,27 @@ public final class JsonObject {
     }
 
     public static UUID uuidValue(JsonNode value, String path, Violations violations) {
-        if (!value.isString() || !UUID_SHAPE.matcher(value.stringValue()).matches()) {
+        if (!value.isString() || !isCanonicalUuid(value.stringValue())) {
             violations.add(path, "must be a UUID");
             return null;
         }
         return UUID.fromString(value.stringValue());
+    }
+
+    /** 8-4-4-4-12 hex digits: {@link UUID#fromString} alone also takes shortened forms such as "1-1-1-1-1". */
+    private static boolean isCanonicalUuid(String text) {
+        if (text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean ok = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An integer in [min, max]; null when absent (a violation if required) or invalid. */
