@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,8 @@ final class ChangeConsumer implements Runnable {
     /** Batches decided so far; a partition parked before the latest one may find its parent now. */
     private long batchesDecided;
     private final Map<TopicPartition, Long> parkedAtBatch = new HashMap<>();
+    /** Partitions of the batch that failed and waits for its retry; the retry is moot once they all moved away. */
+    private final Set<TopicPartition> failedBatch = new HashSet<>();
     /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
     private final Map<TopicPartition, OffsetAndMetadata> decidedOffsets = new HashMap<>();
     /**
@@ -118,16 +121,20 @@ final class ChangeConsumer implements Runnable {
                 try {
                     processBatch(records);
                     failures = 0;
+                    failedBatch.clear();
                     transition(State.CONSUMING);
                 } catch (SQLException e) {
                     failures++;
-                    lastError = "PostgreSQL: " + e.getMessage();
-                    transition(State.RETRYING);
-                    Duration backoff = backoff(failures);
-                    log.warn("Deciding a batch of {} changes failed (SQLState {}, attempt {}); retrying in {} ms: {}",
-                            records.count(), e.getSQLState(), failures, backoff.toMillis(), e.getMessage());
-                    rewind(records);
-                    waitBeforeRetry(backoff);
+                    retryLater(records, failures, "PostgreSQL", "SQLState " + e.getSQLState(), e);
+                } catch (KafkaException e) {
+                    if (!isTransient(e)) {
+                        throw e;
+                    }
+                    // A broker away (restarting, unreachable) while a parent's offsets are looked up or a record is
+                    // dead-lettered. The batch's offsets are not committed, so it is decided again once Kafka answers;
+                    // whatever PostgreSQL had committed of it is skipped by change id.
+                    failures++;
+                    retryLater(records, failures, "Kafka", e.getClass().getSimpleName(), e);
                 }
             }
             transition(State.STOPPED);
@@ -181,6 +188,29 @@ final class ChangeConsumer implements Runnable {
                 log.warn("Committing offsets after a decided batch failed; committing again: {}", error.getMessage());
             }
         });
+    }
+
+    private void retryLater(ConsumerRecords<byte[], byte[]> records, int failures, String component, String kind,
+                            Exception e) {
+        failedBatch.clear();
+        failedBatch.addAll(records.partitions());
+        lastError = component + ": " + e.getMessage();
+        transition(State.RETRYING);
+        Duration backoff = backoff(failures);
+        log.warn("Deciding a batch of {} changes failed ({} {}, attempt {}); retrying in {} ms: {}",
+                records.count(), component, kind, failures, backoff.toMillis(), e.getMessage());
+        rewind(records);
+        waitBeforeRetry(backoff);
+    }
+
+    /** Kafka's retriable errors (a timeout, a broker away), also when dead-lettering wrapped them. */
+    private static boolean isTransient(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RetriableException || cause instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Everything decided or dead-lettered, except that a parked partition stops at its waiting child. */
@@ -333,6 +363,11 @@ final class ChangeConsumer implements Runnable {
             decidedOffsets.keySet().removeAll(gone);
             parkedSince.keySet().removeAll(gone);
             parkedAtBatch.keySet().removeAll(gone);
+            // Health would otherwise say retrying until this consumer happens to poll a record again.
+            failedBatch.removeAll(gone);
+            if (failedBatch.isEmpty() && state.get() == State.RETRYING) {
+                transition(State.CONSUMING);
+            }
             parentProgress.forget(gone);
             metrics.forgetLag(gone);
         }

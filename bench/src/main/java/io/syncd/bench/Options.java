@@ -11,10 +11,12 @@ import java.nio.file.Path;
  * @param only the phases to run (1–8); empty runs them all, e.g. to profile one phase
  * @param loadSeconds length of each sustained-load measurement (0: 30 s, or 8 s with --quick)
  * @param adminToken the server's admin token, for the replay phase (the embedded default gets "bench")
+ * @param appliers applier process counts to measure in turn (e.g. 1, 2, 3); non-empty runs only that scenario
+ * @param jar the standalone jar the scale-out scenario starts as processes
  */
 record Options(String url, boolean quick, double scale, boolean peer, Path peerDir, Path output, boolean growth,
                java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds,
-               String adminToken) {
+               String adminToken, java.util.List<Integer> appliers, Path jar) {
 
     static Options parse(String... args) {
         String url = null;
@@ -22,11 +24,13 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         boolean peer = true;
         double scale = 1;
         Path peerDir = Path.of("bench", "peer");
-        Path output = Path.of("bench", "results", "latest.json");
+        Path output = null;
         java.util.List<String> serverArgs = new java.util.ArrayList<>();
         java.util.Set<Integer> only = new java.util.TreeSet<>();
         double loadSeconds = 0;
         String adminToken = "bench";
+        java.util.List<Integer> appliers = new java.util.ArrayList<>();
+        Path jar = Path.of("standalone", "target", "sync-standalone.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -39,14 +43,27 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
                 case "--load-seconds" -> loadSeconds = Double.parseDouble(args[++i]);
                 case "--admin-token" -> adminToken = args[++i];
                 case "--only" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(only::add);
+                case "--appliers" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(appliers::add);
+                case "--jar" -> jar = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--admin-token T]");
+                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--admin-token T] [--appliers 1,2,3 [--jar FILE]]");
             }
+        }
+        if (!appliers.isEmpty() && url != null) {
+            throw new IllegalArgumentException("--appliers starts its own processes; it cannot measure --url");
+        }
+        if (appliers.stream().anyMatch(n -> n < 1)) {
+            throw new IllegalArgumentException("--appliers: each count must be at least 1, got " + appliers);
+        }
+        if (output == null) {
+            // The scale-out figures are kept beside the full run's, not over them.
+            output = Path.of("bench", "results", appliers.isEmpty() ? "latest.json" : "scale.json");
         }
         if (quick && scale == 1) {
             scale = 0.25;
         }
-        return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds, adminToken);
+        return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds, adminToken,
+                appliers, jar);
     }
 
     boolean runs(int phase) {

@@ -14,6 +14,8 @@ import io.syncd.standalone.embedded.EmbeddedDatabase;
  * {@code java -jar bench/target/sync-bench.jar [--quick] [--url URL] [--no-peer]}: starts the embedded default on a
  * fresh folder (or measures the server at URL), runs the seed's sync scenarios, sustained load, the PostgreSQL and
  * Kafka ceilings and the PouchDB peer in one run, prints a table and writes {@code bench/results/latest.json}.
+ * {@code --appliers 1,2,3} instead measures sustained load with that many applier processes
+ * ({@code bench/results/scale.json}).
  */
 public final class SyncBench {
     private static final int DEVICES = 16;
@@ -34,6 +36,9 @@ public final class SyncBench {
     }
 
     Results run(Options options) throws Exception {
+        if (!options.appliers().isEmpty()) {
+            return scaleOut(options);
+        }
         Results results = new Results();
         SyncServer server = null;
         String url = options.url();
@@ -173,6 +178,31 @@ public final class SyncBench {
                 server.close();
             }
         }
+    }
+
+    /**
+     * The sustained load of phase 2 against a gateway process with the embedded Kafka and PostgreSQL and no applier,
+     * once per applier process count, starting (or stopping) applier-only processes of the jar in between.
+     */
+    private Results scaleOut(Options options) throws Exception {
+        Results results = new Results();
+        results.put("mode", options.quick() ? "quick" : "full", "run size");
+        phase("scale-out: a gateway process with the embedded Kafka and PostgreSQL, applier processes joining it");
+        ScaleOut scale = ScaleOut.start(options.jar(), options.serverArgs());
+        try (scale) {
+            System.out.println("  data and logs of the processes in " + scale.dataDir() + " (kept if the run fails)");
+            for (int appliers : options.appliers()) {
+                phase("scale-out: " + appliers + " applier process" + (appliers == 1 ? "" : "es") + ", " + DEVICES
+                        + " devices pushing 50 changes at a time");
+                scale.appliers(appliers);
+                double applied = new PushScenarios(new BenchClient(scale.url(), true))
+                        .sustained(DEVICES, warmupSeconds(options), loadSeconds(options));
+                results.put("applied_per_s_appliers_" + appliers, applied, "decided changes/s with " + appliers
+                        + " applier process" + (appliers == 1 ? "" : "es") + ", " + DEVICES + " devices × 50-change pushes");
+            }
+        }
+        scale.deleteData();
+        return results;
     }
 
     /** Load before counting: 20 s in full mode (steady state, as a running server is), 3 s at most with --quick. */

@@ -35,4 +35,19 @@ class SyncBenchTest {
             assertThat(json.get(measured).doubleValue()).as(measured).isPositive();
         }
     }
+
+    @Test
+    void aTinyScaleOutRunMeasuresOneThenTwoApplierProcesses(@TempDir Path tmp) throws Exception {
+        Path output = tmp.resolve("scale.json");
+        Options options = Options.parse("--quick", "--load-seconds", "3", "--appliers", "1,2",
+                "--jar", "../standalone/target/sync-standalone.jar", "--output", output.toString());
+
+        Results results = new SyncBench().run(options);
+        results.write(options.output());
+
+        JsonNode json = Json.MAPPER.readTree(Files.readString(output));
+        assertThat(json.propertyNames()).containsExactly("mode", "applied_per_s_appliers_1", "applied_per_s_appliers_2");
+        assertThat(json.get("applied_per_s_appliers_1").doubleValue()).isPositive();
+        assertThat(json.get("applied_per_s_appliers_2").doubleValue()).isPositive();
+    }
 }

@@ -4,8 +4,6 @@ import static io.syncd.standalone.Api.book;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +27,8 @@ class SeparateRolesTest {
     @Test
     void aGatewayWithoutApplierAnswersPendingUntilAnApplierJoinsByAddress() throws Exception {
         Path dataDir = Files.createTempDirectory("syncd-roles-");
-        int kafkaPort = freePort();
-        int postgresPort = freePort();
+        int kafkaPort = ServerProcess.freePort();
+        int postgresPort = ServerProcess.freePort();
         try (SyncServer gateway = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
                 "--sync.admin-token=t", "--sync.roles=gateway", "--sync.gateway.decision-wait=1s",
                 "--sync.embedded.kafka-port=" + kafkaPort, "--sync.embedded.postgres-port=" + postgresPort)) {
@@ -76,12 +74,6 @@ class SeparateRolesTest {
                 assertThat(gatewayMetrics.has("syncd_decisions_total")).isFalse();
                 assertThat(gatewayMetrics.has("syncd_applier_lag")).isFalse();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -20,7 +20,7 @@ import ch.qos.logback.classic.Level;
  * A separate JVM running one embedded server on a folder until its stdin closes, so that a test can {@code kill -9}
  * the JVM the server belongs to.
  */
-final class EmbeddedServerProcess {
+public final class EmbeddedServerProcess {
     private static final String READY = "READY ";
 
     private final Process process;
@@ -94,7 +94,7 @@ final class EmbeddedServerProcess {
     }
 
     /** Without Spring nothing lowers logback's DEBUG default, and the broker would log tens of thousands of lines. */
-    static void quietLogs() {
+    public static void quietLogs() {
         for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger", "io.zonky")) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.WARN);
         }

@@ -1,0 +1,68 @@
+package io.syncd.standalone;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.syncd.common.Topics;
+
+/** Poison records for tests: raw bytes that are no change event, put on a change topic, and found in the dead-letter topic. */
+final class DeadLetters {
+    private DeadLetters() {
+    }
+
+    /**
+     * Produces {@code {"not":"an event","marker":…}} to the books topic with the account's id as key, so it lands on
+     * the partition of that account's pushes; returns the marker that identifies it.
+     */
+    static String producePoison(String bootstrapServers, String accountId) {
+        String marker = "poison-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("sync.changes.books", accountId,
+                    ("{\"not\":\"an event\",\"marker\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+        }
+        return marker;
+    }
+
+    /** Waits (bounded) for the dead letter whose value holds {@code marker}. */
+    static ConsumerRecord<byte[], byte[]> awaitLetter(String bootstrapServers, String marker, Duration within) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEAD_LETTER));
+            List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>();
+            await("the poison record " + marker + " in " + Topics.DEAD_LETTER).atMost(within).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(letters::add);
+                return letters.stream().anyMatch(r -> holds(r, marker));
+            });
+            return letters.stream().filter(r -> holds(r, marker)).findFirst().orElseThrow();
+        }
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> letter, String name) {
+        return new String(letter.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static boolean holds(ConsumerRecord<byte[], byte[]> letter, String marker) {
+        return new String(letter.value(), StandardCharsets.UTF_8).contains(marker);
+    }
+}

@@ -1,0 +1,254 @@
+package io.syncd.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.syncd.common.SyncTable;
+import io.syncd.common.Topics;
+import io.syncd.standalone.embedded.EmbeddedDatabase;
+import io.syncd.standalone.embedded.EmbeddedKafka;
+import io.syncd.standalone.embedded.EmbeddedServerProcess;
+
+/**
+ * Guarantees 1, 2 and 8 in the shape users deploy: a gateway process and applier processes of the packaged jar,
+ * joined by address to one Kafka and one PostgreSQL. Those two run in this JVM (durable, fixed ports, persistent
+ * folders) so that a test can stop and start them. Devices push continuously while a fault happens; afterwards every
+ * change the gateway acknowledged must be decided exactly once ({@link LoadAudit}). The processes are shared by the
+ * tests, each with accounts of its own.
+ */
+class FaultToleranceIT {
+    /** Small heaps and no C2 compiler: five JVMs share two cores, and these tests count, they do not time. */
+    private static final List<String> JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final int DEVICES = 4;
+    private static final Duration PROGRESS_LIMIT = Duration.ofSeconds(60);
+    private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(90);
+
+    /** Kept when a test fails: the processes' logs are beside their data folders. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path root;
+    private static int postgresPort;
+    private static int kafkaPort;
+    private static EmbeddedDatabase database;
+    private static EmbeddedKafka kafka;
+    private static ServerProcess gateway;
+    private static final List<ServerProcess> appliers = new ArrayList<>();
+
+    @BeforeAll
+    static void startInfrastructureGatewayAndThreeAppliers() throws Exception {
+        EmbeddedServerProcess.quietLogs();
+        postgresPort = ServerProcess.freePort();
+        kafkaPort = ServerProcess.freePort();
+        CompletableFuture<EmbeddedDatabase> startingDatabase =
+                CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(root.resolve("postgres"), postgresPort));
+        kafka = EmbeddedKafka.start(root.resolve("kafka"), kafkaPort);
+        database = startingDatabase.join();
+        // A short decision wait keeps devices pushing while partitions stall; the send timeout bounds a 503.
+        gateway = ServerProcess.start("gateway", root.resolve("gateway"), JVM, joined("--sync.roles=gateway",
+                "--sync.gateway.decision-wait=2s", "--sync.gateway.send-timeout=5s",
+                "--logging.level.io.syncd.gateway.requests=WARN"));
+        for (int i = 0; i < 3; i++) {
+            startApplier();
+        }
+        gateway.awaitHealthy();
+        appliers.forEach(ServerProcess::awaitHealthy);
+        awaitGroupOfLiveAppliers();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        List<AutoCloseable> all = new ArrayList<>(appliers);
+        all.add(gateway);
+        all.add(kafka);
+        all.add(database);
+        for (AutoCloseable closeable : all) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                System.err.println("stopping " + closeable + " failed: " + e);
+            }
+        }
+    }
+
+    @Test
+    void appliersKilledStartedAndStoppedUnderLoadDecideEveryAcknowledgedChangeExactlyOnce() throws Exception {
+        while (live().size() < 3) {
+            startApplier().awaitHealthy();
+        }
+        awaitGroupOfLiveAppliers();
+        try (PushLoad load = new PushLoad(gateway.api(), DEVICES).start()) {
+            load.awaitProgress(200, PROGRESS_LIMIT);
+            live().get(0).kill();
+            load.awaitProgress(200, PROGRESS_LIMIT);
+            startApplier().awaitHealthy();
+            load.awaitProgress(200, PROGRESS_LIMIT);
+            long stopMillis = live().get(0).stop();
+            load.awaitProgress(200, PROGRESS_LIMIT);
+            load.stop();
+
+            assertThat(load.unexpectedAnswers()).isEmpty();
+            assertThat(stopMillis).as("an applier stops within 30 s of SIGTERM").isLessThan(30_000);
+            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            // Each push carries the parent of its child, and the gateway never failed a send: none may miss its parent.
+            assertThat(audit.rejected()).as("rejected changes").isZero();
+            awaitGroupOfLiveAppliers();
+            System.out.println(audit.line("applier-kill") + " (" + load.summary() + "; 3 appliers, one killed with -9,"
+                    + " one started, one stopped with SIGTERM in " + stopMillis + " ms)");
+        }
+    }
+
+    @Test
+    void postgresStoppedForTwentySecondsUnderLoadLosesNothingAndHealthGoes503Then200() throws Exception {
+        try (PushLoad load = new PushLoad(gateway.api(), DEVICES).start()) {
+            load.awaitProgress(100, PROGRESS_LIMIT);
+            database.close();
+            Instant down = Instant.now();
+            int acknowledgedBefore = load.acknowledged().size();
+            await("gateway health 503 naming postgres").atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                Api.Response health = gateway.api().get("/health", null);
+                assertThat(health.status()).isEqualTo(503);
+                assertThat(health.body().get("components").get("postgres").get("status").stringValue()).isEqualTo("DOWN");
+            });
+            // Devices that synced recently go on pushing into Kafka; the outage lasts 20 s.
+            await("20 s of outage with pushes accepted").atMost(Duration.ofSeconds(60))
+                    .until(() -> Duration.between(down, Instant.now()).toSeconds() >= 20
+                            && load.acknowledged().size() > acknowledgedBefore);
+            int acceptedWhileDown = load.acknowledged().size() - acknowledgedBefore;
+            database = EmbeddedDatabase.start(root.resolve("postgres"), postgresPort);
+            long downMillis = Duration.between(down, Instant.now()).toMillis();
+            awaitAllHealthy();
+            load.awaitProgress(100, PROGRESS_LIMIT);
+            load.stop();
+
+            assertThat(load.unexpectedAnswers()).isEmpty();
+            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            assertThat(audit.rejected()).as("rejected changes").isZero();
+            System.out.println(audit.line("postgres-outage") + " (" + load.summary() + "; PostgreSQL down " + downMillis
+                    + " ms, " + acceptedWhileDown + " changes acknowledged meanwhile; health 503, then 200)");
+        }
+    }
+
+    @Test
+    void kafkaRestartedUnderLoadAnswers503OrSuccessAndLosesNothing() throws Exception {
+        try (PushLoad load = new PushLoad(gateway.api(), DEVICES).start()) {
+            load.awaitProgress(100, PROGRESS_LIMIT);
+            long unavailableBefore = load.pushesAnswered("503");
+            kafka.close();
+            Instant down = Instant.now();
+            await("a push answered 503 while the broker is down").atMost(PROGRESS_LIMIT)
+                    .until(() -> load.pushesAnswered("503") > unavailableBefore);
+            kafka = EmbeddedKafka.start(root.resolve("kafka"), kafkaPort);
+            long downMillis = Duration.between(down, Instant.now()).toMillis();
+            awaitAllHealthy();
+            load.awaitProgress(100, PROGRESS_LIMIT);
+            load.stop();
+
+            assertThat(load.unexpectedAnswers()).as("answers other than 200 and 503").isEmpty();
+            assertThat(load.pushesAnswered("io-error")).as("pushes without an answer").isZero();
+            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            System.out.println(audit.line("kafka-restart") + " (" + load.summary() + "; broker down " + downMillis + " ms)");
+        }
+    }
+
+    @Test
+    void aPoisonRecordIsDeadLetteredByAnApplierProcessAndItsPartitionKeepsFlowing() throws Exception {
+        try (PushLoad load = new PushLoad(gateway.api(), 2).start()) {
+            load.awaitProgress(50, PROGRESS_LIMIT);
+            String account = load.accountIds().get(0);
+            String marker = DeadLetters.producePoison(kafka.bootstrapServers(), account);
+            load.awaitProgress(100, PROGRESS_LIMIT);
+            load.stop();
+
+            ConsumerRecord<byte[], byte[]> letter = DeadLetters.awaitLetter(kafka.bootstrapServers(), marker,
+                    Duration.ofSeconds(30));
+            assertThat(DeadLetters.header(letter, Topics.DLT_REASON_HEADER)).isEqualTo("unknown field not");
+            assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(account);
+            // The account's changes pushed after the poison, on its partition, are decided like all others.
+            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            System.out.println(audit.line("poison-record") + " (" + load.summary() + "; dead-lettered from "
+                    + DeadLetters.header(letter, Topics.DLT_SOURCE_HEADER) + ": "
+                    + DeadLetters.header(letter, Topics.DLT_REASON_HEADER) + ")");
+        }
+    }
+
+    private static ServerProcess startApplier() {
+        ServerProcess applier = ServerProcess.start("applier-" + (appliers.size() + 1),
+                root.resolve("applier-" + (appliers.size() + 1)), JVM, joined("--sync.roles=applier",
+                        "--sync.applier.max-retry-backoff=1s"));
+        appliers.add(applier);
+        return applier;
+    }
+
+    private static List<ServerProcess> live() {
+        return appliers.stream().filter(ServerProcess::isAlive).toList();
+    }
+
+    /** Arguments that join a process to this JVM's Kafka and PostgreSQL, then {@code args}. */
+    private static String[] joined(String... args) {
+        List<String> all = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
+                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                "--sync.admin-token=faults"));
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    private static void awaitAllHealthy() {
+        gateway.awaitHealthy();
+        live().forEach(ServerProcess::awaitHealthy);
+    }
+
+    /** Every live applier is a member of the group and has partitions, and together they have them all. */
+    private static void awaitGroupOfLiveAppliers() throws Exception {
+        Set<TopicPartition> all = new HashSet<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            for (String topic : SyncTable.topics()) {
+                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+                for (int p = 0; p < partitions; p++) {
+                    all.add(new TopicPartition(topic, p));
+                }
+            }
+            await("the applier group made of the live appliers").atMost(RECOVERY_LIMIT).untilAsserted(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(Topics.APPLIER_GROUP)).all()
+                        .get(30, TimeUnit.SECONDS).get(Topics.APPLIER_GROUP);
+                assertThat(group.members()).hasSize(live().size());
+                Set<TopicPartition> assigned = new HashSet<>();
+                for (MemberDescription member : group.members()) {
+                    assertThat(member.assignment().topicPartitions()).as("partitions of " + member.clientId()).isNotEmpty();
+                    assigned.addAll(member.assignment().topicPartitions());
+                }
+                assertThat(assigned).isEqualTo(all);
+            });
+        }
+    }
+}
