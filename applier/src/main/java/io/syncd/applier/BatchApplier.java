@@ -93,9 +93,20 @@ final class BatchApplier implements AutoCloseable {
         if (shards.size() == 1) {
             return applyShard(shards.get(0), parents, batchEnds);
         }
-        ParentProgress serialized = (child, parentTable, progress) -> {
-            synchronized (parents) { // the Kafka consumer behind it allows one thread at a time
-                return parents.parentChangesDecided(child, parentTable, progress);
+        ParentProgress serialized = new ParentProgress() { // the Kafka consumer behind it allows one thread at a time
+            @Override
+            public boolean parentChangesDecided(PolledChange child, SyncTable parentTable, Map<TopicPartition, Long> progress) {
+                synchronized (parents) {
+                    return parents.parentChangesDecided(child, parentTable, progress);
+                }
+            }
+
+            @Override
+            public boolean decidedPast(PolledChange child, SyncTable ancestorTable, long offset,
+                                       Map<TopicPartition, Long> progress) {
+                synchronized (parents) {
+                    return parents.decidedPast(child, ancestorTable, offset, progress);
+                }
             }
         };
         List<Future<BatchResult>> others = new ArrayList<>();
@@ -307,6 +318,12 @@ final class BatchApplier implements AutoCloseable {
             }
             if (!decided.add(changeKey)) {
                 return true; // decided before (redelivery or a re-push): exactly one decision per change id
+            }
+            for (Map.Entry<SyncTable, Long> ancestor : e.after().entrySet()) {
+                if (!parents.decidedPast(change, ancestor.getKey(), ancestor.getValue(), progress)) {
+                    decided.remove(changeKey); // a delete of its request comes first; its partition waits here
+                    return false;
+                }
             }
             RecordKey key = new RecordKey(e.table(), e.accountId(), e.recordId());
             SyncedRecord current = records.get(key);

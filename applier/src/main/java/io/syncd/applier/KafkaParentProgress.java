@@ -51,6 +51,12 @@ final class KafkaParentProgress implements ParentProgress {
         return false;
     }
 
+    @Override
+    public boolean decidedPast(PolledChange child, SyncTable ancestorTable, long offset,
+                               Map<TopicPartition, Long> batchProgress) {
+        return decidedUpTo(partitionOf(ancestorTable, child), batchProgress) > offset;
+    }
+
     /** Forgets the watermarks of partitions this consumer no longer owns. */
     void forget(Set<TopicPartition> partitions) {
         watermarks.keySet().removeIf(c -> partitions.contains(c.source()));

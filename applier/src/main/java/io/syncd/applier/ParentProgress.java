@@ -17,4 +17,14 @@ interface ParentProgress {
      *                      decisions the current transaction already sees
      */
     boolean parentChangesDecided(PolledChange child, SyncTable parentTable, Map<TopicPartition, Long> batchProgress);
+
+    /**
+     * Whether the change at {@code offset} in the child's account partition of {@code ancestorTable}'s topic is decided:
+     * a delete pushed in the child's request, which must be decided before it ({@link io.syncd.common.ChangeEvent#after}).
+     * By default, every ancestor change pushed before the child being decided answers it.
+     */
+    default boolean decidedPast(PolledChange child, SyncTable ancestorTable, long offset,
+                                Map<TopicPartition, Long> batchProgress) {
+        return parentChangesDecided(child, ancestorTable, batchProgress);
+    }
 }

@@ -394,4 +394,47 @@ class BatchApplierTest {
             assertThat(result.nextOffsets()).isEmpty();
         }
     }
+
+    /** Decided past an offset only as far as this batch's own progress shows (nothing committed before it). */
+    private static final ParentProgress ONLY_THIS_BATCH = new ParentProgress() {
+        @Override
+        public boolean parentChangesDecided(PolledChange child, SyncTable parentTable, java.util.Map<TopicPartition, Long> progress) {
+            return true;
+        }
+
+        @Override
+        public boolean decidedPast(PolledChange child, SyncTable ancestor, long offset, java.util.Map<TopicPartition, Long> progress) {
+            return progress.getOrDefault(new TopicPartition(ancestor.topic(), 0), 0L) > offset;
+        }
+    };
+
+    private PolledChange after(PolledChange child, PolledChange delete) {
+        ChangeEvent e = child.event().withAfter(java.util.Map.of(delete.event().table(), delete.offset()));
+        return new PolledChange(e, child.source(), child.offset());
+    }
+
+    @Test
+    void aChildPushedWithItsParentsDeleteIsDecidedAfterTheDeleteEvenWhenPolledFirst() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+        apply(PARENTS_DECIDED, book(bookId, 0, "b"), event(eventId, bookId));
+        PolledChange delete = change(UUID.randomUUID(), SyncTable.BOOKS, ChangeOp.DELETE, bookId, 1, null);
+        PolledChange edit = after(change(UUID.randomUUID(), SyncTable.EVENTS, ChangeOp.UPSERT, eventId, 1,
+                "{\"book_id\":\"" + bookId + "\",\"name\":\"edited\",\"record_number\":null,\"event_type\":null,"
+                        + "\"start_time\":\"2026-11-24T09:00:00Z\",\"end_time\":null,\"is_removed\":false,\"removal_reason\":null}"),
+                delete);
+
+        // Polled alone (the delete's partition not fetched yet): it waits, and its partition stops at it.
+        BatchResult alone = apply(ONLY_THIS_BATCH, edit);
+        assertThat(alone.decisions()).isEmpty();
+        assertThat(alone.parked()).containsEntry(edit.source(), edit.offset());
+
+        // With the delete: the delete first, its cascade tombstones the event, so the edit made on version 1 conflicts.
+        BatchResult both = apply(ONLY_THIS_BATCH, edit, delete);
+        assertThat(both.decisions()).filteredOn(d -> d.causeChangeId() == null)
+                .extracting(Decision::table, Decision::status)
+                .containsExactly(tuple(SyncTable.BOOKS, DecisionStatus.APPLIED), tuple(SyncTable.EVENTS, DecisionStatus.CONFLICT));
+        assertThat(rows("SELECT is_deleted, version FROM events WHERE account_id = ?"))
+                .extracting(r -> r[0], r -> r[1]).containsExactly(tuple(true, 2L));
+    }
 }

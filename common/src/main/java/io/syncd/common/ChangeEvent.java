@@ -1,6 +1,7 @@
 package io.syncd.common;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -8,7 +9,23 @@ import java.util.UUID;
  *
  * @param data the record's {@code data} as normalized JSON text; null for deletes and use_server
  * @param receivedAt when the gateway accepted the push; becomes the record's {@code updated_at}
+ * @param after per ancestor table, the offset (in this account's partition of that table's topic) of a delete
+ *              pushed in the same request, which the applier decides before this change; empty almost always
  */
 public record ChangeEvent(UUID changeId, UUID accountId, UUID deviceId, SyncTable table, ChangeOp op,
-                          UUID recordId, long baseVersion, String data, Instant receivedAt) {
+                          UUID recordId, long baseVersion, String data, Instant receivedAt, Map<SyncTable, Long> after) {
+
+    public ChangeEvent {
+        after = Map.copyOf(after);
+    }
+
+    public ChangeEvent(UUID changeId, UUID accountId, UUID deviceId, SyncTable table, ChangeOp op, UUID recordId,
+                       long baseVersion, String data, Instant receivedAt) {
+        this(changeId, accountId, deviceId, table, op, recordId, baseVersion, data, receivedAt, Map.of());
+    }
+
+    /** This change, to be decided after the given ancestors' offsets. */
+    public ChangeEvent withAfter(Map<SyncTable, Long> offsets) {
+        return new ChangeEvent(changeId, accountId, deviceId, table, op, recordId, baseVersion, data, receivedAt, offsets);
+    }
 }

@@ -3,6 +3,8 @@ package io.syncd.common;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
 
 import tools.jackson.core.JacksonException;
@@ -35,6 +37,14 @@ public final class ChangeEventCodec {
                 g.writeRawValue(e.data());
             }
             g.writeStringProperty("received_at", Timestamps.format(e.receivedAt()));
+            if (!e.after().isEmpty()) {
+                g.writeName("after");
+                g.writeStartObject();
+                for (Map.Entry<SyncTable, Long> entry : e.after().entrySet()) {
+                    g.writeNumberProperty(entry.getKey().wireName(), entry.getValue());
+                }
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
         return out.toByteArray();
@@ -60,6 +70,20 @@ public final class ChangeEventCodec {
                             throw new UndecodableChangeException("base_version is not a 64-bit integer");
                         }
                         f.baseVersion = parser.getLongValue();
+                    }
+                    case "after" -> {
+                        if (token != JsonToken.START_OBJECT) {
+                            throw new UndecodableChangeException("after is not a JSON object");
+                        }
+                        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                            String tableName = parser.currentName();
+                            SyncTable ancestor = SyncTable.fromWireName(tableName)
+                                    .orElseThrow(() -> new UndecodableChangeException("after names an unknown table " + tableName));
+                            if (parser.nextToken() != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0) {
+                                throw new UndecodableChangeException("after." + tableName + " is not an offset");
+                            }
+                            f.after.put(ancestor, parser.getLongValue());
+                        }
                     }
                     case "data" -> {
                         if (token == JsonToken.START_OBJECT) {
@@ -99,6 +123,7 @@ public final class ChangeEventCodec {
         private String receivedAt;
         private Long baseVersion;
         private String data;
+        private final Map<SyncTable, Long> after = new EnumMap<>(SyncTable.class);
 
         void put(String name, String value) {
             switch (name) {
@@ -127,7 +152,7 @@ public final class ChangeEventCodec {
             try {
                 return new ChangeEvent(uuid("change_id", changeId), uuid("account_id", accountId),
                         uuid("device_id", deviceId), t, o, uuid("record_id", recordId), baseVersion, data,
-                        Timestamps.parse(required("received_at", receivedAt)));
+                        Timestamps.parse(required("received_at", receivedAt)), after);
             } catch (DateTimeException e) {
                 throw new UndecodableChangeException("received_at is not an RFC 3339 instant");
             }

@@ -28,6 +28,18 @@ class ChangeEventCodecTest {
     }
 
     @Test
+    void theDeletesAChangeMustFollowSurviveEncoding() {
+        ChangeEvent child = note(NOTE).withAfter(java.util.Map.of(SyncTable.BOOKS, 41L, SyncTable.EVENTS, 7L));
+
+        assertThat(ChangeEventCodec.decode(ChangeEventCodec.encode(child))).isEqualTo(child);
+        String valid = new String(ChangeEventCodec.encode(child), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ChangeEventCodec.decode(valid.replace("\"books\":41", "\"shelves\":41").getBytes()))
+                .hasMessageContaining("unknown table shelves");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(valid.replace("\"books\":41", "\"books\":-1").getBytes()))
+                .hasMessageContaining("after.books is not an offset");
+    }
+
+    @Test
     void aDeleteHasNoData() {
         ChangeEvent delete = new ChangeEvent(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), SyncTable.BOOKS,
                 ChangeOp.DELETE, UUID.randomUUID(), 3, null, Instant.now());

@@ -2,6 +2,7 @@ package io.syncd.gateway.push;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeEventCodec;
+import io.syncd.common.ChangeOp;
+import io.syncd.common.SyncTable;
 import io.syncd.gateway.errors.ApiException;
 
 /** Puts change events on their table's topic (key = account id) and returns only once Kafka acknowledged all. */
@@ -65,17 +68,35 @@ public final class ChangeProducer implements AutoCloseable {
     /**
      * Sends every event and waits for every acknowledgement. Throws 503 {@code unavailable} when any is not
      * acknowledged; some may then be queued, which is safe because a retry with the same change ids decides nothing twice.
+     *
+     * <p>A delete of a parent cascades to its children, so a request's changes below a deleted parent must be decided
+     * after that delete (PROTOCOL.md: parents first within a request). The topics are consumed independently, so such a
+     * request is sent stage by stage and its later changes carry the offsets of the deletes they follow
+     * ({@link ChangeEvent#after()}); the applier holds them until those offsets are decided. Any other request is sent
+     * at once.
      */
     public void sendAll(List<ChangeEvent> events) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
         long deadline = System.nanoTime() + sendTimeout.toNanos();
         try {
-            for (ChangeEvent event : events) {
-                acks.add(producer.send(new ProducerRecord<>(event.table().topic(), event.accountId().toString(),
-                        ChangeEventCodec.encode(event))));
+            if (events.stream().noneMatch(ChangeProducer::cascades)) {
+                sendAndAwait(events, deadline);
+                return;
             }
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Map<SyncTable, Long> deleteOffsets = new EnumMap<>(SyncTable.class);
+            int lastStage = events.stream().mapToInt(e -> e.table().stage()).max().orElse(0);
+            for (int stage = 0; stage <= lastStage; stage++) {
+                List<ChangeEvent> batch = new ArrayList<>();
+                for (ChangeEvent event : events) {
+                    if (event.table().stage() == stage) {
+                        batch.add(event.withAfter(ancestorOffsets(event.table(), deleteOffsets)));
+                    }
+                }
+                List<RecordMetadata> acks = sendAndAwait(batch, deadline);
+                for (int i = 0; i < batch.size(); i++) {
+                    if (cascades(batch.get(i))) {
+                        deleteOffsets.merge(batch.get(i).table(), acks.get(i).offset(), Math::max);
+                    }
+                }
             }
         } catch (KafkaException | ExecutionException | TimeoutException e) {
             log.warn("Kafka did not acknowledge a push of {} changes: {}", events.size(), e.toString());
@@ -84,6 +105,36 @@ public final class ChangeProducer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("interrupted while queueing; retry with the same change ids");
         }
+    }
+
+    private List<RecordMetadata> sendAndAwait(List<ChangeEvent> events, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+        for (ChangeEvent event : events) {
+            acks.add(producer.send(new ProducerRecord<>(event.table().topic(), event.accountId().toString(),
+                    ChangeEventCodec.encode(event))));
+        }
+        List<RecordMetadata> sent = new ArrayList<>(acks.size());
+        for (Future<RecordMetadata> ack : acks) {
+            sent.add(ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        }
+        return sent;
+    }
+
+    private static boolean cascades(ChangeEvent event) {
+        return event.op() == ChangeOp.DELETE && !event.table().children().isEmpty();
+    }
+
+    /** The offsets of this request's deletes in the table's ancestors, sent before it. */
+    private static Map<SyncTable, Long> ancestorOffsets(SyncTable table, Map<SyncTable, Long> deleteOffsets) {
+        Map<SyncTable, Long> after = new EnumMap<>(SyncTable.class);
+        for (SyncTable ancestor = table.parent().orElse(null); ancestor != null; ancestor = ancestor.parent().orElse(null)) {
+            Long offset = deleteOffsets.get(ancestor);
+            if (offset != null) {
+                after.put(ancestor, offset);
+            }
+        }
+        return after;
     }
 
     @Override
