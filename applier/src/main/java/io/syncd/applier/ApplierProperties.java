@@ -22,7 +22,7 @@ public record ApplierProperties(
         @DefaultValue("20ms") Duration parentRetry,
         @DefaultValue("5s") Duration maxRetryBackoff,
         @DefaultValue("1") int consumers,
-        @DefaultValue("2") int parallelism) {
+        @DefaultValue("1") int parallelism) {
 
     public ApplierProperties {
         if (maxPollRecords < 1) {
