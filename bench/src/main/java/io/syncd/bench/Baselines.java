@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,6 +37,7 @@ import io.syncd.common.SyncTable;
  * version-checked upserts in 50-row transactions, durable), and Kafka alone ({@code acks=all}, the same events).
  */
 final class Baselines {
+    private static final int PRODUCE_PARTITIONS = 8;
     private final String jdbcUrl;
     private final String user;
     private final String password;
@@ -154,7 +157,7 @@ final class Baselines {
     static double kafkaProduce(String bootstrap, int records) throws Exception {
         String topic = "bench.produce." + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 8, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, PRODUCE_PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -170,13 +173,31 @@ final class Baselines {
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "warm", values.get(0))).get();
+            // One record at a time into each new partition first: a burst into a partition the broker has not made
+            // leader yet can have its first request overtaken and then refused for good (KAFKA-15591).
+            for (int p = 0; p < PRODUCE_PARTITIONS; p++) {
+                producer.send(new ProducerRecord<>(topic, p, "warm", values.get(0))).get(30, TimeUnit.SECONDS);
+            }
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            AtomicLong acknowledged = new AtomicLong();
             long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 512), values.get(i % values.size())));
+                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 512), values.get(i % values.size())),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failure.compareAndSet(null, error);
+                            } else {
+                                acknowledged.incrementAndGet();
+                            }
+                        });
             }
             producer.flush();
-            return records / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (failure.get() != null || acknowledged.get() != records) {
+                throw new IllegalStateException("Kafka baseline: " + acknowledged.get() + " of " + records
+                        + " records acknowledged", failure.get());
+            }
+            return records / seconds;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.syncd.standalone;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,11 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,19 +60,55 @@ class TopicsInitializer implements InitializingBean {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                log.info("Created topics {} ({} partitions, replication {})",
-                        missing.stream().map(NewTopic::name).toList(), t.partitions(), t.replicationFactor());
+                create(admin, missing, t);
             }
-        } catch (ExecutionException e) {
-            // Processes starting together race to create the same topics: whoever loses finds them made.
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                throw new IllegalStateException("Cannot create the change topics on Kafka at "
-                        + kafka.getBootstrapServers() + "; is spring.kafka.bootstrap-servers right?", e);
-            }
-        } catch (TimeoutException e) {
+            awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot create the change topics on Kafka at "
                     + kafka.getBootstrapServers() + "; is spring.kafka.bootstrap-servers right?", e);
+        }
+    }
+
+    private static void create(Admin admin, List<NewTopic> missing, StandaloneProperties.Topics t)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.createTopics(missing).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            log.info("Created topics {} ({} partitions, replication {})",
+                    missing.stream().map(NewTopic::name).toList(), t.partitions(), t.replicationFactor());
+        } catch (ExecutionException e) {
+            // Processes starting together race to create the same topics: whoever loses finds them made.
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Returns once every partition's leader answers for it. A topic is listed as soon as the controller created it, but
+     * its leader may take a moment to take the partition on: an idempotent producer's first request that meets that
+     * moment can be overtaken by its second and then be refused until it expires (KAFKA-15591), failing a push with
+     * 503. Asking each leader for its end offset, which the admin client retries until the leader answers, closes it.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                for (TopicDescription topic : admin.describeTopics(topics).allTopicNames()
+                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).values()) {
+                    topic.partitions().forEach(p ->
+                            partitions.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+                }
+                admin.listOffsets(partitions).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                // A topic just created may not be known yet to the broker that answers.
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
         }
     }
 }
