@@ -212,6 +212,8 @@ final class BatchApplier implements AutoCloseable {
         private final Instant now;
         private final Map<RecordKey, SyncedRecord> records = new HashMap<>();
         private final Set<RecordKey> written = new LinkedHashSet<>();
+        /** Records that have a row in the table already (read and locked by this transaction). */
+        private final Set<RecordKey> stored = new HashSet<>();
         private final Map<UUID, Long> sequences = new HashMap<>();
         private final Map<UUID, Long> advancedSequences = new HashMap<>();
         private final Map<TopicPartition, Long> progress = new LinkedHashMap<>();
@@ -265,8 +267,10 @@ final class BatchApplier implements AutoCloseable {
                 }
             }
             for (SyncTable table : SyncTable.values()) {
+                RecordsTable.insert(conn, table, written.stream()
+                        .filter(k -> k.table() == table && !stored.contains(k)).map(records::get).toList());
                 RecordsTable.upsert(conn, table, written.stream()
-                        .filter(k -> k.table() == table).map(records::get).toList());
+                        .filter(k -> k.table() == table && stored.contains(k)).map(records::get).toList());
             }
             SyncLogTable.append(conn, decisions, now);
             AccountsTable.storeSequences(conn, advancedSequences);
@@ -295,7 +299,9 @@ final class BatchApplier implements AutoCloseable {
             }
             for (Map.Entry<SyncTable, Set<RecordKey>> entry : keys.entrySet()) {
                 for (SyncedRecord r : RecordsTable.lockCurrent(conn, entry.getKey(), entry.getValue())) {
-                    records.put(new RecordKey(r.table(), r.accountId(), r.recordId()), r);
+                    RecordKey key = new RecordKey(r.table(), r.accountId(), r.recordId());
+                    records.put(key, r);
+                    stored.add(key);
                 }
             }
         }
@@ -383,7 +389,9 @@ final class BatchApplier implements AutoCloseable {
         private void cascade(PolledChange cause, SyncedRecord parent) throws SQLException {
             for (SyncTable childTable : parent.table().children()) {
                 for (SyncedRecord child : RecordsTable.lockLiveChildren(conn, childTable, parent.accountId(), parent.recordId())) {
-                    records.putIfAbsent(new RecordKey(childTable, child.accountId(), child.recordId()), child);
+                    RecordKey key = new RecordKey(childTable, child.accountId(), child.recordId());
+                    records.putIfAbsent(key, child);
+                    stored.add(key);
                 }
                 List<SyncedRecord> live = records.values().stream()
                         .filter(r -> r.table() == childTable && r.accountId().equals(parent.accountId()) && !r.deleted()

@@ -15,7 +15,7 @@ import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.common.Timestamps;
 
-/** The applier's SQL for the four synced tables: locked reads of current rows, and batched upserts. */
+/** The applier's SQL for the four synced tables: locked reads of current rows, and batched writes. */
 final class RecordsTable {
     private static final String SYNC_COLUMNS = "account_id, id, version, is_deleted, device_id, updated_at, synced_at, position";
     private static final String[] SYNC_TYPES = {"uuid", "uuid", "bigint", "boolean", "uuid", "timestamptz", "timestamptz", "bigint"};
@@ -62,7 +62,31 @@ final class RecordsTable {
         return rows;
     }
 
-    /** Writes the records' final states of this batch: inserts new rows, replaces existing ones. */
+    /**
+     * Inserts records that have no row yet, with COPY. No other transaction can insert them meanwhile: every apply
+     * transaction of the account holds its row lock ({@link AccountsTable#lockSequences}).
+     */
+    static void insert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return;
+        }
+        CopyRows rows = new CopyRows();
+        for (SyncedRecord r : records) {
+            rows.value(r.accountId()).value(r.recordId()).value(r.version()).value(r.deleted()).value(r.deviceId())
+                    .value(Timestamps.format(r.updatedAt())).value(Timestamps.format(r.syncedAt())).value(r.position());
+            for (String value : RecordData.toColumnText(table, r.data())) {
+                rows.value(value);
+            }
+            rows.endRow();
+        }
+        StringBuilder columns = new StringBuilder(SYNC_COLUMNS);
+        for (Field f : table.fields()) {
+            columns.append(", ").append(f.name());
+        }
+        rows.copyInto(conn, table.wireName(), columns.toString());
+    }
+
+    /** Replaces the rows of records that have one (read and locked by {@link #lockCurrent} or {@link #lockLiveChildren}). */
     static void upsert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
         if (records.isEmpty()) {
             return;

@@ -7,9 +7,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Binds a column of values as one PostgreSQL {@code text[]} parameter. Batches are written with
- * {@code INSERT … SELECT … FROM unnest(…)}: one round trip per table, and it reports exactly which rows it wrote
- * (pgjdbc's rewritten batches do neither; see FACTS.md).
+ * Binds a column of values as one PostgreSQL {@code text[]} parameter. A batch's reads and rewrites of existing rows
+ * go as one statement over {@code unnest(…)}: one round trip per table (pgjdbc's rewritten batches send row by row;
+ * see FACTS.md). New rows go with COPY ({@link CopyRows}).
  */
 final class SqlArrays {
     private SqlArrays() {
