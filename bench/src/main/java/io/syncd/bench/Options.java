@@ -10,12 +10,13 @@ import java.nio.file.Path;
  * @param serverArgs extra arguments for the embedded server (e.g. a log level or applier setting to compare)
  * @param only the phases to run (1–8); empty runs them all, e.g. to profile one phase
  * @param loadSeconds length of each sustained-load measurement (0: 30 s, or 8 s with --quick)
+ * @param warmupSeconds load before each sustained-load measurement counts (negative: the default of the mode)
  * @param adminToken the server's admin token, for the replay phase (the embedded default gets "bench")
  * @param appliers applier process counts to measure in turn (e.g. 1, 2, 3); non-empty runs only that scenario
  * @param jar the standalone jar the scale-out scenario starts as processes
  */
 record Options(String url, boolean quick, double scale, boolean peer, Path peerDir, Path output, boolean growth,
-               java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds,
+               java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds, double warmupSeconds,
                String adminToken, java.util.List<Integer> appliers, Path jar) {
 
     static Options parse(String... args) {
@@ -28,6 +29,7 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         java.util.List<String> serverArgs = new java.util.ArrayList<>();
         java.util.Set<Integer> only = new java.util.TreeSet<>();
         double loadSeconds = 0;
+        double warmupSeconds = -1;
         String adminToken = "bench";
         java.util.List<Integer> appliers = new java.util.ArrayList<>();
         Path jar = Path.of("standalone", "target", "sync-standalone.jar");
@@ -41,12 +43,13 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
                 case "--output" -> output = Path.of(args[++i]);
                 case "--server-arg" -> serverArgs.add(args[++i]);
                 case "--load-seconds" -> loadSeconds = Double.parseDouble(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
                 case "--admin-token" -> adminToken = args[++i];
                 case "--only" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(only::add);
                 case "--appliers" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(appliers::add);
                 case "--jar" -> jar = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--admin-token T] [--appliers 1,2,3 [--jar FILE]]");
+                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--warmup-seconds S] [--admin-token T] [--appliers 1,2,3 [--jar FILE]]");
             }
         }
         if (!appliers.isEmpty() && url != null) {
@@ -62,7 +65,8 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         if (quick && scale == 1) {
             scale = 0.25;
         }
-        return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds, adminToken,
+        return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds, warmupSeconds,
+                adminToken,
                 appliers, jar);
     }
 

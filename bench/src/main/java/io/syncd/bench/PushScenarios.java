@@ -53,7 +53,7 @@ final class PushScenarios {
      * Decided changes per second with {@code devices} devices (own accounts) each pushing 50 events at a time,
      * counted after {@code warmup} seconds of the same load (a fresh JVM spends its first seconds compiling).
      */
-    double sustained(int devices, double warmup, double seconds) throws Exception {
+    Sustained sustained(int devices, double warmup, double seconds) throws Exception {
         List<String> tokens = new ArrayList<>();
         List<UUID> books = new ArrayList<>();
         for (int d = 0; d < devices; d++) {
@@ -90,18 +90,30 @@ final class PushScenarios {
             TimeUnit.MILLISECONDS.sleep((long) (warmup * 1000));
             measuring.set(true);
             long start = System.nanoTime();
+            CpuMeter.Reading cpuStart = CpuMeter.read();
             TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
             measuring.set(false);
+            CpuMeter.Reading cpu = CpuMeter.read().minus(cpuStart);
             double elapsed = (System.nanoTime() - start) / 1e9;
             long count = decided.get();
             running.set(false);
             for (Future<?> loop : loops) {
                 loop.get(2, TimeUnit.MINUTES);
             }
-            return count / elapsed;
+            return new Sustained(count / elapsed, cpu.jvmSeconds() * 1e6 / count, cpu.postgresSeconds() * 1e6 / count);
         } finally {
             running.set(false);
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * What a sustained load measured.
+     *
+     * @param perSecond decided changes per second
+     * @param jvmCpuMicros CPU microseconds per decided change of the bench's JVM (client, and the embedded server if any)
+     * @param postgresCpuMicros CPU microseconds per decided change of the PostgreSQL processes on this machine
+     */
+    record Sustained(double perSecond, double jvmCpuMicros, double postgresCpuMicros) {
     }
 }

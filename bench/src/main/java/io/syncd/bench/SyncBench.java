@@ -64,8 +64,16 @@ public final class SyncBench {
             double applied = Double.NaN;
             if (options.runs(2)) {
                 phase("2. sustained load: " + DEVICES + " devices pushing 50 changes at a time");
-                applied = new PushScenarios(client).sustained(DEVICES, warmupSeconds(options), loadSeconds(options));
+                PushScenarios.Sustained load = new PushScenarios(client).sustained(DEVICES, warmupSeconds(options),
+                        loadSeconds(options));
+                applied = load.perSecond();
                 results.put("applied_per_s", applied, "decided changes/s, " + DEVICES + " devices × 50-change pushes");
+                if (server != null) {
+                    results.put("jvm_cpu_us_per_change", load.jvmCpuMicros(),
+                            "CPU µs per decided change: the one JVM of bench client, gateway, Kafka and applier");
+                    results.put("pg_cpu_us_per_change", load.postgresCpuMicros(),
+                            "CPU µs per decided change: PostgreSQL");
+                }
             }
 
             EmbeddedDatabase database = server == null ? null : server.infrastructure().database();
@@ -196,7 +204,7 @@ public final class SyncBench {
                         + " devices pushing 50 changes at a time");
                 scale.appliers(appliers);
                 double applied = new PushScenarios(new BenchClient(scale.url(), true))
-                        .sustained(DEVICES, warmupSeconds(options), loadSeconds(options));
+                        .sustained(DEVICES, warmupSeconds(options), loadSeconds(options)).perSecond();
                 results.put("applied_per_s_appliers_" + appliers, applied, "decided changes/s with " + appliers
                         + " applier process" + (appliers == 1 ? "" : "es") + ", " + DEVICES + " devices × 50-change pushes");
             }
@@ -207,6 +215,9 @@ public final class SyncBench {
 
     /** Load before counting: 20 s in full mode (steady state, as a running server is), 3 s at most with --quick. */
     private static double warmupSeconds(Options options) {
+        if (options.warmupSeconds() >= 0) {
+            return options.warmupSeconds();
+        }
         return options.quick() ? Math.min(3, loadSeconds(options) / 3) : 20;
     }
 
