@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The applier's SQL for {@code accounts}: the per-account change sequence that orders pulls, and the wake-up call. */
-final class AccountsTable {
-    private static final int NOTIFY_PAYLOAD_LIMIT = 7900;
+import io.syncd.common.DecidedSignal;
+import io.syncd.common.Topics;
 
+/** The applier's SQL for {@code accounts}: the per-account change sequence that orders pulls, and the decided signal. */
+final class AccountsTable {
     private AccountsTable() {
     }
 
@@ -56,24 +57,16 @@ final class AccountsTable {
         }
     }
 
-    /** Queues a notification (delivered on commit) naming the accounts whose changes this transaction decided. */
-    static void notifyDecided(Connection conn, Collection<UUID> accountIds) throws SQLException {
-        StringBuilder payload = new StringBuilder();
-        for (UUID id : accountIds) {
-            if (payload.length() + 37 > NOTIFY_PAYLOAD_LIMIT) {
-                notify(conn, payload.toString());
-                payload.setLength(0);
-            }
-            payload.append(payload.isEmpty() ? "" : ",").append(id);
-        }
-        if (!payload.isEmpty()) {
-            notify(conn, payload.toString());
+    /** Queues the transaction's signals (delivered on commit): its decisions per account, for waiting pushes. */
+    static void notifyDecided(Connection conn, Collection<DecidedSignal> signals) throws SQLException {
+        for (String payload : DecidedSignal.encode(signals)) {
+            notify(conn, payload);
         }
     }
 
     private static void notify(Connection conn, String payload) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, io.syncd.common.Topics.DECIDED_CHANNEL);
+            ps.setString(1, Topics.DECIDED_CHANNEL);
             ps.setString(2, payload);
             ps.execute();
         }

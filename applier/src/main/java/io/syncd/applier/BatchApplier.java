@@ -29,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import io.syncd.applier.SyncLogTable.ChangeKey;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
+import io.syncd.common.DecidedSignal;
 import io.syncd.common.DecisionStatus;
 import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
@@ -220,9 +221,11 @@ final class BatchApplier implements AutoCloseable {
         private final Map<TopicPartition, Long> parked = new LinkedHashMap<>();
         private final List<Decision> decisions = new ArrayList<>();
         private final List<PolledChange> unknownAccount = new ArrayList<>();
+        /** Accounts with decisions a signal cannot carry: their gateways read them from sync_log. */
+        private final Set<UUID> needsLookup = new HashSet<>();
         private Set<ChangeKey> decided;
 
-        /** @param announce whether to {@code NOTIFY sync_decided} on commit (waiting pushes); a replay does not */
+        /** @param announce whether to signal the decisions on commit ({@link DecidedSignal}); a replay does not */
         Transaction(Connection conn, Instant now, ParentProgress parents, Map<TopicPartition, Long> batchEnds,
                     boolean announce) {
             this.conn = conn;
@@ -274,15 +277,37 @@ final class BatchApplier implements AutoCloseable {
             }
             SyncLogTable.append(conn, decisions, now);
             AccountsTable.storeSequences(conn, advancedSequences);
-            // Every account of the batch, also those whose changes were all decided before (a client's re-push): their
-            // gateways wait for a signal before they read sync_log.
             if (announce) {
-                AccountsTable.notifyDecided(conn, sequences.keySet());
+                AccountsTable.notifyDecided(conn, signals());
             }
             for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
                 progress.put(p.getKey(), p.getValue());
             }
             return new BatchResult(progress, parked, decisions, unknownAccount);
+        }
+
+        /**
+         * One signal for every account of the batch, also one whose changes were all decided before (a client's
+         * re-push): its gateways wait for a signal before they look for decisions.
+         */
+        private List<DecidedSignal> signals() {
+            Map<UUID, Map<UUID, Long>> applied = new HashMap<>();
+            for (Decision d : decisions) {
+                if (d.causeChangeId() != null) {
+                    continue; // a cascaded tombstone: no device waits for it
+                }
+                if (d.status() == DecisionStatus.APPLIED && d.op() != ChangeOp.USE_SERVER) {
+                    applied.computeIfAbsent(d.accountId(), a -> new LinkedHashMap<>()).put(d.changeId(), d.resultVersion());
+                } else {
+                    needsLookup.add(d.accountId());
+                }
+            }
+            List<DecidedSignal> signals = new ArrayList<>();
+            for (UUID account : sequences.keySet()) {
+                signals.add(new DecidedSignal(account, !needsLookup.contains(account),
+                        applied.getOrDefault(account, Map.of())));
+            }
+            return signals;
         }
 
         /** Loads (and locks) every record the batch touches and every parent it references. */
@@ -323,6 +348,7 @@ final class BatchApplier implements AutoCloseable {
                 return true;
             }
             if (!decided.add(changeKey)) {
+                needsLookup.add(e.accountId()); // a re-push waits for a decision this transaction does not announce
                 return true; // decided before (redelivery or a re-push): exactly one decision per change id
             }
             for (Map.Entry<SyncTable, Long> ancestor : e.after().entrySet()) {

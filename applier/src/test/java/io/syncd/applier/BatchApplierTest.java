@@ -24,9 +24,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
+import io.syncd.common.DecidedSignal;
 import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -436,5 +439,49 @@ class BatchApplierTest {
                 .containsExactly(tuple(SyncTable.BOOKS, DecisionStatus.APPLIED), tuple(SyncTable.EVENTS, DecisionStatus.CONFLICT));
         assertThat(rows("SELECT is_deleted, version FROM events WHERE account_id = ?"))
                 .extracting(r -> r[0], r -> r[1]).containsExactly(tuple(true, 2L));
+    }
+
+    /** A batch applied in a test step. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    /** The signals for the test's account that the step's commit sends. */
+    private List<DecidedSignal> signalsOf(Connection listening, Step step) throws SQLException {
+        step.run();
+        List<DecidedSignal> signals = new ArrayList<>();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (signals.isEmpty() && System.nanoTime() < deadline) {
+            PGNotification[] notifications = listening.unwrap(PGConnection.class).getNotifications(100);
+            for (PGNotification n : notifications == null ? new PGNotification[0] : notifications) {
+                DecidedSignal.decode(n.getParameter()).stream().filter(d -> d.accountId().equals(account))
+                        .forEach(signals::add);
+            }
+        }
+        return signals;
+    }
+
+    @Test
+    void aCommitSignalsTheAppliedVersionsAndAsksWaitersToLookUpWhatItCannotCarry() throws Exception {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        PolledChange createFirst = book(first, 0, "one");
+        PolledChange createSecond = book(second, 0, "two");
+        PolledChange update = book(second, 1, "two, edited");
+        try (Connection listening = dataSource.getConnection()) {
+            listening.createStatement().execute("LISTEN " + io.syncd.common.Topics.DECIDED_CHANNEL);
+
+            assertThat(signalsOf(listening, () -> apply(PARENTS_DECIDED, createFirst, createSecond, update)))
+                    .as("all applied: complete, with every version").containsExactly(new DecidedSignal(account, true,
+                            java.util.Map.of(createFirst.event().changeId(), 1L, createSecond.event().changeId(), 1L,
+                                    update.event().changeId(), 2L)));
+            assertThat(signalsOf(listening, () -> apply(PARENTS_DECIDED, book(first, 0, "stale"))))
+                    .as("a conflict's server record does not fit a signal")
+                    .containsExactly(new DecidedSignal(account, false, java.util.Map.of()));
+            assertThat(signalsOf(listening, () -> apply(PARENTS_DECIDED, createFirst)))
+                    .as("a change decided before: its decision is in sync_log")
+                    .containsExactly(new DecidedSignal(account, false, java.util.Map.of()));
+        }
     }
 }

@@ -20,6 +20,11 @@ final class ChangeResults {
         return result;
     }
 
+    /** An applied change that got {@code version}, as {@link DecisionsTable#find} reads it from sync_log. */
+    static ObjectNode applied(ChangeEvent change, long version) {
+        return base(change.changeId(), "applied", change.table().wireName(), change.recordId()).put("version", version);
+    }
+
     static ObjectNode pending(ChangeEvent change) {
         return base(change.changeId(), "pending", change.table().wireName(), change.recordId());
     }

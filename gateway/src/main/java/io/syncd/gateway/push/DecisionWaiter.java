@@ -4,10 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -15,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -26,13 +26,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.DecidedSignal;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Waits, bounded, for the applier's decisions on a push. The applier's transaction sends {@code NOTIFY sync_decided}
- * naming the accounts of its batch; one listening connection wakes the waiters of those accounts, which then read
- * {@code sync_log}. Waiters also re-read every {@link #FALLBACK_POLL}, so a lost notification costs latency, never
- * a decision.
+ * Waits, bounded, for the applier's decisions on a push. The applier's transaction announces on
+ * {@code sync_decided} ({@link DecidedSignal}) the versions of the changes it applied, per account; one listening
+ * connection hands them to the waiters of those accounts. A waiter reads {@code sync_log} only for what a signal
+ * could not carry (conflicts, rejections, changes decided before), and every {@link #FALLBACK_POLL} without a signal,
+ * so a lost notification costs latency, never a decision.
  */
 @Component
 public final class DecisionWaiter implements SmartLifecycle {
@@ -41,7 +44,7 @@ public final class DecisionWaiter implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final DecisionsTable decisions;
-    private final Map<UUID, Set<Semaphore>> waiters = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<Wait>> waiters = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread listener;
 
@@ -51,49 +54,76 @@ public final class DecisionWaiter implements SmartLifecycle {
     }
 
     /**
-     * Starts listening for an account's decisions. Call before the changes are sent, so that a decision made before
-     * {@link Wait#await} is called still wakes it; close it when done.
+     * Starts listening for the decisions of these changes of one account. Call before the changes are sent, so that a
+     * decision made before {@link Wait#await} is called is still seen; close it when done.
      */
-    public Wait expect(UUID accountId) {
-        return new Wait(accountId);
+    public Wait expect(UUID accountId, List<ChangeEvent> changes) {
+        return new Wait(accountId, changes);
     }
 
     /** One push's wait for its decisions. */
     public final class Wait implements AutoCloseable {
         private final UUID accountId;
+        private final Map<UUID, ChangeEvent> expected = new HashMap<>();
         private final Semaphore signal = new Semaphore(0);
-        private final Set<Semaphore> accountWaiters;
+        /** Versions of expected changes that signals announced applied, not yet taken by {@link #await}. */
+        private final Map<UUID, Long> announced = new ConcurrentHashMap<>();
+        /** A signal of the account left decisions out: read sync_log. */
+        private final AtomicBoolean lookup = new AtomicBoolean();
+        private final Set<Wait> accountWaiters;
 
-        private Wait(UUID accountId) {
+        private Wait(UUID accountId, List<ChangeEvent> changes) {
             this.accountId = accountId;
+            changes.forEach(change -> expected.put(change.changeId(), change));
             this.accountWaiters = waiters.computeIfAbsent(accountId, a -> new CopyOnWriteArraySet<>());
-            accountWaiters.add(signal);
+            accountWaiters.add(this);
+        }
+
+        /** Called by the listener with a signal of this wait's account. */
+        private void offer(DecidedSignal decided) {
+            decided.applied().forEach((change, version) -> {
+                if (expected.containsKey(change)) {
+                    announced.put(change, version);
+                }
+            });
+            if (!decided.complete()) {
+                lookup.set(true);
+            }
+            signal.release();
         }
 
         /**
-         * The decisions known within {@code wait}, by change id; changes missing from the map are still pending.
-         * {@code sync_log} is read when the applier signals a decided batch of the account (it also signals when it
-         * skips a change decided before), and every {@link #FALLBACK_POLL} in case a signal was lost.
+         * The results known within {@code wait}, in the order of the changes; a change whose decision is not known by
+         * then is {@code pending}. {@code sync_log} is read when a signal of the account left decisions out, and after
+         * every {@link #FALLBACK_POLL} without any signal, in case one was lost.
          */
-        public Map<UUID, ObjectNode> await(Collection<UUID> changeIds, Duration wait) {
+        public Map<UUID, ObjectNode> await(Duration wait) {
             Map<UUID, ObjectNode> found = new HashMap<>();
-            Set<UUID> remaining = new LinkedHashSet<>(changeIds);
+            Set<UUID> remaining = new LinkedHashSet<>(expected.keySet());
             long deadline = System.nanoTime() + wait.toNanos();
             try {
                 while (true) {
                     long left = deadline - System.nanoTime();
-                    signal.tryAcquire(Math.max(0, Math.min(left, FALLBACK_POLL.toNanos())), TimeUnit.NANOSECONDS);
+                    boolean signalled = signal.tryAcquire(Math.max(0, Math.min(left, FALLBACK_POLL.toNanos())),
+                            TimeUnit.NANOSECONDS);
                     signal.drainPermits();
-                    Map<UUID, ObjectNode> decided;
-                    try {
-                        decided = decisions.find(accountId, remaining);
-                    } catch (DataAccessException e) {
-                        // The changes are on Kafka already; without the database their decisions are simply not known.
-                        log.warn("Cannot read decisions ({}); answering pending", e.getMessage());
-                        return found;
+                    for (UUID change : List.copyOf(announced.keySet())) {
+                        Long version = announced.remove(change);
+                        if (remaining.remove(change)) {
+                            found.put(change, ChangeResults.applied(expected.get(change), version));
+                        }
                     }
-                    found.putAll(decided);
-                    remaining.removeAll(decided.keySet());
+                    if (!remaining.isEmpty() && (lookup.getAndSet(false) || !signalled)) {
+                        try {
+                            Map<UUID, ObjectNode> decided = decisions.find(accountId, remaining);
+                            found.putAll(decided);
+                            remaining.removeAll(decided.keySet());
+                        } catch (DataAccessException e) {
+                            // The changes are on Kafka already; without the database their decisions are not known.
+                            log.warn("Cannot read decisions ({}); answering pending", e.getMessage());
+                            return found;
+                        }
+                    }
                     if (remaining.isEmpty() || deadline - System.nanoTime() <= 0) {
                         return found;
                     }
@@ -106,7 +136,7 @@ public final class DecisionWaiter implements SmartLifecycle {
 
         @Override
         public void close() {
-            accountWaiters.remove(signal);
+            accountWaiters.remove(this);
             waiters.computeIfPresent(accountId, (a, set) -> set.isEmpty() ? null : set);
         }
     }
@@ -165,15 +195,10 @@ public final class DecisionWaiter implements SmartLifecycle {
     }
 
     private void wake(String payload) {
-        for (String id : payload.split(",")) {
-            Set<Semaphore> set;
-            try {
-                set = waiters.get(UUID.fromString(id));
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
+        for (DecidedSignal decided : DecidedSignal.decode(payload)) {
+            Set<Wait> set = waiters.get(decided.accountId());
             if (set != null) {
-                new ArrayList<>(set).forEach(Semaphore::release);
+                set.forEach(wait -> wait.offer(decided));
             }
         }
     }

@@ -54,10 +54,9 @@ class PushService {
         }
         long start = System.nanoTime();
         Timer outcome = unavailable;
-        try (DecisionWaiter.Wait wait = waiter.expect(accountId)) {
+        try (DecisionWaiter.Wait wait = waiter.expect(accountId, changes)) {
             producer.sendAll(changes);
-            Map<UUID, ObjectNode> decisions = wait.await(changes.stream().map(ChangeEvent::changeId).toList(),
-                    properties.decisionWait());
+            Map<UUID, ObjectNode> decisions = wait.await(properties.decisionWait());
             outcome = decisions.size() == changes.size() ? decided : pending;
             for (ChangeEvent change : changes) {
                 ObjectNode result = decisions.get(change.changeId());
