@@ -4,10 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,6 +14,10 @@ import io.syncd.common.Topics;
 
 /** The applier's SQL for {@code accounts}: the per-account change sequence that orders pulls, and the decided signal. */
 final class AccountsTable {
+    /** Key lookups in id order, whatever plan is cached (see RecordsTable#lockCurrent): a nested loop keeps its outer order. */
+    static final String LOCK_SEQUENCES = "SELECT a.id, a.change_seq FROM (SELECT DISTINCT unnest(?::text[])::uuid AS id"
+            + " ORDER BY 1) k CROSS JOIN LATERAL (SELECT id, change_seq FROM accounts WHERE id = k.id FOR UPDATE) a";
+
     private AccountsTable() {
     }
 
@@ -25,9 +27,8 @@ final class AccountsTable {
      * (guarantee 4), and two transactions never deadlock on one account's rows.
      */
     static Map<UUID, Long> lockSequences(Connection conn, Collection<UUID> accountIds) throws SQLException {
-        String sql = "SELECT id, change_seq FROM accounts WHERE id IN (SELECT unnest(?::text[])::uuid) ORDER BY id FOR UPDATE";
         Map<UUID, Long> sequences = new HashMap<>();
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+        try (PreparedStatement ps = conn.prepareStatement(LOCK_SEQUENCES)) {
             SqlArrays.bindText(conn, ps, 1, accountIds.stream().map(UUID::toString).toList());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -38,22 +39,18 @@ final class AccountsTable {
         return sequences;
     }
 
+    /** One primary-key update per account, sent together: the rows are locked by {@link #lockSequences}. */
     static void storeSequences(Connection conn, Map<UUID, Long> sequences) throws SQLException {
         if (sequences.isEmpty()) {
             return;
         }
-        String sql = "UPDATE accounts a SET change_seq = u.seq::bigint FROM unnest(?::text[], ?::text[]) AS u(id, seq)"
-                + " WHERE a.id = u.id::uuid";
-        List<String> ids = new ArrayList<>();
-        List<String> seqs = new ArrayList<>();
-        sequences.forEach((id, seq) -> {
-            ids.add(id.toString());
-            seqs.add(seq.toString());
-        });
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            SqlArrays.bindText(conn, ps, 1, ids);
-            SqlArrays.bindText(conn, ps, 2, seqs);
-            ps.executeUpdate();
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE accounts SET change_seq = ? WHERE id = ?")) {
+            for (Map.Entry<UUID, Long> sequence : sequences.entrySet()) {
+                ps.setLong(1, sequence.getValue());
+                ps.setObject(2, sequence.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -18,17 +18,19 @@ final class SyncLogTable {
             + " result_version, status, error_code, error_message, data, server_record, position, cause_change_id,"
             + " kafka_topic, kafka_partition, kafka_offset, received_at, decided_at";
 
+    static final String ALREADY_DECIDED = "SELECT k.a::uuid, k.c::uuid FROM unnest(?::text[], ?::text[]) AS k(a, c)"
+            + " CROSS JOIN LATERAL (SELECT 1 FROM sync_log WHERE account_id = k.a::uuid AND change_id = k.c::uuid LIMIT 1) s";
+
     record ChangeKey(UUID accountId, UUID changeId) {
     }
 
     private SyncLogTable() {
     }
 
+    /** Which of these changes have a decision; one key lookup each (see {@link RecordsTable#lockCurrent}). */
     static Set<ChangeKey> alreadyDecided(Connection conn, Collection<ChangeKey> keys) throws SQLException {
-        String sql = "SELECT account_id, change_id FROM sync_log"
-                + " WHERE (account_id, change_id) IN (SELECT a::uuid, c::uuid FROM unnest(?::text[], ?::text[]) AS k(a, c))";
         Set<ChangeKey> decided = new HashSet<>();
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+        try (PreparedStatement ps = conn.prepareStatement(ALREADY_DECIDED)) {
             SqlArrays.bindText(conn, ps, 1, keys.stream().map(k -> k.accountId().toString()).toList());
             SqlArrays.bindText(conn, ps, 2, keys.stream().map(k -> k.changeId().toString()).toList());
             try (ResultSet rs = ps.executeQuery()) {

@@ -109,10 +109,16 @@ public final class ChangeProducer implements AutoCloseable {
 
     private List<RecordMetadata> sendAndAwait(List<ChangeEvent> events, long deadline)
             throws ExecutionException, TimeoutException, InterruptedException {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+        // Encoded before the first send, so that the sends follow each other closely: a push's records then more often
+        // reach the broker in one request within the linger, and the applier decides them in one transaction.
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
         for (ChangeEvent event : events) {
-            acks.add(producer.send(new ProducerRecord<>(event.table().topic(), event.accountId().toString(),
-                    ChangeEventCodec.encode(event))));
+            records.add(new ProducerRecord<>(event.table().topic(), event.accountId().toString(),
+                    ChangeEventCodec.encode(event)));
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+        for (ProducerRecord<String, byte[]> record : records) {
+            acks.add(producer.send(record));
         }
         List<RecordMetadata> sent = new ArrayList<>(acks.size());
         for (Future<RecordMetadata> ack : acks) {
