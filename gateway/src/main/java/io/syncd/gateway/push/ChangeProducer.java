@@ -3,15 +3,18 @@ package io.syncd.gateway.push;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -32,12 +35,17 @@ import io.syncd.gateway.errors.ApiException;
 public final class ChangeProducer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeProducer.class);
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final Duration sendTimeout;
 
     /** @param sendTimeout how long {@link #sendAll} waits for Kafka's acknowledgements before failing with 503 */
     public ChangeProducer(KafkaProperties kafka, Duration sendTimeout) {
-        this.producer = new KafkaProducer<>(config(kafka, sendTimeout), new StringSerializer(), new ByteArraySerializer());
+        this(new KafkaProducer<>(config(kafka, sendTimeout), new StringSerializer(), new ByteArraySerializer()),
+                sendTimeout);
+    }
+
+    ChangeProducer(Producer<String, byte[]> producer, Duration sendTimeout) {
+        this.producer = producer;
         this.sendTimeout = sendTimeout;
     }
 
@@ -69,16 +77,23 @@ public final class ChangeProducer implements AutoCloseable {
      * Sends every event and waits for every acknowledgement. Throws 503 {@code unavailable} when any is not
      * acknowledged; some may then be queued, which is safe because a retry with the same change ids decides nothing twice.
      *
-     * <p>A delete of a parent cascades to its children, so a request's changes below a deleted parent must be decided
-     * after that delete (PROTOCOL.md: parents first within a request). The topics are consumed independently, so such a
-     * request is sent stage by stage and its later changes carry the offsets of the deletes they follow
-     * ({@link ChangeEvent#after()}); the applier holds them until those offsets are decided. Any other request is sent
-     * at once.
+     * <p>The topics are consumed independently, so a request whose order matters across tables is sent stage by stage
+     * (books; events; notes and drawings), each once the one before is acknowledged:
+     * <ul>
+     * <li>A child whose parent is missing waits until the parent's partition is decided up to the end offset read when
+     * the child was met; every parent change acknowledged before the child was produced lies below it. A parent in the
+     * same request is below it only if it was acknowledged first: sent together, the broker may show the child's
+     * partition to the applier before it has appended the parent's, and the child would be rejected.</li>
+     * <li>A delete of a parent cascades to its children, so a request's changes below a deleted parent must be decided
+     * after that delete (PROTOCOL.md: parents first within a request): they carry the offsets of the deletes they follow
+     * ({@link ChangeEvent#after()}), and the applier holds them until those offsets are decided.</li>
+     * </ul>
+     * Any other request is sent at once.
      */
     public void sendAll(List<ChangeEvent> events) {
         long deadline = System.nanoTime() + sendTimeout.toNanos();
         try {
-            if (events.stream().noneMatch(ChangeProducer::cascades)) {
+            if (events.stream().noneMatch(ChangeProducer::cascades) && !upsertsParentAndChild(events)) {
                 sendAndAwait(events, deadline);
                 return;
             }
@@ -125,6 +140,17 @@ public final class ChangeProducer implements AutoCloseable {
             sent.add(ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         }
         return sent;
+    }
+
+    /** Whether the request writes a record of some table and one of its parent table (the child's own parent or not). */
+    private static boolean upsertsParentAndChild(List<ChangeEvent> events) {
+        Set<SyncTable> upserted = EnumSet.noneOf(SyncTable.class);
+        for (ChangeEvent event : events) {
+            if (event.op() == ChangeOp.UPSERT) {
+                upserted.add(event.table());
+            }
+        }
+        return upserted.stream().anyMatch(table -> table.parent().map(upserted::contains).orElse(false));
     }
 
     private static boolean cascades(ChangeEvent event) {
