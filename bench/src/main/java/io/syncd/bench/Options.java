@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param serverArgs extra arguments for the embedded server (e.g. a log level or applier setting to compare)
  * @param only the phases to run (1–8); empty runs them all, e.g. to profile one phase
  * @param loadSeconds length of each sustained-load measurement (0: 30 s, or 8 s with --quick)
- * @param warmupSeconds load before each sustained-load measurement counts (negative: the default of the mode)
+ * @param warmupSeconds load before each sustained-load measurement counts, and the longest warm-up before the first
+ *                      phase (negative: the defaults of the mode)
  * @param adminToken the server's admin token, for the replay phase (the embedded default gets "bench")
  * @param appliers applier process counts to measure in turn (e.g. 1, 2, 3); non-empty runs only that scenario
  * @param jar the standalone jar the scale-out scenario starts as processes

@@ -57,6 +57,11 @@ public final class SyncBench {
             String adminToken = options.adminToken();
             results.put("mode", options.quick() ? "quick" : "full", "run size");
 
+            phase("0. warm-up: pushes and pulls until the JIT compiler has settled");
+            double maxWarmup = jitWarmupSeconds(options);
+            results.put("warmup_s", new Warmup(client).run(Math.min(maxWarmup, options.quick() ? 5 : 20), maxWarmup,
+                    server != null), "load before the first measurement, until compilation settled (bounded)");
+
             if (options.runs(1)) {
                 phase("1. the seed's sync: pushes of 1, 10 and 50 changes, one device at a time");
                 new PushScenarios(client).seedSync(results, options);
@@ -151,6 +156,11 @@ public final class SyncBench {
                 double kafkaSeconds = Math.max(1, fromKafka.body().get("took_ms").longValue()) / 1000.0;
                 results.put("replay_kafka_per_s", events / kafkaSeconds, "change events/s read from the topics, decided"
                         + " again by the applier's logic and compared (" + events + " events)");
+                for (BenchClient.Answer answer : java.util.List.of(verify, fromKafka)) {
+                    if (!answer.body().get("equal").booleanValue()) {
+                        System.out.println("  NOT EQUAL: " + answer.body().get("tables"));
+                    }
+                }
                 results.put("replay_kafka_equal", fromKafka.body().get("equal").booleanValue(),
                         "the rebuild from the topics alone equals the live tables");
             }
@@ -211,6 +221,12 @@ public final class SyncBench {
         }
         scale.deleteData();
         return results;
+    }
+
+    /** The longest warm-up before the phases: 180 s in full mode, 20 s with --quick, at most --warmup-seconds. */
+    private static double jitWarmupSeconds(Options options) {
+        double max = options.quick() ? 20 : 180;
+        return options.warmupSeconds() >= 0 ? Math.min(max, options.warmupSeconds()) : max;
     }
 
     /** Load before counting: 20 s in full mode (steady state, as a running server is), 3 s at most with --quick. */

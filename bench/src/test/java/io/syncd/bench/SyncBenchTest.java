@@ -17,7 +17,8 @@ class SyncBenchTest {
     @Test
     void aTinyQuickRunWritesEveryFigure(@TempDir Path tmp) throws Exception {
         Path output = tmp.resolve("latest.json");
-        Options options = Options.parse("--quick", "--scale", "0.02", "--no-peer", "--output", output.toString());
+        Options options = Options.parse("--quick", "--scale", "0.02", "--no-peer", "--warmup-seconds", "1", "--output",
+                output.toString());
 
         Results results = new SyncBench().run(options);
         results.write(options.output());
