@@ -2,6 +2,7 @@ package io.syncd.standalone;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.config.TopicConfig;
@@ -30,6 +34,8 @@ import io.syncd.common.Topics;
 class TopicsInitializer implements InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(TopicsInitializer.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Record timestamps set by the broker when it appends them, so that they grow within a partition. */
+    private static final String APPEND_TIME = "LogAppendTime";
 
     private final KafkaProperties kafka;
     private final StandaloneProperties properties;
@@ -46,7 +52,8 @@ class TopicsInitializer implements InitializingBean {
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(t.minInsyncReplicas()),
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(t.retentionMs()),
                 // A record carries up to 1 MiB of data plus its envelope.
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME);
         List<NewTopic> wanted = new ArrayList<>();
         for (String topic : SyncTable.topics()) {
             wanted.add(new NewTopic(topic, t.partitions(), t.replicationFactor()).configs(configs));
@@ -62,10 +69,37 @@ class TopicsInitializer implements InitializingBean {
             if (!missing.isEmpty()) {
                 create(admin, missing, t);
             }
+            stampAppendTime(admin, existing);
             awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot create the change topics on Kafka at "
                     + kafka.getBootstrapServers() + "; is spring.kafka.bootstrap-servers right?", e);
+        }
+    }
+
+    /**
+     * Change topics made before their records carried the broker's append time get it for their new records: verify
+     * from Kafka merges the partitions in append order (see ChangeTopicsReader#MERGE_ORDER).
+     */
+    private static void stampAppendTime(Admin admin, Set<String> existing)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<ConfigResource> topics = SyncTable.topics().stream().filter(existing::contains)
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        admin.describeConfigs(topics).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).forEach((topic, config) -> {
+            ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            if (type == null || !APPEND_TIME.equals(type.value())) {
+                changes.put(topic, List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME), AlterConfigOp.OpType.SET)));
+            }
+        });
+        if (!changes.isEmpty()) {
+            admin.incrementalAlterConfigs(changes).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            log.info("Set {}={} on {}", TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME,
+                    changes.keySet().stream().map(ConfigResource::name).toList());
         }
     }
 

@@ -20,11 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeEventCodec;
+import io.syncd.common.ChangeOp;
 import io.syncd.common.Json;
+import io.syncd.common.SyncTable;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -79,6 +90,63 @@ class ProjectorTest {
             assertThat(verify.body().propertyNames()).as(source)
                     .containsExactly("equal", "tables", "changes_replayed", "took_ms");
         }
+    }
+
+    /** The account's partition of a change topic, as the gateway's producer picks it (key = account id). */
+    private static int partitionOf(String accountId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /**
+     * Partitions hold many accounts' pushes in the order they were appended, not accepted: with pushes in flight side
+     * by side, a change accepted earlier can be appended after one accepted later. The replay must merge the topics
+     * in append order, or it meets such a push's note before its event (sent first, acknowledged first) and rejects
+     * it. The gateway's produce is played here by hand so that the interleaving happens every time.
+     */
+    @Test
+    void verifyFromTheTopicsFollowsAppendOrderAlsoWhenAPushAcceptedEarlierIsAppendedLater() throws Exception {
+        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            int partitions = producer.partitionsFor(SyncTable.EVENTS.topic()).size();
+            Api.Device early = api.newDevice();
+            Api.Device late = api.newDevice();
+            while (partitionOf(late.accountId(), partitions) != partitionOf(early.accountId(), partitions)) {
+                late = api.newDevice();
+            }
+            UUID earlyBook = UUID.randomUUID();
+            UUID lateBook = UUID.randomUUID();
+            api.push(early, upsert("books", earlyBook, 0, book("accepted first")));
+            api.push(late, upsert("books", lateBook, 0, book("accepted second")));
+            Instant accepted = Instant.now();
+            UUID earlyEvent = UUID.randomUUID();
+            ChangeEvent lateChange = eventChange(late, UUID.randomUUID(), lateBook, accepted.plusSeconds(1));
+            ChangeEvent earlyChange = eventChange(early, earlyEvent, earlyBook, accepted);
+            ChangeEvent earlyNote = new ChangeEvent(UUID.randomUUID(), UUID.fromString(early.accountId()),
+                    UUID.fromString(early.deviceId()), SyncTable.NOTES, ChangeOp.UPSERT, UUID.randomUUID(), 0,
+                    "{\"event_id\":\"" + earlyEvent + "\",\"strokes\":[[1,2,3]]}", accepted);
+
+            // The later push reaches the events partition first; the earlier one's note follows its event's ack.
+            for (ChangeEvent change : List.of(lateChange, earlyChange, earlyNote)) {
+                producer.send(new ProducerRecord<>(change.table().topic(), change.accountId().toString(),
+                        ChangeEventCodec.encode(change))).get(30, TimeUnit.SECONDS);
+            }
+            Api.Device device = early;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.get("/api/sync/changes/"
+                    + earlyNote.changeId(), device.token()).body().get("status").stringValue()).isEqualTo("applied"));
+        }
+
+        Api.Response verify = verify("kafka");
+
+        assertThat(verify.body().get("equal").booleanValue()).as(verify.text()).isTrue();
+    }
+
+    private static ChangeEvent eventChange(Api.Device device, UUID eventId, UUID bookId, Instant receivedAt) {
+        return new ChangeEvent(UUID.randomUUID(), UUID.fromString(device.accountId()), UUID.fromString(device.deviceId()),
+                SyncTable.EVENTS, ChangeOp.UPSERT, eventId, 0, "{\"book_id\":\"" + bookId + "\",\"name\":\"e\","
+                        + "\"record_number\":null,\"event_type\":null,\"start_time\":\"2026-11-24T09:00:00Z\","
+                        + "\"end_time\":null,\"is_removed\":false,\"removal_reason\":null}", receivedAt);
     }
 
     @Test

@@ -33,16 +33,17 @@ final class ChangeTopicsReader implements AutoCloseable {
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Which partition's next change comes first. Only cross-table order depends on it (one account's changes to one
-     * table share a partition, read in offset order). Changes of one request share their {@code received_at}, and
-     * then parents go first, as the applier decides a request; otherwise the earlier accepted push goes first.
-     * Two pushes of one account in flight at the same time (a child beside its parent's create or delete) may have
-     * been decided the other way round by the applier: docs/ARCHITECTURE.md, "Verify from Kafka".
+     * Which partition's next change comes first: the one the broker appended first. The change topics keep the
+     * broker's append time as record timestamp (LogAppendTime), which grows within a partition, and a child is sent
+     * only once its parent was acknowledged (or a delete it must follow), so the parent is appended first. Within one
+     * millisecond, parents go first. The events' {@code received_at} is no order: pushes of different accounts share
+     * partitions, and one accepted earlier may be appended later than one accepted after it. Two pushes of one account
+     * in flight at the same time (a child beside its parent's create or delete) may have been decided the other way
+     * round by the applier: docs/ARCHITECTURE.md, "Verify from Kafka".
      */
     static final Comparator<Read> MERGE_ORDER = Comparator
-            .comparing((Read r) -> r.change().event().receivedAt())
+            .comparingLong(Read::timestamp)
             .thenComparingInt(r -> r.change().event().table().stage())
-            .thenComparingLong(Read::timestamp)
             .thenComparing(r -> r.change().topic())
             .thenComparingInt(r -> r.change().partition());
 
