@@ -103,9 +103,10 @@ final class BenchClient {
         int records = 0;
         while (true) {
             String body = "{\"cursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":" + limit + "}";
-            byte[] page = postRaw("/api/sync/pull", token, body);
             boolean hasMore = false;
-            try (JsonParser parser = Json.MAPPER.createParser(page)) {
+            // Read as it arrives, as a device would: decompressing and parsing overlap the server's writing.
+            try (InputStream page = postStream("/api/sync/pull", token, body);
+                 JsonParser parser = Json.MAPPER.createParser(page)) {
                 parser.nextToken();
                 while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                     String field = parser.currentName();
@@ -122,6 +123,8 @@ final class BenchClient {
                         default -> parser.skipChildren();
                     }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             if (!hasMore) {
                 return new String[] {Integer.toString(records), cursor};
@@ -129,8 +132,8 @@ final class BenchClient {
         }
     }
 
-    /** The decoded body of a successful POST. */
-    private byte[] postRaw(String path, String token, String json) {
+    /** The decoded body of a successful POST, as a stream. */
+    private InputStream postStream(String path, String token, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + token);
@@ -140,13 +143,15 @@ final class BenchClient {
         }
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            byte[] raw = response.body();
-            byte[] text = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent()
-                    ? gunzip(raw) : raw;
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            InputStream raw = response.body();
+            InputStream text = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent()
+                    ? new GZIPInputStream(raw, 64 * 1024) : raw;
             if (response.statusCode() != 200) {
-                throw new IllegalStateException(path + " failed: " + response.statusCode() + " "
-                        + new String(text, StandardCharsets.UTF_8));
+                try (text) {
+                    throw new IllegalStateException(path + " failed: " + response.statusCode() + " "
+                            + new String(text.readAllBytes(), StandardCharsets.UTF_8));
+                }
             }
             return text;
         } catch (IOException e) {

@@ -51,6 +51,9 @@ class DatabaseOutageTest {
             assertThat(health.body().get("components").get("postgres").get("status").stringValue()).isEqualTo("DOWN");
             assertThat(api.get("/api/sync/changes/" + acknowledged.get(0), device.token()).status())
                     .as("a lookup without the database is unavailable, never a false 404").isEqualTo(503);
+            Api.Response pull = api.post("/api/sync/pull", device.token(), "{}");
+            assertThat(pull.status()).as("a pull fails whole before its page is streamed: " + pull.text()).isEqualTo(503);
+            assertThat(pull.body().get("code").stringValue()).isEqualTo("unavailable");
 
             try (EmbeddedDatabase restarted = EmbeddedDatabase.start(dataDir.resolve("postgres"), port)) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->

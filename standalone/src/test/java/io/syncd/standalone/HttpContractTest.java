@@ -5,6 +5,7 @@ import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,22 @@ class HttpContractTest {
                 .header("Accept-Encoding", "gzip").GET().build());
         assertThat(small.raw().headers().firstValue("Content-Encoding")).as("under 1 KB stays plain").isEmpty();
         assertThat(small.body().get("device_id").stringValue()).isEqualTo(device.deviceId());
+    }
+
+    @Test
+    void aClientThatAcceptsNoJsonIsNotAcceptableAlsoForStreamedPulls() {
+        Api.Device device = api.newDevice();
+        for (String path : List.of("/api/sync/pull", "/api/sync/full", "/api/sync/push")) {
+            Api.Response response = api.send(api.request(path, device.token()).header("Content-Type", "application/json")
+                    .header("Accept", "text/plain").POST(HttpRequest.BodyPublishers.ofString(
+                            path.endsWith("push") ? "{\"changes\":[]}" : "{}")).build());
+            assertThat(response.status()).as(path).isEqualTo(406);
+        }
+        Api.Response json = api.send(api.request("/api/sync/pull", device.token()).header("Content-Type", "application/json")
+                .header("Accept", "text/html, application/*;q=0.5").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.contentType()).startsWith("application/json");
+        assertThat(json.body().get("changes")).isEmpty();
     }
 
     @Test

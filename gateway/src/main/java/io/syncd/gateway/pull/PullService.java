@@ -1,18 +1,16 @@
 package io.syncd.gateway.pull;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.function.Supplier;
 
 import org.springframework.stereotype.Service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import io.syncd.common.SyncedRecord;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.gateway.devices.DevicesTable;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
 
 /** Serves a pull page and records the device's last sync. */
 @Service
@@ -32,23 +30,36 @@ public class PullService {
                 .register(registry);
     }
 
-    /** Adds {@code changes}, {@code cursor} and {@code has_more} to the response object. */
-    public void pull(AuthenticatedDevice device, PullRequest request, ObjectNode response) {
+    /**
+     * Writes the page's {@code changes}, {@code cursor} and {@code has_more} as properties of the response object,
+     * each record as it is read (see {@link PullQuery}); {@code response} starts the response when first asked.
+     */
+    public void pull(AuthenticatedDevice device, PullRequest request, Supplier<JsonGenerator> response) {
         timer.record(() -> page(device, request, response));
     }
 
-    private void page(AuthenticatedDevice device, PullRequest request, ObjectNode response) {
-        PullQuery.Page page = query.read(device.accountId(), request);
-        List<SyncedRecord> records = page.records();
-        long position = records.isEmpty()
-                ? (request.cursor() == null ? 0 : request.cursor().position())
-                : records.get(records.size() - 1).position();
-        ArrayNode changes = response.putArray("changes");
-        for (SyncedRecord record : records) {
-            changes.add(record.toEnvelope());
+    /** The response is started (see StreamedObject) only once the page's reads are open: at its first record, or after. */
+    private void page(AuthenticatedDevice device, PullRequest request, Supplier<JsonGenerator> response) {
+        JsonGenerator[] out = {null};
+        PullQuery.Page page = query.stream(device.accountId(), request, record -> {
+            if (out[0] == null) {
+                out[0] = changes(response);
+            }
+            out[0].writeTree(record.toEnvelope());
+        });
+        if (out[0] == null) {
+            out[0] = changes(response);
         }
-        response.put("cursor", new PullCursor(position, page.chainStart(), request.tables()).encode());
-        response.put("has_more", page.hasMore());
+        out[0].writeEndArray();
+        out[0].writeStringProperty("cursor", new PullCursor(page.lastPosition(), page.chainStart(), request.tables()).encode());
+        out[0].writeBooleanProperty("has_more", page.hasMore());
         devices.touchLastSync(device.deviceId());
+    }
+
+    private static JsonGenerator changes(Supplier<JsonGenerator> response) {
+        JsonGenerator out = response.get();
+        out.writeName("changes");
+        out.writeStartArray();
+        return out;
     }
 }

@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.http.MediaType;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,7 +30,9 @@ import io.syncd.gateway.pull.PullRequest;
 import io.syncd.gateway.pull.PullService;
 import io.syncd.gateway.web.JsonBody;
 import io.syncd.gateway.web.JsonObject;
+import io.syncd.gateway.web.StreamedObject;
 import io.syncd.gateway.web.Violations;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The sync endpoints: push, pull, full sync, conflict resolution and change lookup (PROTOCOL.md). */
@@ -65,8 +71,10 @@ class SyncController {
         return response;
     }
 
+    /** Streamed: a page is written while it is read (see PullQuery). */
     @PostMapping(path = "/api/sync/pull", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ObjectNode pull(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+    void pull(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body,
+              HttpServletRequest httpRequest, HttpServletResponse httpResponse) throws HttpMediaTypeNotAcceptableException {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         PullRequest pull = null;
@@ -75,14 +83,15 @@ class SyncController {
             pull = PullRequest.read(request, violations);
         }
         violations.throwIfAny();
-        ObjectNode response = Json.MAPPER.createObjectNode();
-        pulls.pull(device, pull, response);
-        return response;
+        StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> { });
+        pulls.pull(device, pull, response::start);
+        response.finish();
     }
 
     /** Push, then pull, validated whole first: an invalid pull part queues nothing of the push part. */
     @PostMapping(path = "/api/sync/full", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ObjectNode full(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+    void full(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body,
+              HttpServletRequest httpRequest, HttpServletResponse httpResponse) throws HttpMediaTypeNotAcceptableException {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         List<ChangeEvent> changes = List.of();
@@ -97,10 +106,14 @@ class SyncController {
             pull = PullRequest.read(request, violations);
         }
         violations.throwIfAny();
-        ObjectNode response = Json.MAPPER.createObjectNode();
-        pushes.push(device.accountId(), changes, response.putArray("results"));
-        pulls.pull(device, pull, response);
-        return response;
+        StreamedObject.of(httpRequest, httpResponse, out -> { }); // 406 before anything is queued
+        ArrayNode results = pushes.push(device.accountId(), changes, Json.MAPPER.createArrayNode());
+        StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> {
+            out.writeName("results");
+            out.writeTree(results);
+        });
+        pulls.pull(device, pull, response::start);
+        response.finish();
     }
 
     @PostMapping(path = "/api/sync/resolve-conflict", consumes = MediaType.APPLICATION_JSON_VALUE)
