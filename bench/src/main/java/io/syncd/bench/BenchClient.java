@@ -34,8 +34,13 @@ final class BenchClient {
     }
 
     Answer post(String path, String token, String json) {
+        return post(path, token, json, Duration.ofSeconds(120));
+    }
+
+    /** A post that may take {@code timeout}: a verify of a full run's million changes from Kafka takes minutes. */
+    Answer post(String path, String token, String json, Duration timeout) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
                 .header("Content-Type", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

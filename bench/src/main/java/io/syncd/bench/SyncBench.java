@@ -3,6 +3,7 @@ package io.syncd.bench;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -19,6 +20,7 @@ import io.syncd.standalone.embedded.EmbeddedDatabase;
  */
 public final class SyncBench {
     private static final int DEVICES = 16;
+    private static final Duration VERIFY_TIMEOUT = Duration.ofMinutes(30);
     private long phaseStart;
 
     SyncBench() {
@@ -138,7 +140,8 @@ public final class SyncBench {
                 if (database != null) {
                     Growth.removeDirectRows(database.jdbcUrl(), database.username(), database.password());
                 }
-                BenchClient.Answer verify = client.post("/api/admin/verify", adminToken, "{\"source\":\"sync_log\"}");
+                BenchClient.Answer verify = client.post("/api/admin/verify", adminToken, "{\"source\":\"sync_log\"}",
+                        VERIFY_TIMEOUT);
                 if (verify.status() != 200) {
                     throw new IllegalStateException("verify failed: " + verify.status() + " " + verify.body());
                 }
@@ -148,7 +151,8 @@ public final class SyncBench {
                         + replayed + " changes)");
                 results.put("replay_equal", verify.body().get("equal").booleanValue(),
                         "the rebuild equals the live tables (guarantee 7)");
-                BenchClient.Answer fromKafka = client.post("/api/admin/verify", adminToken, "{\"source\":\"kafka\"}");
+                BenchClient.Answer fromKafka = client.post("/api/admin/verify", adminToken, "{\"source\":\"kafka\"}",
+                        VERIFY_TIMEOUT);
                 if (fromKafka.status() != 200) {
                     throw new IllegalStateException("verify from Kafka failed: " + fromKafka.status() + " " + fromKafka.body());
                 }

@@ -195,6 +195,7 @@ class ProjectorTest {
 
         assertThat(rebuild.status()).as(rebuild.text()).isEqualTo(200);
         Map<String, String> rebuilt = new HashMap<>();
+        long notCrashSafe;
         try (Connection db = database(); PreparedStatement ps = db.prepareStatement(
                 "SELECT id, version, name FROM forensics_test.books WHERE account_id = ? AND NOT is_deleted")) {
             ps.setObject(1, UUID.fromString(device.accountId()));
@@ -203,9 +204,16 @@ class ProjectorTest {
                     rebuilt.put(rs.getString(1), rs.getLong(2) + ":" + rs.getString(3));
                 }
             }
+            // A kept rebuild is what an operator recovers from: unlike a verify's scratch copy, it must survive a crash.
+            try (ResultSet rs = db.createStatement().executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE n.nspname = 'forensics_test' AND c.relpersistence <> 'p'")) {
+                rs.next();
+                notCrashSafe = rs.getLong(1);
+            }
             db.createStatement().execute("DROP SCHEMA forensics_test CASCADE");
         }
         assertThat(rebuilt).isEqualTo(then);
+        assertThat(notCrashSafe).as("unlogged relations in the kept rebuild").isZero();
     }
 
     @Test

@@ -61,12 +61,24 @@ public class Replay {
     public record Result(Map<SyncTable, Long> rows, long changesReplayed) {
     }
 
+    /** What the rebuilt tables are for, which decides whether PostgreSQL must make them crash-safe. */
+    public enum Target {
+        /** A verify's copy, dropped when it is compared: unlogged tables, so no WAL is written or flushed. */
+        SCRATCH,
+        /** A rebuild the operator keeps and reads later: ordinary, crash-safe tables. */
+        KEPT;
+
+        String createTable() {
+            return this == SCRATCH ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ";
+        }
+    }
+
     public static boolean isValidSchemaName(String name) {
         return name != null && SCHEMA_NAME.matcher(name).matches() && !name.equals("public") && !name.startsWith("pg_");
     }
 
     /** (Re)creates {@code schema} with the synced tables as the cutoff saw them. */
-    public Result into(String schema, Cutoff cutoff) {
+    public Result into(String schema, Cutoff cutoff, Target target) {
         if (!isValidSchemaName(schema)) {
             throw new IllegalArgumentException("not a schema name replay may write: " + schema);
         }
@@ -85,13 +97,12 @@ public class Replay {
         jdbc.sql("CREATE SCHEMA " + schema).update();
         Map<SyncTable, Long> rows = new LinkedHashMap<>();
         for (SyncTable table : SyncTable.values()) {
-            jdbc.sql("CREATE TABLE " + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
+            jdbc.sql(target.createTable() + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
                     + " INCLUDING DEFAULTS)").update();
             for (Field field : table.fields()) {
                 if (field.type() == FieldType.JSON_ARRAY) {
                     // Strokes of a few KB each: compressing them for a scratch copy cost more than the fold itself.
-                    jdbc.sql("ALTER TABLE " + schema + "." + table.wireName() + " ALTER COLUMN " + field.name()
-                            + " SET STORAGE EXTERNAL").update();
+                    jdbc.sql(storeUncompressed(schema + "." + table.wireName(), field.name())).update();
                 }
             }
             long written = transaction.execute(status -> {
@@ -104,6 +115,11 @@ public class Replay {
             log.info("Replayed {} into {}.{}: {} records", table.wireName(), schema, table.wireName(), written);
         }
         return new Result(rows, changes);
+    }
+
+    /** A column whose values PostgreSQL keeps as they are, out of line when large, instead of compressing them. */
+    static String storeUncompressed(String table, String column) {
+        return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET STORAGE EXTERNAL";
     }
 
     public void drop(String schema) {

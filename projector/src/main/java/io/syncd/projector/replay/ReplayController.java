@@ -65,7 +65,8 @@ class ReplayController {
         String scratch = "sync_verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try {
             boolean fromKafka = source.equals("kafka");
-            Replay.Result result = fromKafka ? topicReplay.into(scratch) : replay.into(scratch, Replay.Cutoff.NONE);
+            Replay.Result result = fromKafka ? topicReplay.into(scratch)
+                    : replay.into(scratch, Replay.Cutoff.NONE, Replay.Target.SCRATCH);
             Map<String, Object> tables = new LinkedHashMap<>();
             boolean equal = true;
             for (SyncTable table : SyncTable.values()) {
@@ -121,7 +122,7 @@ class ReplayController {
         }
         violations.throwIfAny();
         long start = System.nanoTime();
-        Replay.Result result = replay.into(schema, cutoff);
+        Replay.Result result = replay.into(schema, cutoff, Replay.Target.KEPT);
         Map<String, Object> tables = new LinkedHashMap<>();
         result.rows().forEach((table, rows) -> tables.put(table.wireName(), rows));
         Map<String, Object> response = new LinkedHashMap<>();
