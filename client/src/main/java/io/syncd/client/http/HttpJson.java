@@ -28,6 +28,7 @@ import io.syncd.client.RetryPolicy;
 import io.syncd.client.ServerRejectedException;
 import io.syncd.client.ServerUnreachableException;
 import io.syncd.client.SyncException;
+import io.syncd.common.FastGzip;
 import io.syncd.common.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -192,9 +193,10 @@ final class HttpJson {
         return errors;
     }
 
+    /** At the fastest level, as the server answers: a device's CPU and battery gain more than the bytes cost. */
     private static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4);
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+        try (GZIPOutputStream gzip = FastGzip.onto(out, 8192)) {
             gzip.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
