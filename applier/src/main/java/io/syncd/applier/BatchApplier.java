@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -236,7 +237,8 @@ final class BatchApplier implements AutoCloseable {
         }
 
         BatchResult run(List<PolledChange> ordered) throws SQLException {
-            Map<PolledChange, ObjectNode> data = new HashMap<>();
+            // Keyed by the batch's own instances: a record's hash would read every event's whole data text.
+            Map<PolledChange, ObjectNode> data = new IdentityHashMap<>();
             Set<UUID> accounts = new HashSet<>();
             List<ChangeKey> changeKeys = new ArrayList<>();
             for (PolledChange change : ordered) {

@@ -28,17 +28,32 @@ final class CopyRows {
             return this;
         }
         String s = value.toString();
+        // Values rarely hold a character COPY must escape (strokes never do): String.indexOf is vectorized, so four
+        // searches cost less than one look at every character; otherwise the runs between escapes are copied whole.
+        if (s.indexOf('\\') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            text.append(s);
+            return this;
+        }
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> text.append("\\\\");
-                case '\t' -> text.append("\\t");
-                case '\n' -> text.append("\\n");
-                case '\r' -> text.append("\\r");
-                default -> text.append(c);
+            String escaped = escape(s.charAt(i));
+            if (escaped != null) {
+                text.append(s, run, i).append(escaped);
+                run = i + 1;
             }
         }
+        text.append(s, run, s.length());
         return this;
+    }
+
+    private static String escape(char c) {
+        return switch (c) {
+            case '\\' -> "\\\\";
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            default -> null;
+        };
     }
 
     /** Ends the current row. */
