@@ -167,7 +167,7 @@ final class PushLoad implements AutoCloseable {
                 response = api.push(device, body);
             } catch (UncheckedIOException e) {
                 tally(httpAnswers, "io-error");
-                pause();
+                awaitGatewayAnswering();
                 continue;
             }
             tally(httpAnswers, Integer.toString(response.status()));
@@ -179,7 +179,7 @@ final class PushLoad implements AutoCloseable {
                 unexpected.add(response.status() + " " + response.text());
                 return null;
             }
-            pause();
+            awaitGatewayAnswering();
         }
     }
 
@@ -187,13 +187,21 @@ final class PushLoad implements AutoCloseable {
         counts.computeIfAbsent(answer, a -> new LongAdder()).increment();
     }
 
-    /** A client's pause before sending again, not a wait for a condition. */
-    private static void pause() {
+    /**
+     * Before sending again: waits (bounded) until the gateway answers at all, probing no faster than a client retries,
+     * so a killed or restarting gateway is not hammered and a 503 is not retried in a tight loop.
+     */
+    private void awaitGatewayAnswering() {
+        await("the gateway answering again").pollDelay(RETRY_PAUSE).pollInterval(RETRY_PAUSE).atMost(STOP_LIMIT)
+                .until(this::gatewayAnswers);
+    }
+
+    private boolean gatewayAnswers() {
         try {
-            Thread.sleep(RETRY_PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a push", e);
+            api.get("/health", null);
+            return true;
+        } catch (UncheckedIOException e) {
+            return false;
         }
     }
 }
