@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs every kind of request the phases measure (pushes of 1, 10 and 50 mixed changes from several devices, pulls)
  * until the JIT compiler has settled, so that the figures are those of a running server, not of one compiling its
  * code. Measured here: with the embedded server, gateway, applier, broker and client in one JVM, compilation takes
- * about one of the two cores for the first 80-100 s of load.
+ * about one of the two cores for the first 100–180 s of load.
  */
 final class Warmup {
     private static final int DEVICES = 8;

@@ -1,7 +1,9 @@
 package io.syncd.common;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -20,5 +22,16 @@ public final class FastGzip {
                 def.setLevel(Deflater.BEST_SPEED);
             }
         };
+    }
+
+    /** {@code bytes} gzipped whole: a request body. */
+    public static byte[] compress(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
+        try (GZIPOutputStream gzip = onto(out, 8192)) {
+            gzip.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 }

@@ -106,7 +106,7 @@ class SyncController {
             pull = PullRequest.read(request, violations);
         }
         violations.throwIfAny();
-        StreamedObject.of(httpRequest, httpResponse, out -> { }); // 406 before anything is queued
+        StreamedObject.requireJsonAccepted(httpRequest); // 406 before anything is queued
         ArrayNode results = pushes.push(device.accountId(), changes, Json.MAPPER.createArrayNode());
         StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> {
             out.writeName("results");

@@ -39,6 +39,12 @@ public final class StreamedObject {
      */
     public static StreamedObject of(HttpServletRequest request, HttpServletResponse response,
                                     Consumer<JsonGenerator> prelude) throws HttpMediaTypeNotAcceptableException {
+        requireJsonAccepted(request);
+        return new StreamedObject(response, prelude);
+    }
+
+    /** 406 {@code not_acceptable} unless the request accepts JSON: for work that must not start when it would not. */
+    public static void requireJsonAccepted(HttpServletRequest request) throws HttpMediaTypeNotAcceptableException {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         if (accept != null && !accept.isBlank()) {
             List<MediaType> accepted;
@@ -51,7 +57,6 @@ public final class StreamedObject {
                 throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON));
             }
         }
-        return new StreamedObject(response, prelude);
     }
 
     /** The generator inside the object, after the prelude; starts the response on the first call. */

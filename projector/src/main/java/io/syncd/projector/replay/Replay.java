@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,12 +100,7 @@ public class Replay {
         for (SyncTable table : SyncTable.values()) {
             jdbc.sql(target.createTable() + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
                     + " INCLUDING DEFAULTS)").update();
-            for (Field field : table.fields()) {
-                if (field.type() == FieldType.JSON_ARRAY) {
-                    // Strokes of a few KB each: compressing them for a scratch copy cost more than the fold itself.
-                    jdbc.sql(storeUncompressed(schema + "." + table.wireName(), field.name())).update();
-                }
-            }
+            storeArraysUncompressed(jdbc, schema, table);
             long written = transaction.execute(status -> {
                 jdbc.sql("SELECT set_config('work_mem', '" + FOLD_WORK_MEM + "', true)").query(String.class).single();
                 return (long) jdbc.sql(foldSql(schema, table, cutoff)).update();
@@ -120,6 +116,18 @@ public class Replay {
     /** A column whose values PostgreSQL keeps as they are, out of line when large, instead of compressing them. */
     static String storeUncompressed(String table, String column) {
         return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET STORAGE EXTERNAL";
+    }
+
+    /**
+     * The rebuilt copy of {@code table} in {@code schema} keeps its arrays (strokes of a few KB each) uncompressed:
+     * compressing them cost more than the replay itself.
+     */
+    static void storeArraysUncompressed(JdbcClient jdbc, String schema, SyncTable table) {
+        for (Field field : table.fields()) {
+            if (field.type() == FieldType.JSON_ARRAY) {
+                jdbc.sql(storeUncompressed(schema + "." + table.wireName(), field.name())).update();
+            }
+        }
     }
 
     public void drop(String schema) {
@@ -159,6 +167,6 @@ public class Replay {
                 JOIN sync_log s ON s.account_id = u.account_id AND s.change_id = u.change_id
                 CROSS JOIN LATERAL json_populate_record(NULL::%3$s.%1$s, s.data::json) r
                 """.formatted(table.wireName(), cutoff.sql(), schema, SYNC_COLUMNS, String.join(", ", names),
-                names.stream().map(n -> "r." + n).collect(java.util.stream.Collectors.joining(", ")));
+                names.stream().map(n -> "r." + n).collect(Collectors.joining(", ")));
     }
 }

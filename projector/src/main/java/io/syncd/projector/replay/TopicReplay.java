@@ -25,8 +25,6 @@ import org.springframework.stereotype.Component;
 
 import io.syncd.applier.ReplayApplier;
 import io.syncd.applier.ReplayApplier.ReplayedChange;
-import io.syncd.common.Field;
-import io.syncd.common.FieldType;
 import io.syncd.common.SyncTable;
 import io.syncd.projector.ProjectorProperties;
 import io.syncd.projector.admin.Progress;
@@ -107,11 +105,7 @@ public class TopicReplay {
         for (SyncTable table : SyncTable.values()) {
             jdbc.sql("CREATE UNLOGGED TABLE " + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
                     + " INCLUDING ALL)").update();
-            for (Field field : table.fields()) {
-                if (field.type() == FieldType.JSON_ARRAY) {
-                    jdbc.sql(Replay.storeUncompressed(schema + "." + table.wireName(), field.name())).update();
-                }
-            }
+            Replay.storeArraysUncompressed(jdbc, schema, table);
         }
         jdbc.sql("CREATE UNLOGGED TABLE " + schema + ".sync_log (LIKE public.sync_log INCLUDING ALL)").update();
         jdbc.sql(Replay.storeUncompressed(schema + ".sync_log", "data")).update();
