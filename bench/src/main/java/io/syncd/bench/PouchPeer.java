@@ -19,18 +19,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.syncd.common.FileTrees;
+
 /**
  * The peer, side by side: PouchDB-server (CouchDB's protocol, on leveldb, so on disk like us) under the same
  * workload shape. Installed by {@code bench/peer/install.sh}; skipped with a message when it is not installed.
  */
 final class PouchPeer implements AutoCloseable {
     private final Process process;
+    private final Path data;
     private final String baseUrl;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Workload workload = new Workload(5);
 
-    private PouchPeer(Process process, int port) {
+    private PouchPeer(Process process, Path data, int port) {
         this.process = process;
+        this.data = data;
         this.baseUrl = "http://127.0.0.1:" + port;
     }
 
@@ -49,7 +53,7 @@ final class PouchPeer implements AutoCloseable {
         Process process = new ProcessBuilder(bin.toAbsolutePath().toString(), "--port", Integer.toString(port),
                 "--dir", data.toString(), "--no-stdout-logs")
                 .directory(data.toFile()).redirectErrorStream(true).redirectOutput(data.resolve("log.txt").toFile()).start();
-        PouchPeer peer = new PouchPeer(process, port);
+        PouchPeer peer = new PouchPeer(process, data, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
@@ -176,5 +180,6 @@ final class PouchPeer implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+        FileTrees.delete(data);
     }
 }

@@ -210,15 +210,6 @@ final class ScaleOut implements AutoCloseable {
         return dataDir;
     }
 
-    /** Removes the data folder and the logs in it; call after {@link #close()}, once the run succeeded. */
-    void deleteData() throws IOException {
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(file);
-            }
-        }
-    }
-
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
+import io.syncd.common.FileTrees;
 import io.syncd.standalone.SyncServer;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
 
@@ -43,11 +44,13 @@ public final class SyncBench {
         }
         Results results = new Results();
         SyncServer server = null;
+        Path dataDir = null;
+        boolean done = false;
         String url = options.url();
         try {
             if (url == null) {
                 phase("starting the embedded default on a fresh data folder");
-                Path dataDir = Files.createTempDirectory("sync-bench-");
+                dataDir = Files.createTempDirectory("sync-bench-");
                 java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
                         "--sync.data-dir=" + dataDir, "--sync.admin-token=bench", "--logging.level.root=WARN",
                         "--logging.level.io.syncd=WARN", "--spring.main.banner-mode=off"));
@@ -194,11 +197,24 @@ public final class SyncBench {
                     }
                 }
             }
+            done = true;
             return results;
         } finally {
             if (server != null) {
                 server.close();
             }
+            if (dataDir != null) {
+                keepOnlyIfFailed(dataDir, done);
+            }
+        }
+    }
+
+    /** A full run leaves gigabytes of data: delete them, unless the run failed and they may explain why. */
+    private static void keepOnlyIfFailed(Path dataDir, boolean done) {
+        if (done) {
+            FileTrees.delete(dataDir);
+        } else {
+            System.out.println("  the run failed: its data and logs are kept in " + dataDir + " (delete it when done)");
         }
     }
 
@@ -211,8 +227,9 @@ public final class SyncBench {
         results.put("mode", options.quick() ? "quick" : "full", "run size");
         phase("scale-out: a gateway process with the embedded Kafka and PostgreSQL, applier processes joining it");
         ScaleOut scale = ScaleOut.start(options.jar(), options.serverArgs());
+        boolean done = false;
         try (scale) {
-            System.out.println("  data and logs of the processes in " + scale.dataDir() + " (kept if the run fails)");
+            System.out.println("  data and logs of the processes in " + scale.dataDir());
             for (int appliers : options.appliers()) {
                 phase("scale-out: " + appliers + " applier process" + (appliers == 1 ? "" : "es") + ", " + DEVICES
                         + " devices pushing 50 changes at a time");
@@ -222,8 +239,10 @@ public final class SyncBench {
                 results.put("applied_per_s_appliers_" + appliers, applied, "decided changes/s with " + appliers
                         + " applier process" + (appliers == 1 ? "" : "es") + ", " + DEVICES + " devices × 50-change pushes");
             }
+            done = true;
+        } finally {
+            keepOnlyIfFailed(scale.dataDir(), done);
         }
-        scale.deleteData();
         return results;
     }
 

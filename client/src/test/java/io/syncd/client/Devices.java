@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.syncd.common.FileTrees;
+
 /**
  * SDK instances for a test, each on its own SQLite file and registered as a device of one new account; closed
  * together after the test.
@@ -75,6 +77,6 @@ final class Devices implements AutoCloseable {
                 // closed by the test itself
             }
         }
-        ServerProcess.deleteRecursively(dir);
+        FileTrees.delete(dir);
     }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
+import io.syncd.common.FileTrees;
+
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -56,7 +58,7 @@ public final class ServerProcess {
             shared.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shared.stop();
-                deleteRecursively(shared.dataDir); // the server's log files beside it are kept
+                FileTrees.delete(shared.dataDir); // the server's log files beside it are kept
             }));
         }
         return shared;
@@ -93,7 +95,7 @@ public final class ServerProcess {
 
     /** Removes the data folder of a stopped server (its log files beside it are kept). */
     void delete() {
-        deleteRecursively(dataDir);
+        FileTrees.delete(dataDir);
     }
 
     /** Starts the server and waits (bounded) until {@code GET /health} answers 200. */
@@ -149,14 +151,6 @@ public final class ServerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 

@@ -20,6 +20,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.syncd.common.FileTrees;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +56,7 @@ class TlsAndRateLimitIT {
     static void stop() {
         server.stop();
         server.delete();
-        ServerProcess.deleteRecursively(dir);
+        FileTrees.delete(dir);
     }
 
     @AfterEach

@@ -5,7 +5,6 @@ import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /** A server with non-default configuration: admin-only signup, CORS, a small body limit; and Kafka going away. */
@@ -24,9 +24,12 @@ class ConfiguredServerTest {
     private static SyncServer server;
     private static Api api;
 
+    @TempDir
+    static Path tempDir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dataDir = Files.createTempDirectory("syncd-configured-");
+        Path dataDir = tempDir;
         server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN,
                 "--sync.signup=admin", "--sync.gateway.max-body-size=4KB", "--sync.gateway.send-timeout=2s",
                 "--sync.gateway.cors-allowed-origins=https://app.example");

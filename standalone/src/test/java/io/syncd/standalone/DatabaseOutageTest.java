@@ -5,7 +5,6 @@ import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import io.syncd.standalone.embedded.EmbeddedDatabase;
@@ -25,8 +25,7 @@ import io.syncd.standalone.embedded.EmbeddedDatabase;
 class DatabaseOutageTest {
 
     @Test
-    void changesAcknowledgedWhilePostgresIsDownAreAllDecidedWhenItReturns() throws Exception {
-        Path dataDir = Files.createTempDirectory("syncd-outage-");
+    void changesAcknowledgedWhilePostgresIsDownAreAllDecidedWhenItReturns(@TempDir Path dataDir) throws Exception {
         try (SyncServer server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=t",
                 "--sync.gateway.decision-wait=1s", "--sync.applier.max-retry-backoff=500ms")) {
             Api api = new Api("http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort());

@@ -3,7 +3,6 @@ package io.syncd.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -11,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /** A server limiting each device to a burst of 3 requests and 1 a second: over it is 429 with Retry-After. */
@@ -19,9 +19,12 @@ class RateLimitTest {
     private static SyncServer server;
     private static Api api;
 
+    @TempDir
+    static Path tempDir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dataDir = Files.createTempDirectory("syncd-rate-limit-");
+        Path dataDir = tempDir;
         server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=t",
                 "--sync.roles=gateway,applier", "--sync.gateway.rate-limit.enabled=true",
                 "--sync.gateway.rate-limit.burst=" + BURST, "--sync.gateway.rate-limit.requests-per-second=1");

@@ -4,12 +4,12 @@ import static io.syncd.standalone.Api.book;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import tools.jackson.databind.JsonNode;
@@ -25,8 +25,7 @@ class SeparateRolesTest {
     }
 
     @Test
-    void aGatewayWithoutApplierAnswersPendingUntilAnApplierJoinsByAddress() throws Exception {
-        Path dataDir = Files.createTempDirectory("syncd-roles-");
+    void aGatewayWithoutApplierAnswersPendingUntilAnApplierJoinsByAddress(@TempDir Path dataDir) throws Exception {
         int kafkaPort = ServerProcess.freePort();
         int postgresPort = ServerProcess.freePort();
         try (SyncServer gateway = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,

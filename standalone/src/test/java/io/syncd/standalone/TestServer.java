@@ -7,9 +7,11 @@ import java.nio.file.Path;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
+import io.syncd.common.FileTrees;
+
 /**
  * The one server every integration test of this JVM shares: real embedded Kafka and PostgreSQL, all roles, a random
- * port. Started on first use, stopped when the JVM exits. Tests stay independent by creating their own accounts.
+ * port. Started on first use, stopped (and its data folder deleted) when the JVM exits. Tests stay independent by creating their own accounts.
  */
 public final class TestServer {
     public static final String ADMIN_TOKEN = "test-admin-token";
@@ -32,7 +34,10 @@ public final class TestServer {
                     "--logging.level.io.syncd.gateway.requests=WARN");
             int port = ((WebServerApplicationContext) server.context()).getWebServer().getPort();
             api = new Api("http://127.0.0.1:" + port);
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                FileTrees.delete(dataDir);
+            }));
         }
         return api;
     }

@@ -28,6 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import tools.jackson.databind.JsonNode;
@@ -44,9 +45,12 @@ class TlsTest {
     private static int managementPort;
     private static HttpClient trusting;
 
+    @TempDir
+    static Path tempDir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("syncd-tls-");
+        Path dir = tempDir;
         keystore = selfSignedKeystore(dir.resolve("server.p12"));
         managementPort = freePort();
         server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dir.resolve("data"), "--sync.admin-token=t",

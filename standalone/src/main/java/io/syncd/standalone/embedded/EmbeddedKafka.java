@@ -9,12 +9,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+
+import io.syncd.common.FileTrees;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -159,7 +160,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     + " failed: " + output.toString(StandardCharsets.UTF_8).strip(), e);
             try {
                 // A partly formatted folder has meta.properties missing or wrong: the next start formats afresh.
-                deleteTree(logDir);
+                FileTrees.delete(logDir);
             } catch (UncheckedIOException cleanupFailure) {
                 failure.addSuppressed(cleanupFailure);
             }
@@ -185,20 +186,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("Cannot read the Kafka log folder " + logDir, e);
         }
         log.warn("Removing {}: an earlier format of it was interrupted", logDir);
-        deleteTree(logDir);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove the partly formatted Kafka folder " + dir + "; remove it by hand", e);
-        }
+        FileTrees.delete(logDir);
     }
 
     private static void stop(KafkaRaftServer server) {
