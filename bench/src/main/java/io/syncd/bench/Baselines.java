@@ -48,8 +48,16 @@ final class Baselines {
         this.password = password;
     }
 
-    /** Rows per second of version-checked 50-row upserts into {@code events}, with {@code threads} writers. */
-    double rawPostgres(int rows, int threads) throws Exception {
+    /** What a baseline transaction holds: always 50 rows, version-checked upserts, one statement per table. */
+    enum Rows {
+        /** 50 small events: the orientation figure of FACTS.md (~30k rows/s on this machine). */
+        EVENTS,
+        /** The sustained load's own 50 rows: 1 book, 20 events, 24 notes and 5 drawings with ~5 KB of strokes. */
+        SEED_SYNC
+    }
+
+    /** Rows per second of version-checked upserts in 50-row transactions of {@code shape}, with {@code threads} writers. */
+    double rawPostgres(Rows shape, int rows, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> writers = new ArrayList<>();
@@ -60,13 +68,14 @@ final class Baselines {
                 connections.add(conn);
                 owners.add(accountWithBook(conn));
             }
+            int batches = Math.max(1, rows / threads / 50);
             long start = System.nanoTime();
             for (int t = 0; t < threads; t++) {
                 Connection conn = connections.get(t);
                 UUID[] owner = owners.get(t);
-                int share = rows / threads;
+                Workload workload = new Workload(100 + t);
                 writers.add(pool.submit(() -> {
-                    upsertBatches(conn, owner[0], owner[1], share);
+                    upsertBatches(conn, shape, workload, owner[0], owner[1], batches);
                     return null;
                 }));
             }
@@ -77,7 +86,7 @@ final class Baselines {
             for (Connection conn : connections) {
                 conn.close();
             }
-            return (rows / threads * threads) / seconds;
+            return (double) batches * 50 * threads / seconds;
         } finally {
             pool.shutdownNow();
         }
@@ -102,54 +111,133 @@ final class Baselines {
         return new UUID[] {account, book};
     }
 
-    private void upsertBatches(Connection conn, UUID account, UUID book, int rows) throws Exception {
+    private static void upsertBatches(Connection conn, Rows shape, Workload workload, UUID account, UUID book,
+            int batches) throws Exception {
         conn.setAutoCommit(false);
-        String sql = """
-                INSERT INTO events (account_id, id, book_id, name, record_number, event_type, start_time, end_time,
-                    is_removed, removal_reason, version, is_deleted, device_id, updated_at, synced_at, position)
-                SELECT ?::uuid, u.id::uuid, ?::uuid, u.name, u.rn, 'visit', u.st::timestamptz, u.et::timestamptz,
-                    false, null, u.base::bigint + 1, false, ?::uuid, now(), now(), u.pos::bigint
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                    AS u(id, name, rn, st, et, base, pos)
-                ON CONFLICT (account_id, id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,
-                    position = EXCLUDED.position, updated_at = EXCLUDED.updated_at
-                    WHERE events.version = EXCLUDED.version - 1
-                RETURNING id
-                """;
-        long position = 1;
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            for (int done = 0; done < rows; done += 50) {
-                List<List<String>> columns = new ArrayList<>();
-                for (int c = 0; c < 7; c++) {
-                    columns.add(new ArrayList<>(50));
-                }
-                for (int i = 0; i < 50; i++) {
-                    columns.get(0).add(UUID.randomUUID().toString());
-                    columns.get(1).add("Check-up " + i);
-                    columns.get(2).add("R-" + i);
-                    columns.get(3).add("2026-11-24T09:00:00Z");
-                    columns.get(4).add("2026-11-24T10:00:00Z");
-                    columns.get(5).add("0");
-                    columns.get(6).add(Long.toString(position++));
-                }
-                ps.setString(1, account.toString());
-                ps.setString(2, book.toString());
-                ps.setString(3, account.toString());
-                for (int c = 0; c < 7; c++) {
-                    Array array = conn.createArrayOf("text", columns.get(c).toArray());
-                    ps.setArray(4 + c, array);
-                }
+        Map<String, PreparedStatement> statements = new HashMap<>();
+        long[] position = {1};
+        try {
+            for (int b = 0; b < batches; b++) {
+                List<TableRows> batch = shape == Rows.EVENTS ? eventsBatch(book, position)
+                        : seedSyncBatch(workload, position);
                 int applied = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        applied++;
+                for (TableRows rows : batch) {
+                    PreparedStatement ps = statements.get(rows.table());
+                    if (ps == null) {
+                        ps = conn.prepareStatement(rows.upsertSql());
+                        statements.put(rows.table(), ps);
                     }
+                    applied += rows.upsert(conn, ps, account);
                 }
                 if (applied != 50) {
                     throw new IllegalStateException("raw baseline applied " + applied + " of 50");
                 }
                 conn.commit();
             }
+        } finally {
+            for (PreparedStatement ps : statements.values()) {
+                ps.close();
+            }
+        }
+    }
+
+    private static List<TableRows> eventsBatch(UUID book, long[] position) {
+        TableRows events = TableRows.events();
+        for (int i = 0; i < 50; i++) {
+            events.add(UUID.randomUUID(), position[0]++, book.toString(), "Check-up " + i, "R-" + i, "visit",
+                    "2026-11-24T09:00:00Z", "2026-11-24T10:00:00Z");
+        }
+        return List.of(events);
+    }
+
+    /** The rows of {@link Workload#mixedSync(int)} for n = 50, parents before children as the applier writes them. */
+    private static List<TableRows> seedSyncBatch(Workload workload, long[] position) {
+        TableRows books = new TableRows("books", List.of("name", "archived"), List.of("text", "boolean"));
+        TableRows events = TableRows.events();
+        TableRows notes = new TableRows("notes", List.of("event_id", "strokes"), List.of("uuid", "text"));
+        TableRows drawings = new TableRows("schedule_drawings", List.of("book_id", "date", "view_mode", "strokes"),
+                List.of("uuid", "date", "integer", "text"));
+        UUID book = UUID.randomUUID();
+        books.add(book, position[0]++, "Clinic " + position[0], "false");
+        List<UUID> eventIds = new ArrayList<>();
+        for (int n = 1; n < 50; n++) {
+            int slot = n % 10;
+            if (slot < 4 || eventIds.isEmpty()) {
+                UUID event = UUID.randomUUID();
+                eventIds.add(event);
+                events.add(event, position[0]++, book.toString(), "Check-up " + n, "R-" + n, "visit",
+                        "2026-11-24T09:00:00Z", "2026-11-24T10:00:00Z");
+            } else if (slot == 9) {
+                drawings.add(UUID.randomUUID(), position[0]++, book.toString(), "2026-11-" + (10 + n % 18),
+                        Integer.toString(n % 3), workload.strokes(5000));
+            } else {
+                notes.add(UUID.randomUUID(), position[0]++, eventIds.get(n % eventIds.size()).toString(),
+                        workload.strokes(5000));
+            }
+        }
+        return List.of(books, events, notes, drawings);
+    }
+
+    /** One table's rows of a baseline transaction, written by one version-checked {@code INSERT … SELECT unnest}. */
+    private record TableRows(String table, List<String> columns, List<String> types, List<List<String>> values) {
+        TableRows(String table, List<String> columns, List<String> types) {
+            this(table, columns, types, new ArrayList<>());
+        }
+
+        static TableRows events() {
+            return new TableRows("events", List.of("book_id", "name", "record_number", "event_type", "start_time",
+                    "end_time"), List.of("uuid", "text", "text", "text", "timestamptz", "timestamptz"));
+        }
+
+        void add(UUID id, long position, String... data) {
+            List<String> row = new ArrayList<>(List.of(id.toString(), Long.toString(position), "0"));
+            row.addAll(List.of(data));
+            values.add(row);
+        }
+
+        String upsertSql() {
+            StringBuilder names = new StringBuilder();
+            StringBuilder selected = new StringBuilder();
+            StringBuilder aliases = new StringBuilder();
+            StringBuilder updates = new StringBuilder();
+            for (int c = 0; c < columns.size(); c++) {
+                String column = columns.get(c);
+                names.append(", ").append(column);
+                selected.append(", u.c").append(c).append("::").append(types.get(c));
+                aliases.append(", c").append(c);
+                updates.append(column).append(" = EXCLUDED.").append(column).append(", ");
+            }
+            String arrays = ", ?::text[]".repeat(columns.size() + 3).substring(2);
+            return "INSERT INTO " + table + " (account_id, id" + names + ", version, is_deleted, device_id, updated_at,"
+                    + " synced_at, position) SELECT ?::uuid, u.id::uuid" + selected + ", u.base::bigint + 1, false,"
+                    + " ?::uuid, now(), now(), u.pos::bigint FROM unnest(" + arrays + ") AS u(id, pos, base" + aliases
+                    + ") ON CONFLICT (account_id, id) DO UPDATE SET " + updates + "version = EXCLUDED.version,"
+                    + " position = EXCLUDED.position, updated_at = EXCLUDED.updated_at WHERE " + table
+                    + ".version = EXCLUDED.version - 1 RETURNING id";
+        }
+
+        /** Runs the upsert, returning how many rows passed the version check. */
+        int upsert(Connection conn, PreparedStatement ps, UUID account) throws Exception {
+            if (values.isEmpty()) {
+                return 0;
+            }
+            ps.setString(1, account.toString());
+            ps.setString(2, account.toString());
+            for (int c = 0; c < values.get(0).size(); c++) {
+                Object[] column = new Object[values.size()];
+                for (int r = 0; r < values.size(); r++) {
+                    column[r] = values.get(r).get(c);
+                }
+                Array array = conn.createArrayOf("text", column);
+                ps.setArray(3 + c, array);
+            }
+            int applied = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applied++;
+                }
+            }
+            return applied;
         }
     }
 
