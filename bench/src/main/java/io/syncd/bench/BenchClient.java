@@ -9,27 +9,36 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.zip.GZIPInputStream;
+import java.util.Optional;
 
-import io.syncd.common.FastGzip;
+import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
-/** The bench's device: gzip on the wire both ways, as a mobile client would, and full JSON parsing of answers. */
+/**
+ * The bench's device: bodies compressed both ways as the SDK sends them (zstd; gzip or none to compare), and full
+ * JSON parsing of answers.
+ */
 final class BenchClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String baseUrl;
-    private final boolean gzip;
+    private final ContentCoding coding;
 
     /** One answer: parsed body and the bytes that crossed the wire (request + response bodies). */
     record Answer(int status, JsonNode body, long wireBytes) {
     }
 
-    BenchClient(String baseUrl, boolean gzip) {
+    /** @param coding the encoding of bodies both ways, null for none */
+    BenchClient(String baseUrl, ContentCoding coding) {
         this.baseUrl = baseUrl;
-        this.gzip = gzip;
+        this.coding = coding;
+    }
+
+    /** The same server with bodies in {@code coding} (null for none). */
+    BenchClient encoded(ContentCoding coding) {
+        return new BenchClient(baseUrl, coding);
     }
 
     Answer post(String path, String token, String json) {
@@ -44,16 +53,17 @@ final class BenchClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        if (gzip) {
-            body = FastGzip.compress(body);
-            request.header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip");
+        if (coding != null) {
+            body = coding.encode(body);
+            request.header("Content-Encoding", coding.token()).header("Accept-Encoding", coding.token());
         }
         try {
             HttpResponse<byte[]> response = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             byte[] raw = response.body();
-            byte[] text = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent()
-                    ? gunzip(raw) : raw;
+            Optional<ContentCoding> answered = ContentCoding.named(response.headers().firstValue("Content-Encoding")
+                    .orElse(null));
+            byte[] text = answered.isPresent() ? answered.get().decode(raw) : raw;
             return new Answer(response.statusCode(), Json.MAPPER.readTree(text), body.length + raw.length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -141,16 +151,17 @@ final class BenchClient {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + token);
-        if (gzip) {
-            body = FastGzip.compress(body);
-            builder.header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip");
+        if (coding != null) {
+            body = coding.encode(body);
+            builder.header("Content-Encoding", coding.token()).header("Accept-Encoding", coding.token());
         }
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             InputStream raw = response.body();
-            InputStream text = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent()
-                    ? new GZIPInputStream(raw, 64 * 1024) : raw;
+            Optional<ContentCoding> answered = ContentCoding.named(response.headers().firstValue("Content-Encoding")
+                    .orElse(null));
+            InputStream text = answered.isPresent() ? answered.get().decoder(raw) : raw;
             if (response.statusCode() != 200) {
                 try (text) {
                     throw new IllegalStateException(path + " failed: " + response.statusCode() + " "
@@ -163,12 +174,6 @@ final class BenchClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] gunzip(byte[] bytes) throws IOException {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            return in.readAllBytes();
         }
     }
 }

@@ -124,7 +124,7 @@ final class ScaleOut implements AutoCloseable {
     }
 
     private void awaitHealthy(Server server) throws InterruptedException {
-        BenchClient client = new BenchClient(server.url(), false);
+        BenchClient client = new BenchClient(server.url(), null);
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (true) {
             if (!server.process().isAlive()) {

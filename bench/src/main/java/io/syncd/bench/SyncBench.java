@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
+import io.syncd.common.ContentCoding;
 import io.syncd.common.FileTrees;
 import io.syncd.standalone.SyncServer;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
@@ -58,7 +59,7 @@ public final class SyncBench {
                 server = SyncServer.start(args.toArray(String[]::new));
                 url = "http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort();
             }
-            BenchClient client = new BenchClient(url, true);
+            BenchClient client = new BenchClient(url, ContentCoding.ZSTD);
             String adminToken = options.adminToken();
             results.put("mode", options.quick() ? "quick" : "full", "run size");
 
@@ -118,8 +119,10 @@ public final class SyncBench {
             results.put("pull10k_ms", pulls.initialPull(small, 10_001, 3), "initial pull of 10,000 small records (ms); target ≤ 300");
             String notes = pulls.accountWithNotes(10_000);
             results.put("pull10k_notes_ms", pulls.initialPull(notes, 10_101, 3), "initial pull of 10,000 notes, ~5 KB strokes (ms); target ≤ 600");
-            results.put("pull10k_notes_plain_ms", new PullScenarios(new BenchClient(url, false)).initialPull(notes, 10_101, 3),
-                    "the same without gzip (loopback: compression is the cost)");
+            results.put("pull10k_notes_gzip_ms", new PullScenarios(new BenchClient(url, ContentCoding.GZIP))
+                    .initialPull(notes, 10_101, 3), "the same with gzip (clients without zstd)");
+            results.put("pull10k_notes_plain_ms", new PullScenarios(new BenchClient(url, null)).initialPull(notes, 10_101, 3),
+                    "the same uncompressed (loopback: compression is the cost)");
             if (!options.quick()) {
                 String big = pulls.accountWithEvents(100_000);
                 results.put("pull100k_ms", pulls.initialPull(big, 100_001, 1), "initial pull of 100,000 records (ms)");
@@ -241,7 +244,7 @@ public final class SyncBench {
                 phase("scale-out: " + appliers + " applier process" + (appliers == 1 ? "" : "es") + ", " + DEVICES
                         + " devices pushing 50 changes at a time");
                 scale.appliers(appliers);
-                double applied = new PushScenarios(new BenchClient(scale.url(), true))
+                double applied = new PushScenarios(new BenchClient(scale.url(), ContentCoding.ZSTD))
                         .sustained(DEVICES, warmupSeconds(options), loadSeconds(options)).perSecond();
                 results.put("applied_per_s_appliers_" + appliers, applied, "decided changes/s with " + appliers
                         + " applier process" + (appliers == 1 ? "" : "es") + ", " + DEVICES + " devices × 50-change pushes");

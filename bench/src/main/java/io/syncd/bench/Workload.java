@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * Builds the seed app's changes as push JSON: books, events, notes and drawings with handwriting strokes shaped
- * like real ones (points of a smooth pen path), so gzip sees what it would see in production.
+ * like real ones (points of a smooth pen path), so compression sees what it would see in production.
  */
 final class Workload {
     private final Random random;

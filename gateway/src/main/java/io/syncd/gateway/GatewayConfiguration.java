@@ -22,7 +22,7 @@ import io.syncd.gateway.push.ChangeProducer;
 import io.syncd.gateway.ratelimit.DeviceRateLimiter;
 import io.syncd.gateway.stats.TrafficFilter;
 import io.syncd.gateway.stats.TrafficPublisher;
-import io.syncd.gateway.web.GzipResponseFilter;
+import io.syncd.gateway.web.CompressingResponseFilter;
 import io.syncd.gateway.web.RequestBodyFilter;
 import io.syncd.gateway.web.RequestLogFilter;
 
@@ -93,7 +93,7 @@ public class GatewayConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
-    /** Outside the gzip filters, so it counts the bytes as they cross the wire. */
+    /** Outside the compression filters, so it counts the bytes as they cross the wire. */
     @Bean
     FilterRegistrationBean<TrafficFilter> trafficFilter(TrafficPublisher publisher) {
         FilterRegistrationBean<TrafficFilter> registration =
@@ -104,8 +104,9 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    FilterRegistrationBean<GzipResponseFilter> gzipResponseFilter() {
-        FilterRegistrationBean<GzipResponseFilter> registration = new FilterRegistrationBean<>(new GzipResponseFilter());
+    FilterRegistrationBean<CompressingResponseFilter> compressingResponseFilter() {
+        FilterRegistrationBean<CompressingResponseFilter> registration =
+                new FilterRegistrationBean<>(new CompressingResponseFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
     }

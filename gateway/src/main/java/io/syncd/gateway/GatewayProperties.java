@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  * Configuration of the gateway role ({@code sync.gateway.*}).
  *
  * @param decisionWait how long a push waits for the applier's decisions before answering {@code pending}
- * @param maxBodySize largest request body accepted (after gzip decoding); larger is 413
+ * @param maxBodySize largest request body accepted (after decoding zstd or gzip); larger is 413
  * @param corsAllowedOrigins browser origins allowed to call the API (none by default)
  * @param sendTimeout how long a push waits for Kafka to acknowledge its changes before answering 503
  * @param outageTokenAge while PostgreSQL is unreachable, how long a token verified before still passes

@@ -1,6 +1,5 @@
 package io.syncd.standalone;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 
+import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -82,15 +82,12 @@ public final class Api {
         return post(path, token, json.toString());
     }
 
-    public Response postGzip(String path, String token, String json) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(json.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return send(request(path, token).header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build());
+    /** Posts {@code json} as a body in {@code coding}. */
+    public Response postEncoded(String path, String token, String json, ContentCoding coding) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .header("Content-Encoding", coding.token())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(coding.encode(json.getBytes(StandardCharsets.UTF_8))))
+                .build());
     }
 
     public Response get(String path, String token) {
@@ -104,7 +101,10 @@ public final class Api {
     public Response send(HttpRequest request) {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            String text = new String(response.body(), StandardCharsets.UTF_8);
+            byte[] bytes = response.body();
+            Optional<ContentCoding> coding = ContentCoding.named(response.headers().firstValue("Content-Encoding")
+                    .orElse(null));
+            String text = new String(coding.isPresent() ? coding.get().decode(bytes) : bytes, StandardCharsets.UTF_8);
             JsonNode body = null;
             if (!text.isEmpty()) {
                 try {

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -153,24 +156,52 @@ class HttpContractTest {
     }
 
     @Test
-    void gzipRequestBodiesAreAcceptedAndLargeResponsesAreGzipped() {
+    void zstdAndGzipRequestBodiesAreAcceptedAndLargeResponsesComeInTheEncodingTheClientPrefers() {
         Api.Device device = api.newDevice();
-        StringBuilder changes = new StringBuilder("{\"changes\":[");
-        for (int i = 0; i < 40; i++) {
-            changes.append(i == 0 ? "" : ",").append(upsert("books", UUID.randomUUID(), 0, book("book number " + i)));
+        for (ContentCoding coding : ContentCoding.values()) {
+            StringBuilder changes = new StringBuilder("{\"changes\":[");
+            for (int i = 0; i < 20; i++) {
+                changes.append(i == 0 ? "" : ",").append(upsert("books", UUID.randomUUID(), 0, book(coding + " book " + i)));
+            }
+            Api.Response push = api.postEncoded("/api/sync/push", device.token(), changes.append("]}").toString(), coding);
+            assertThat(push.status()).as(push.text()).isEqualTo(200);
+            assertThat(push.body().get("results")).hasSize(20);
         }
-        Api.Response push = api.postGzip("/api/sync/push", device.token(), changes.append("]}").toString());
-        assertThat(push.status()).as(push.text()).isEqualTo(200);
-        assertThat(push.body().get("results")).hasSize(40);
+        JsonNode plain = api.post("/api/sync/pull", device.token(), "{}").body();
+        assertThat(plain.get("changes")).hasSize(40);
 
-        Api.Response pull = api.send(api.request("/api/sync/pull", device.token()).header("Content-Type", "application/json")
-                .header("Accept-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
-        assertThat(pull.raw().headers().firstValue("Content-Encoding")).hasValue("gzip");
+        Map<String, String> expected = Map.of(ContentCoding.ACCEPTED, "zstd", "gzip, deflate, br, zstd", "zstd",
+                "gzip", "gzip", "zstd;q=0, gzip;q=0.8", "gzip", "br", "none", "identity", "none");
+        for (Map.Entry<String, String> accept : expected.entrySet()) {
+            Api.Response pull = api.send(api.request("/api/sync/pull", device.token())
+                    .header("Content-Type", "application/json").header("Accept-Encoding", accept.getKey())
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+            assertThat(pull.raw().headers().firstValue("Content-Encoding").orElse("none")).as(accept.getKey())
+                    .isEqualTo(accept.getValue());
+            assertThat(pull.raw().headers().allValues("Vary")).as("caches keep the encodings apart")
+                    .contains("Accept-Encoding");
+            assertThat(pull.body()).as(accept.getKey()).isEqualTo(plain);
+        }
 
         Api.Response small = api.send(api.request("/api/devices/" + device.deviceId(), device.token())
-                .header("Accept-Encoding", "gzip").GET().build());
+                .header("Accept-Encoding", ContentCoding.ACCEPTED).GET().build());
         assertThat(small.raw().headers().firstValue("Content-Encoding")).as("under 1 KB stays plain").isEmpty();
         assertThat(small.body().get("device_id").stringValue()).isEqualTo(device.deviceId());
+    }
+
+    @Test
+    void aBodyThatIsNotTheEncodingItNamesIsInvalidAndQueuesNothing() {
+        Api.Device device = api.newDevice();
+        UUID book = UUID.randomUUID();
+        String json = "{\"changes\":[" + upsert("books", book, 0, book("not compressed")) + "]}";
+        for (ContentCoding coding : ContentCoding.values()) {
+            Api.Response response = api.send(api.request("/api/sync/push", device.token())
+                    .header("Content-Type", "application/json").header("Content-Encoding", coding.token())
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+            assertProblem(response, 400, "invalid_request");
+            assertThat(response.body().get("detail").stringValue()).contains("not valid " + coding.token());
+        }
+        assertThat(api.post("/api/sync/pull", device.token(), "{}").body().get("changes")).isEmpty();
     }
 
     @Test

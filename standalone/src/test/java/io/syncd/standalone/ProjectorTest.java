@@ -6,7 +6,6 @@ import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeEventCodec;
 import io.syncd.common.ChangeOp;
+import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
@@ -308,7 +307,7 @@ class ProjectorTest {
     }
 
     @Test
-    void anImportSkipsTombstonesRejectsOrphansWithTheirReasonAndTakesGzip() throws Exception {
+    void anImportSkipsTombstonesRejectsOrphansWithTheirReasonAndTakesACompressedFile() throws Exception {
         Api.Device target = api.newDevice();
         UUID bookId = UUID.randomUUID();
         UUID orphan = UUID.randomUUID();
@@ -321,14 +320,11 @@ class ProjectorTest {
                 "",
                 "{\"table\":\"events\",\"record_id\":\"" + orphan + "\",\"data\":" + event(UUID.randomUUID(), "lost") + "}")
                 + "\n";
-        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
-            gzip.write(ndjson.getBytes(StandardCharsets.UTF_8));
-        }
+        byte[] compressed = ContentCoding.ZSTD.encode(ndjson.getBytes(StandardCharsets.UTF_8));
 
         Api.Response imported = api.send(api.request("/api/admin/accounts/" + target.accountId() + "/import",
                         TestServer.ADMIN_TOKEN).header("Content-Type", "application/x-ndjson")
-                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray()))
+                .header("Content-Encoding", "zstd").POST(HttpRequest.BodyPublishers.ofByteArray(compressed))
                 .build());
 
         assertThat(imported.status()).as(imported.text()).isEqualTo(200);

@@ -1,8 +1,6 @@
 package io.syncd.client.http;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
-import java.util.zip.GZIPInputStream;
 
 import javax.net.ssl.SSLContext;
 
@@ -25,7 +22,7 @@ import io.syncd.client.RetryPolicy;
 import io.syncd.client.ServerRejectedException;
 import io.syncd.client.ServerUnreachableException;
 import io.syncd.client.SyncException;
-import io.syncd.common.FastGzip;
+import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -33,13 +30,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * JSON over HTTP with the protocol's error handling: problem+json errors become {@link ServerRejectedException};
  * network errors, 503, 429 (and a proxy's 502/504) are retried with {@link Backoff}, then end as
- * {@link ServerUnreachableException}. Bodies are gzipped both ways when large.
+ * {@link ServerUnreachableException}. Bodies are compressed both ways when large: zstd, or gzip for a server without it.
  */
 final class HttpJson {
     private static final System.Logger LOG = System.getLogger(HttpJson.class.getName());
     private static final Set<Integer> RETRIABLE_STATUS = Set.of(429, 502, 503, 504);
-    /** Request bodies from this size on are sent gzipped (the server decodes them; PROTOCOL.md). */
-    private static final int GZIP_FROM_BYTES = 16 * 1024;
+    /** Request bodies from this size on are sent compressed (the server decodes them; PROTOCOL.md). */
+    private static final int COMPRESS_FROM_BYTES = 16 * 1024;
 
     /** Waits between attempts; a test can replace it. */
     @FunctionalInterface
@@ -53,6 +50,8 @@ final class HttpJson {
     private final Backoff backoff;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** zstd until a server refuses it (one older than zstd bodies answers 415): then gzip, which every version decodes. */
+    private volatile ContentCoding requestCoding = ContentCoding.ZSTD;
 
     HttpJson(URI base, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock,
              SSLContext sslContext, RandomGenerator random, Sleeper sleeper) {
@@ -113,18 +112,20 @@ final class HttpJson {
     private JsonNode once(String method, String path, String token, JsonNode body, boolean idempotent)
             throws Retriable {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
-                .header("Accept", "application/json").header("Accept-Encoding", "gzip");
+                .header("Accept", "application/json").header("Accept-Encoding", ContentCoding.ACCEPTED);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        ContentCoding sent = null;
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
-            if (bytes.length >= GZIP_FROM_BYTES) {
-                // Deflate's fastest level, as the server answers: a device's CPU and battery gain more than the bytes cost.
-                bytes = FastGzip.compress(bytes);
-                request.header("Content-Encoding", "gzip");
+            if (bytes.length >= COMPRESS_FROM_BYTES) {
+                // The fastest level, as the server answers: a device's CPU and battery gain more than the bytes cost.
+                sent = requestCoding;
+                bytes = sent.encode(bytes);
+                request.header("Content-Encoding", sent.token());
             }
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
         }
@@ -148,6 +149,11 @@ final class HttpJson {
         if (status >= 200 && status < 300) {
             return answer;
         }
+        if (status == 415 && sent == ContentCoding.ZSTD) {
+            LOG.log(System.Logger.Level.INFO, "{0} does not decode zstd bodies: sending gzip from now on", base);
+            requestCoding = ContentCoding.GZIP;
+            return once(method, path, token, body, idempotent);
+        }
         String code = answer != null && answer.hasNonNull("code") ? answer.get("code").asString() : null;
         String detail = answer != null && answer.hasNonNull("detail") ? answer.get("detail").asString()
                 : answer != null && answer.hasNonNull("title") ? answer.get("title").asString() : "";
@@ -165,10 +171,10 @@ final class HttpJson {
             return null;
         }
         try {
-            if (response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase).isPresent()) {
-                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                    bytes = in.readAllBytes();
-                }
+            Optional<ContentCoding> coding = ContentCoding.named(response.headers().firstValue("Content-Encoding")
+                    .orElse(null));
+            if (coding.isPresent()) {
+                bytes = coding.get().decode(bytes);
             }
             return Json.MAPPER.readTree(bytes);
         } catch (IOException | JacksonException e) {

@@ -3,9 +3,7 @@ package io.syncd.client.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,12 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,24 +32,25 @@ import io.syncd.client.ServerRejectedException;
 import io.syncd.client.ServerUnreachableException;
 import io.syncd.client.SyncException;
 import io.syncd.client.SyncOptions;
+import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Retries, error mapping and gzip against a scripted in-process HTTP server; waits are recorded, not slept. */
+/** Retries, error mapping and compression against a scripted in-process HTTP server; waits are recorded, not slept. */
 class HttpJsonTest {
     private static final RetryPolicy RETRIES =
             new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     /** One scripted answer; null status: close the connection without answering. */
-    private record Answer(Integer status, String body, String retryAfter, boolean gzip) {
+    private record Answer(Integer status, String body, String retryAfter, ContentCoding coding) {
         static Answer json(int status, String body) {
-            return new Answer(status, body, null, false);
+            return new Answer(status, body, null, null);
         }
     }
 
     /** What the server saw of one request. */
-    private record Seen(String contentEncoding, String body) {
+    private record Seen(String contentEncoding, String acceptEncoding, String body) {
     }
 
     private HttpServer server;
@@ -75,24 +73,20 @@ class HttpJsonTest {
     private void handle(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-        if ("gzip".equals(encoding)) {
-            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
-                body = in.readAllBytes();
-            }
+        Optional<ContentCoding> coding = ContentCoding.named(encoding);
+        if (coding.isPresent()) {
+            body = coding.get().decode(body);
         }
-        seen.add(new Seen(encoding, new String(body, StandardCharsets.UTF_8)));
+        seen.add(new Seen(encoding, exchange.getRequestHeaders().getFirst("Accept-Encoding"),
+                new String(body, StandardCharsets.UTF_8)));
         Answer answer = script.poll();
         if (answer == null || answer.status() == null) {
             throw new IOException("dropping the connection without an answer"); // the server closes it
         }
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-        if (answer.gzip()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-                gzip.write(bytes);
-            }
-            bytes = out.toByteArray();
-            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        if (answer.coding() != null) {
+            bytes = answer.coding().encode(bytes);
+            exchange.getResponseHeaders().set("Content-Encoding", answer.coding().token());
         }
         exchange.getResponseHeaders().set("Content-Type",
                 answer.status() >= 400 ? "application/problem+json" : "application/json");
@@ -120,7 +114,7 @@ class HttpJsonTest {
 
     @Test
     void aServiceUnavailableAnswerIsRetriedAfterTheServersRetryAfter() {
-        script.add(new Answer(503, "{\"code\":\"unavailable\"}", "2", false));
+        script.add(new Answer(503, "{\"code\":\"unavailable\"}", "2", null));
         script.add(Answer.json(200, "{\"ok\":true}"));
 
         JsonNode answer = http().send("POST", "/api/sync/push", "token", body(), true);
@@ -186,13 +180,13 @@ class HttpJsonTest {
 
     @Test
     void aLostAnswerIsRetriedOnlyWhenTheRequestMayBeRepeated() {
-        script.add(new Answer(null, null, null, false));
+        script.add(new Answer(null, null, null, null));
         script.add(Answer.json(200, "{\"results\":[]}"));
         http().send("POST", "/api/sync/push", "token", body(), true);
         assertThat(seen).hasSize(2);
 
         seen.clear();
-        script.add(new Answer(null, null, null, false));
+        script.add(new Answer(null, null, null, null));
         assertThatThrownBy(() -> http().send("POST", "/api/accounts", null, body(), false))
                 .isInstanceOf(SyncException.class).isNotInstanceOf(ServerUnreachableException.class)
                 .hasMessageContaining("may or may not have been done");
@@ -200,15 +194,36 @@ class HttpJsonTest {
     }
 
     @Test
-    void largeBodiesAreGzippedBothWays() {
+    void largeBodiesAreCompressedBothWays() {
         ObjectNode large = Json.MAPPER.createObjectNode();
         large.put("strokes", "x".repeat(40_000));
-        script.add(new Answer(200, "{\"echo\":\"" + "y".repeat(5000) + "\"}", null, true));
+        for (ContentCoding answered : ContentCoding.values()) {
+            script.add(new Answer(200, "{\"echo\":\"" + "y".repeat(5000) + "\"}", null, answered));
 
-        JsonNode answer = http().send("POST", "/api/sync/push", "token", large, true);
+            JsonNode answer = http().send("POST", "/api/sync/push", "token", large, true);
 
-        assertThat(seen.get(0).contentEncoding()).isEqualTo("gzip");
-        assertThat(Json.MAPPER.readTree(seen.get(0).body())).isEqualTo(large);
-        assertThat(answer.get("echo").stringValue()).hasSize(5000);
+            Seen request = seen.get(seen.size() - 1);
+            assertThat(request.contentEncoding()).isEqualTo("zstd");
+            assertThat(request.acceptEncoding()).isEqualTo("zstd, gzip");
+            assertThat(Json.MAPPER.readTree(request.body())).isEqualTo(large);
+            assertThat(answer.get("echo").stringValue()).as(answered.token()).hasSize(5000);
+        }
+    }
+
+    @Test
+    void aServerThatRefusesZstdBodiesGetsTheSameBodyInGzipFromThenOn() {
+        ObjectNode large = Json.MAPPER.createObjectNode();
+        large.put("strokes", "x".repeat(40_000));
+        script.add(Answer.json(415, "{\"code\":\"unsupported_media_type\",\"detail\":\"use gzip or none\"}"));
+        script.add(Answer.json(200, "{\"ok\":1}"));
+        script.add(Answer.json(200, "{\"ok\":2}"));
+        HttpJson http = http();
+
+        assertThat(http.send("POST", "/api/sync/push", "token", large, false).get("ok").intValue()).isEqualTo(1);
+        assertThat(http.send("POST", "/api/sync/push", "token", large, false).get("ok").intValue()).isEqualTo(2);
+
+        assertThat(seen).extracting(Seen::contentEncoding).containsExactly("zstd", "gzip", "gzip");
+        assertThat(seen).extracting(s -> Json.MAPPER.readTree(s.body())).containsOnly(large);
+        assertThat(waits).as("no back-off: nothing was wrong but the encoding").isEmpty();
     }
 }

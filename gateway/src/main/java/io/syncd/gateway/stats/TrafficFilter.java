@@ -24,8 +24,9 @@ import io.syncd.common.TrafficEvent;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 
 /**
- * Counts the bytes of each successful push, pull, full sync and resolution as they cross the wire (outside the gzip
- * filters) and reports them, with the device, as a {@link TrafficEvent}. Reporting never fails nor delays the request.
+ * Counts the bytes of each successful push, pull, full sync and resolution as they cross the wire (outside the
+ * compression filters) and reports them, with the device, as a {@link TrafficEvent}. Reporting never fails nor delays
+ * the request.
  */
 public final class TrafficFilter extends OncePerRequestFilter {
     /** Pushes and pulls each endpoint counts as. */

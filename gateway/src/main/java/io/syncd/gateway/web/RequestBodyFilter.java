@@ -2,7 +2,6 @@ package io.syncd.gateway.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -15,12 +14,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import io.syncd.common.ContentCoding;
 import io.syncd.gateway.errors.ApiException;
 import io.syncd.gateway.errors.Problems;
 
 /**
- * Decodes gzip request bodies ({@code Content-Encoding: gzip}) and enforces the body limit on the decoded bytes,
- * so neither a large body nor a small bomb gets past it: over the limit is 413, an unknown encoding 415.
+ * Decodes compressed request bodies ({@code Content-Encoding: zstd} or {@code gzip}) and enforces the body limit on
+ * the decoded bytes, so neither a large body nor a small bomb gets past it: over the limit is 413, an unknown
+ * encoding 415, bytes that are not the named encoding 400.
  */
 public final class RequestBodyFilter extends OncePerRequestFilter {
     private final long maxBytes;
@@ -36,19 +37,20 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-        boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
+        ContentCoding coding = ContentCoding.named(encoding).orElse(null);
         long maxBytes = request.getRequestURI().startsWith(unlimitedPrefix) ? Long.MAX_VALUE : this.maxBytes;
-        if (encoding != null && !gzip && !encoding.trim().equalsIgnoreCase("identity")) {
+        if (encoding != null && coding == null && !encoding.trim().equalsIgnoreCase("identity")) {
             Problems.write(response, new ApiException(org.springframework.http.HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type", "Content-Encoding " + encoding + " is not supported; use gzip or none"));
+                    "unsupported_media_type", "Content-Encoding " + encoding
+                            + " is not supported; use zstd, gzip or none"));
             return;
         }
-        if (!gzip && request.getContentLengthLong() > maxBytes) {
+        if (coding == null && request.getContentLengthLong() > maxBytes) {
             Problems.write(response, tooLarge(maxBytes));
             return;
         }
         try {
-            chain.doFilter(new LimitedRequest(request, gzip, maxBytes), response);
+            chain.doFilter(new LimitedRequest(request, coding, maxBytes), response);
         } catch (ServletException | RuntimeException e) {
             ApiException cause = causeOf(e);
             if (cause == null || response.isCommitted()) {
@@ -74,19 +76,20 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
 
     /** The request with its body decoded and counted. */
     private final class LimitedRequest extends HttpServletRequestWrapper {
-        private final boolean gzip;
+        private final ContentCoding coding;
         private final long limit;
         private ServletInputStream stream;
 
-        LimitedRequest(HttpServletRequest request, boolean gzip, long limit) {
+        /** @param coding the body's encoding, null when it is sent as is */
+        LimitedRequest(HttpServletRequest request, ContentCoding coding, long limit) {
             super(request);
-            this.gzip = gzip;
+            this.coding = coding;
             this.limit = limit;
         }
 
         /** After decoding, the body's encoding and length are no longer the ones the client sent. */
         private boolean hidden(String name) {
-            return gzip && (HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name)
+            return coding != null && (HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name)
                     || HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name));
         }
 
@@ -109,12 +112,12 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public long getContentLengthLong() {
-            return gzip ? -1 : super.getContentLengthLong();
+            return coding != null ? -1 : super.getContentLengthLong();
         }
 
         @Override
         public int getContentLength() {
-            return gzip ? -1 : super.getContentLength();
+            return coding != null ? -1 : super.getContentLength();
         }
 
         @Override
@@ -123,9 +126,9 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
                 InputStream raw = super.getInputStream();
                 InputStream decoded;
                 try {
-                    decoded = gzip ? new GZIPInputStream(raw, 64 * 1024) : raw;
-                } catch (IOException e) {
-                    throw ApiException.invalid("", "body is not valid gzip");
+                    decoded = coding == null ? raw : coding.decoder(raw);
+                } catch (ContentCoding.MalformedBodyException e) {
+                    throw ApiException.invalid("", e.getMessage());
                 }
                 stream = new CountingStream(decoded, limit);
             }
@@ -176,8 +179,8 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
         private int decode(IoRead read) throws IOException {
             try {
                 return read.read();
-            } catch (java.util.zip.ZipException e) {
-                throw ApiException.invalid("", "body is not valid gzip");
+            } catch (ContentCoding.MalformedBodyException e) {
+                throw ApiException.invalid("", e.getMessage());
             }
         }
 

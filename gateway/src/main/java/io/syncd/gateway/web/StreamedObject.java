@@ -64,7 +64,7 @@ public final class StreamedObject {
         if (generator == null) {
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             try {
-                // The container finishes the response; the filters around it (gzip, byte counts) wrap its stream.
+                // The container finishes the response; the filters around it (compression, byte counts) wrap its stream.
                 generator = Json.MAPPER.createGenerator(StreamUtils.nonClosing(response.getOutputStream()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

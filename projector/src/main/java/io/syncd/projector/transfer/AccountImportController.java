@@ -2,16 +2,18 @@ package io.syncd.projector.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.zip.GZIPInputStream;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.syncd.common.ContentCoding;
 import io.syncd.gateway.errors.ApiException;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,14 +29,18 @@ class AccountImportController {
     @PostMapping(path = "/api/admin/accounts/{accountId}/import", consumes = "application/x-ndjson")
     ObjectNode importAccount(@PathVariable UUID accountId, HttpServletRequest request) throws IOException {
         InputStream body = request.getInputStream();
-        // A process without the gateway role has no filter decoding gzip bodies (with it, the header is gone by now).
+        // A process without the gateway role has no filter decoding bodies (with it, the header is gone by now).
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-        if (encoding != null && encoding.trim().equalsIgnoreCase("gzip")) {
+        Optional<ContentCoding> coding = ContentCoding.named(encoding);
+        if (coding.isPresent()) {
             try {
-                body = new GZIPInputStream(body, 64 * 1024);
-            } catch (IOException e) {
-                throw ApiException.invalid("", "body is not valid gzip");
+                body = coding.get().decoder(body);
+            } catch (ContentCoding.MalformedBodyException e) {
+                throw ApiException.invalid("", e.getMessage());
             }
+        } else if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
+            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Encoding "
+                    + encoding + " is not supported; use zstd, gzip or none");
         }
         return imports.run(accountId, body);
     }
