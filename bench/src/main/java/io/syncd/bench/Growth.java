@@ -27,8 +27,9 @@ final class Growth {
     static void removeDirectRows(String jdbcUrl, String user, String password) throws Exception {
         try (Connection conn = DriverManager.getConnection(jdbcUrl, user, password); Statement st = conn.createStatement()) {
             String direct = "(SELECT id FROM accounts WHERE name IN ('growth', 'raw baseline'))";
-            st.execute("DELETE FROM events WHERE account_id IN " + direct);
-            st.execute("DELETE FROM books WHERE account_id IN " + direct);
+            for (String table : new String[] {"notes", "schedule_drawings", "events", "books"}) {
+                st.execute("DELETE FROM " + table + " WHERE account_id IN " + direct);
+            }
             st.execute("DELETE FROM accounts WHERE id IN " + direct);
         }
     }

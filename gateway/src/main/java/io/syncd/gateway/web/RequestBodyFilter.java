@@ -49,8 +49,9 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
             Problems.write(response, tooLarge(maxBytes));
             return;
         }
+        LimitedRequest limited = new LimitedRequest(request, coding, maxBytes);
         try {
-            chain.doFilter(new LimitedRequest(request, coding, maxBytes), response);
+            chain.doFilter(limited, response);
         } catch (ServletException | RuntimeException e) {
             ApiException cause = causeOf(e);
             if (cause == null || response.isCommitted()) {
@@ -58,6 +59,8 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
             }
             response.resetBuffer();
             Problems.write(response, cause);
+        } finally {
+            limited.closeDecoder();
         }
     }
 
@@ -118,6 +121,13 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
         @Override
         public int getContentLength() {
             return coding != null ? -1 : super.getContentLength();
+        }
+
+        /** Frees the decoder, however much of the body was read; the container closes the connection's stream. */
+        void closeDecoder() throws IOException {
+            if (stream != null && coding != null) {
+                stream.close();
+            }
         }
 
         @Override
@@ -182,6 +192,11 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
             } catch (ContentCoding.MalformedBodyException e) {
                 throw ApiException.invalid("", e.getMessage());
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
 
         @Override

@@ -42,6 +42,8 @@ class AccountImportController {
             throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Encoding "
                     + encoding + " is not supported; use zstd, gzip or none");
         }
-        return imports.run(accountId, body);
+        try (InputStream decoded = body) {
+            return imports.run(accountId, decoded);
+        }
     }
 }
