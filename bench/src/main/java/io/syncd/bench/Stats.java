@@ -21,8 +21,9 @@ final class Stats {
         return (System.nanoTime() - startNanos) / 1_000_000.0;
     }
 
+    /** One decimal, two below 10: a ratio of 0.95 must not read 0.9. */
     static double round(double value) {
-        return Math.round(value * 10) / 10.0;
+        return Math.abs(value) < 10 ? Math.round(value * 100) / 100.0 : Math.round(value * 10) / 10.0;
     }
 
     static double median(double... values) {
