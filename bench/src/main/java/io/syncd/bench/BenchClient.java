@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 
 import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
@@ -61,9 +60,7 @@ final class BenchClient {
             HttpResponse<byte[]> response = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             byte[] raw = response.body();
-            Optional<ContentCoding> answered = ContentCoding.named(response.headers().firstValue("Content-Encoding")
-                    .orElse(null));
-            byte[] text = answered.isPresent() ? answered.get().decode(raw) : raw;
+            byte[] text = ContentCoding.decodeBody(response.headers().firstValue("Content-Encoding").orElse(null), raw);
             return new Answer(response.statusCode(), Json.MAPPER.readTree(text), body.length + raw.length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -159,9 +156,8 @@ final class BenchClient {
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             InputStream raw = response.body();
-            Optional<ContentCoding> answered = ContentCoding.named(response.headers().firstValue("Content-Encoding")
-                    .orElse(null));
-            InputStream text = answered.isPresent() ? answered.get().decoder(raw) : raw;
+            InputStream text = ContentCoding.bodyDecoder(response.headers().firstValue("Content-Encoding").orElse(null),
+                    raw);
             if (response.statusCode() != 200) {
                 try (text) {
                     throw new IllegalStateException(path + " failed: " + response.statusCode() + " "

@@ -126,6 +126,24 @@ public enum ContentCoding {
         }
     }
 
+    /** {@code bytes} decoded from the encoding a {@code Content-Encoding} header names; as they are for any other. */
+    public static byte[] decodeBody(String contentEncoding, byte[] bytes) throws IOException {
+        Optional<ContentCoding> coding = named(contentEncoding);
+        return coding.isPresent() ? coding.get().decode(bytes) : bytes;
+    }
+
+    /** The decoded stream of {@code in} in the encoding a {@code Content-Encoding} header names; {@code in} for any other. */
+    public static InputStream bodyDecoder(String contentEncoding, InputStream in) throws IOException {
+        Optional<ContentCoding> coding = named(contentEncoding);
+        return coding.isPresent() ? coding.get().decoder(in) : in;
+    }
+
+    /** Whether a request's {@code Content-Encoding} is one a server decodes: none, {@code identity}, zstd or gzip. */
+    public static boolean supported(String contentEncoding) {
+        return contentEncoding == null || contentEncoding.trim().equalsIgnoreCase("identity")
+                || named(contentEncoding).isPresent();
+    }
+
     /** The encoding of a {@code Content-Encoding} header; empty for none or {@code identity}, or when unknown. */
     public static Optional<ContentCoding> named(String header) {
         String name = header == null ? "identity" : header.trim().toLowerCase(Locale.ROOT);

@@ -113,5 +113,19 @@ class ContentCodingTest {
         assertThat(ContentCoding.named("identity")).isEmpty();
         assertThat(ContentCoding.named(null)).isEmpty();
         assertThat(ContentCoding.named("br")).isEmpty();
+        assertThat(ContentCoding.supported(null)).isTrue();
+        assertThat(ContentCoding.supported("Identity")).isTrue();
+        assertThat(ContentCoding.supported("zstd")).isTrue();
+        assertThat(ContentCoding.supported("br")).isFalse();
+    }
+
+    @Test
+    void aBodyIsDecodedByTheEncodingItsHeaderNamesAndLeftAsItIsOtherwise() throws IOException {
+        byte[] data = strokes();
+        assertThat(ContentCoding.decodeBody("zstd", ContentCoding.ZSTD.encode(data))).isEqualTo(data);
+        assertThat(ContentCoding.decodeBody(null, data)).isSameAs(data);
+        try (var in = ContentCoding.bodyDecoder("gzip", new ByteArrayInputStream(ContentCoding.GZIP.encode(data)))) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
     }
 }

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import io.syncd.common.ContentCoding;
@@ -102,9 +101,8 @@ public final class Api {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             byte[] bytes = response.body();
-            Optional<ContentCoding> coding = ContentCoding.named(response.headers().firstValue("Content-Encoding")
-                    .orElse(null));
-            String text = new String(coding.isPresent() ? coding.get().decode(bytes) : bytes, StandardCharsets.UTF_8);
+            String text = new String(ContentCoding.decodeBody(response.headers().firstValue("Content-Encoding")
+                    .orElse(null), bytes), StandardCharsets.UTF_8);
             JsonNode body = null;
             if (!text.isEmpty()) {
                 try {

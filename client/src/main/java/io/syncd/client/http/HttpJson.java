@@ -171,11 +171,7 @@ final class HttpJson {
             return null;
         }
         try {
-            Optional<ContentCoding> coding = ContentCoding.named(response.headers().firstValue("Content-Encoding")
-                    .orElse(null));
-            if (coding.isPresent()) {
-                bytes = coding.get().decode(bytes);
-            }
+            bytes = ContentCoding.decodeBody(response.headers().firstValue("Content-Encoding").orElse(null), bytes);
             return Json.MAPPER.readTree(bytes);
         } catch (IOException | JacksonException e) {
             if (response.statusCode() >= 200 && response.statusCode() < 300) {

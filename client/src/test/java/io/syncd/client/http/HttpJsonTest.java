@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -73,10 +72,7 @@ class HttpJsonTest {
     private void handle(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-        Optional<ContentCoding> coding = ContentCoding.named(encoding);
-        if (coding.isPresent()) {
-            body = coding.get().decode(body);
-        }
+        body = ContentCoding.decodeBody(encoding, body);
         seen.add(new Seen(encoding, exchange.getRequestHeaders().getFirst("Accept-Encoding"),
                 new String(body, StandardCharsets.UTF_8)));
         Answer answer = script.poll();

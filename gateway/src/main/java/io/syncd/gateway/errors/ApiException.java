@@ -51,6 +51,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", detail);
     }
 
+    /** 415: a request body in an encoding the server does not decode. */
+    public static ApiException unsupportedEncoding(String contentEncoding) {
+        return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Encoding "
+                + contentEncoding + " is not supported; use zstd, gzip or none");
+    }
+
     public static ApiException tooLarge(String detail) {
         return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", detail);
     }

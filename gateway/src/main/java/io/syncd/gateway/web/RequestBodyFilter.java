@@ -37,14 +37,12 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-        ContentCoding coding = ContentCoding.named(encoding).orElse(null);
-        long maxBytes = request.getRequestURI().startsWith(unlimitedPrefix) ? Long.MAX_VALUE : this.maxBytes;
-        if (encoding != null && coding == null && !encoding.trim().equalsIgnoreCase("identity")) {
-            Problems.write(response, new ApiException(org.springframework.http.HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type", "Content-Encoding " + encoding
-                            + " is not supported; use zstd, gzip or none"));
+        if (!ContentCoding.supported(encoding)) {
+            Problems.write(response, ApiException.unsupportedEncoding(encoding));
             return;
         }
+        ContentCoding coding = ContentCoding.named(encoding).orElse(null);
+        long maxBytes = request.getRequestURI().startsWith(unlimitedPrefix) ? Long.MAX_VALUE : this.maxBytes;
         if (coding == null && request.getContentLengthLong() > maxBytes) {
             Problems.write(response, tooLarge(maxBytes));
             return;

@@ -2,13 +2,11 @@ package io.syncd.projector.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,16 +29,13 @@ class AccountImportController {
         InputStream body = request.getInputStream();
         // A process without the gateway role has no filter decoding bodies (with it, the header is gone by now).
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-        Optional<ContentCoding> coding = ContentCoding.named(encoding);
-        if (coding.isPresent()) {
-            try {
-                body = coding.get().decoder(body);
-            } catch (ContentCoding.MalformedBodyException e) {
-                throw ApiException.invalid("", e.getMessage());
-            }
-        } else if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
-            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Encoding "
-                    + encoding + " is not supported; use zstd, gzip or none");
+        if (!ContentCoding.supported(encoding)) {
+            throw ApiException.unsupportedEncoding(encoding);
+        }
+        try {
+            body = ContentCoding.bodyDecoder(encoding, body);
+        } catch (ContentCoding.MalformedBodyException e) {
+            throw ApiException.invalid("", e.getMessage());
         }
         try (InputStream decoded = body) {
             return imports.run(accountId, decoded);
