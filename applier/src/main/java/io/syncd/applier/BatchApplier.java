@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +31,6 @@ import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.DecidedSignal;
 import io.syncd.common.DecisionStatus;
-import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import tools.jackson.databind.node.ObjectNode;
@@ -237,21 +235,16 @@ final class BatchApplier implements AutoCloseable {
         }
 
         BatchResult run(List<PolledChange> ordered) throws SQLException {
-            // Keyed by the batch's own instances: a record's hash would read every event's whole data text.
-            Map<PolledChange, ObjectNode> data = new IdentityHashMap<>();
             Set<UUID> accounts = new HashSet<>();
             List<ChangeKey> changeKeys = new ArrayList<>();
             for (PolledChange change : ordered) {
                 ChangeEvent e = change.event();
                 accounts.add(e.accountId());
                 changeKeys.add(new ChangeKey(e.accountId(), e.changeId()));
-                if (e.data() != null) {
-                    data.put(change, RecordData.parse(e.table(), e.data()));
-                }
             }
             sequences.putAll(AccountsTable.lockSequences(conn, accounts));
             decided = new HashSet<>(SyncLogTable.alreadyDecided(conn, changeKeys));
-            loadRecords(ordered, data);
+            loadRecords(ordered);
 
             for (int i = 0; i < ordered.size(); i++) {
                 PolledChange change = ordered.get(i);
@@ -259,7 +252,7 @@ final class BatchApplier implements AutoCloseable {
                 if (parked.containsKey(tp)) {
                     continue;
                 }
-                if (decide(change, data.get(change))) {
+                if (decide(change)) {
                     progress.put(tp, change.offset() + 1);
                     boolean lastOfPartition = i + 1 == ordered.size() || !ordered.get(i + 1).source().equals(tp);
                     if (lastOfPartition) {
@@ -313,13 +306,13 @@ final class BatchApplier implements AutoCloseable {
         }
 
         /** Loads (and locks) every record the batch touches and every parent it references. */
-        private void loadRecords(List<PolledChange> ordered, Map<PolledChange, ObjectNode> data) throws SQLException {
+        private void loadRecords(List<PolledChange> ordered) throws SQLException {
             Map<SyncTable, Set<RecordKey>> keys = new TreeMap<>();
             for (PolledChange change : ordered) {
                 ChangeEvent e = change.event();
                 keys.computeIfAbsent(e.table(), t -> new LinkedHashSet<>())
                         .add(new RecordKey(e.table(), e.accountId(), e.recordId()));
-                RecordKey parent = parentKey(e, data.get(change));
+                RecordKey parent = parentKey(e, change.data());
                 if (parent != null) {
                     keys.computeIfAbsent(parent.table(), t -> new LinkedHashSet<>()).add(parent);
                 }
@@ -342,7 +335,8 @@ final class BatchApplier implements AutoCloseable {
         }
 
         /** Decides one change; false when it must wait for its parent (its partition stops here). */
-        private boolean decide(PolledChange change, ObjectNode data) throws SQLException {
+        private boolean decide(PolledChange change) throws SQLException {
+            ObjectNode data = change.data();
             ChangeEvent e = change.event();
             ChangeKey changeKey = new ChangeKey(e.accountId(), e.changeId());
             if (!sequences.containsKey(e.accountId())) {

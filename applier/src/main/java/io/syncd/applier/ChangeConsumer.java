@@ -159,7 +159,7 @@ final class ChangeConsumer implements Runnable {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             try {
-                changes.add(new PolledChange(ChangeEventCodec.decode(record.value()), tp, record.offset()));
+                changes.add(new PolledChange(ChangeEventCodec.read(record.value()), tp, record.offset()));
             } catch (UndecodableChangeException e) {
                 deadLetter(record, ApplierMetrics.UNDECODABLE, e.getMessage());
                 poisonOffsets.merge(tp, record.offset() + 1, Math::max);

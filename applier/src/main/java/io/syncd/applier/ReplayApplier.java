@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
 import io.syncd.common.ChangeEvent;
+import io.syncd.common.DecodedChange;
 
 /**
  * The applier's own decision logic, run again on change events read back from the topics: how the projector proves
@@ -29,8 +30,12 @@ public final class ReplayApplier {
         this.clock = clock;
     }
 
-    /** A change event read back from a change topic, and where it was read. */
-    public record ReplayedChange(ChangeEvent event, String topic, int partition, long offset) {
+    /** A change event read back from a change topic (with its data, see {@link DecodedChange}), and where it was read. */
+    public record ReplayedChange(DecodedChange change, String topic, int partition, long offset) {
+
+        public ChangeEvent event() {
+            return change.event();
+        }
     }
 
     /**
@@ -46,7 +51,7 @@ public final class ReplayApplier {
     public Outcome decide(Connection conn, List<ReplayedChange> changes) throws SQLException {
         List<PolledChange> polled = new ArrayList<>(changes.size());
         for (ReplayedChange c : changes) {
-            polled.add(new PolledChange(c.event(), new TopicPartition(c.topic(), c.partition()), c.offset()));
+            polled.add(new PolledChange(c.change(), new TopicPartition(c.topic(), c.partition()), c.offset()));
         }
         BatchResult result = BatchApplier.decideInOrder(conn, clock, polled, EVERYTHING_BEFORE_IS_DECIDED);
         if (!result.parked().isEmpty()) {

@@ -28,6 +28,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import io.syncd.common.ChangeEvent;
+import io.syncd.common.DecodedChange;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.DecidedSignal;
 import io.syncd.common.DecisionStatus;
@@ -76,8 +77,8 @@ class BatchApplierTest {
     private static final ParentProgress PARENTS_PENDING = (child, table, progress) -> false;
 
     private PolledChange change(UUID changeId, SyncTable table, ChangeOp op, UUID recordId, long base, String data) {
-        return new PolledChange(new ChangeEvent(changeId, account, device, table, op, recordId, base, data,
-                Instant.parse("2026-11-24T10:00:00Z")), new TopicPartition(table.topic(), 0), OFFSETS.incrementAndGet());
+        return new PolledChange(DecodedChange.of(new ChangeEvent(changeId, account, device, table, op, recordId, base,
+                data, Instant.parse("2026-11-24T10:00:00Z"))), new TopicPartition(table.topic(), 0), OFFSETS.incrementAndGet());
     }
 
     private PolledChange book(UUID id, long base, String name) {
@@ -304,8 +305,8 @@ class BatchApplierTest {
     }
 
     private static ReplayApplier.ReplayedChange replayed(PolledChange change) {
-        return new ReplayApplier.ReplayedChange(change.event(), change.source().topic(), change.source().partition(),
-                change.offset());
+        return new ReplayApplier.ReplayedChange(new DecodedChange(change.event(), change.data()),
+                change.source().topic(), change.source().partition(), change.offset());
     }
 
     /** Accounts in distinct shards of a two-way split, so that the test exercises two transactions side by side. */
@@ -413,7 +414,7 @@ class BatchApplierTest {
 
     private PolledChange after(PolledChange child, PolledChange delete) {
         ChangeEvent e = child.event().withAfter(java.util.Map.of(delete.event().table(), delete.offset()));
-        return new PolledChange(e, child.source(), child.offset());
+        return new PolledChange(e, child.data(), child.source(), child.offset());
     }
 
     @Test

@@ -11,6 +11,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The change event's bytes on Kafka: one JSON object with snake_case fields and {@code data} embedded as JSON.
@@ -52,6 +53,11 @@ public final class ChangeEventCodec {
 
     /** Decodes one record value; throws {@link UndecodableChangeException} saying why when it is not an event. */
     public static ChangeEvent decode(byte[] bytes) {
+        return read(bytes).event();
+    }
+
+    /** {@link #decode}, with the event's data also read into the wire form in the same pass. */
+    public static DecodedChange read(byte[] bytes) {
         if (bytes == null) {
             throw new UndecodableChangeException("record has no value");
         }
@@ -88,7 +94,11 @@ public final class ChangeEventCodec {
                     case "data" -> {
                         if (token == JsonToken.START_OBJECT) {
                             int start = (int) parser.currentTokenLocation().getByteOffset();
-                            parser.skipChildren();
+                            try {
+                                f.parsed = RecordData.read(parser, bytes);
+                            } catch (IllegalArgumentException e) {
+                                throw new UndecodableChangeException(e.getMessage());
+                            }
                             int end = (int) parser.currentLocation().getByteOffset();
                             f.data = new String(bytes, start, end - start, StandardCharsets.UTF_8);
                         } else if (token != JsonToken.VALUE_NULL) {
@@ -109,7 +119,7 @@ public final class ChangeEventCodec {
         } catch (JacksonException e) {
             throw new UndecodableChangeException("value is not JSON: " + e.getOriginalMessage());
         }
-        return f.event();
+        return new DecodedChange(f.event(), f.parsed);
     }
 
     /** The fields of one event as read, checked when the event is built. */
@@ -123,6 +133,7 @@ public final class ChangeEventCodec {
         private String receivedAt;
         private Long baseVersion;
         private String data;
+        private ObjectNode parsed;
         private final Map<SyncTable, Long> after = new EnumMap<>(SyncTable.class);
 
         void put(String name, String value) {

@@ -1,5 +1,6 @@
 package io.syncd.common;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.UUID;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.POJONode;
@@ -28,27 +30,45 @@ public final class RecordData {
      * text: they are stored and sent on, never looked into.
      */
     public static ObjectNode parse(SyncTable table, String normalized) {
-        ObjectNode data = Json.MAPPER.createObjectNode();
         try (JsonParser parser = Json.MAPPER.createParser(normalized)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException(table.wireName() + " data is not a JSON object");
             }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = parser.currentName();
-                JsonToken token = parser.nextToken();
-                if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
-                    int start = (int) parser.currentTokenLocation().getCharOffset();
-                    parser.skipChildren();
-                    int end = (int) parser.currentLocation().getCharOffset();
-                    data.putRawValue(name, new RawValue(normalized.substring(start, end)));
-                } else {
-                    switch (token) {
-                        case VALUE_STRING -> data.put(name, parser.getString());
-                        case VALUE_TRUE, VALUE_FALSE -> data.put(name, token == JsonToken.VALUE_TRUE);
-                        case VALUE_NUMBER_INT -> data.put(name, parser.getLongValue());
-                        case VALUE_NULL -> data.putNull(name);
-                        default -> throw new IllegalArgumentException(table.wireName() + "." + name + " is a " + token);
-                    }
+            return readObject(parser, (start, end) ->
+                    normalized.substring((int) start.getCharOffset(), (int) end.getCharOffset()));
+        }
+    }
+
+    /**
+     * {@link #parse} of the data object at the parser's current {@code START_OBJECT}, read from {@code source}
+     * bytes (a change event's), so the event and its data are tokenized once; leaves the parser at its end.
+     */
+    public static ObjectNode read(JsonParser parser, byte[] source) {
+        return readObject(parser, (start, end) -> new String(source, (int) start.getByteOffset(),
+                (int) (end.getByteOffset() - start.getByteOffset()), StandardCharsets.UTF_8));
+    }
+
+    /** Cuts the raw text of a value from the source, between two parser locations. */
+    private interface RawText {
+        String between(TokenStreamLocation start, TokenStreamLocation end);
+    }
+
+    private static ObjectNode readObject(JsonParser parser, RawText raw) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+                TokenStreamLocation start = parser.currentTokenLocation();
+                parser.skipChildren();
+                data.putRawValue(name, new RawValue(raw.between(start, parser.currentLocation())));
+            } else {
+                switch (token) {
+                    case VALUE_STRING -> data.put(name, parser.getString());
+                    case VALUE_TRUE, VALUE_FALSE -> data.put(name, token == JsonToken.VALUE_TRUE);
+                    case VALUE_NUMBER_INT -> data.put(name, parser.getLongValue());
+                    case VALUE_NULL -> data.putNull(name);
+                    default -> throw new IllegalArgumentException("data." + name + " is a " + token);
                 }
             }
         }

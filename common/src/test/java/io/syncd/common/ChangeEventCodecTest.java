@@ -71,4 +71,26 @@ class ChangeEventCodecTest {
                 .containsExactly("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001", "[[1,2,3],[4,5,\"é\"]]");
         assertThat(data.toString()).isEqualTo(NOTE);
     }
+
+    @Test
+    void readingAnEventGivesItsDataInTheWireFormFromTheSameBytes() {
+        ChangeEvent event = note(NOTE);
+
+        DecodedChange decoded = ChangeEventCodec.read(ChangeEventCodec.encode(event));
+
+        assertThat(decoded.event()).isEqualTo(event);
+        assertThat(decoded.data()).isEqualTo(RecordData.parse(SyncTable.NOTES, NOTE));
+        // The strokes are cut from the event's bytes as they are (multi-byte characters included), not re-encoded.
+        assertThat(RecordData.toColumnText(SyncTable.NOTES, decoded.data()))
+                .containsExactly("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001", "[[1,2,3],[4,5,\"é\"]]");
+    }
+
+    @Test
+    void dataThatNoTableCanHoldIsUndecodableNotAFailureLater() {
+        String valid = new String(ChangeEventCodec.encode(note(NOTE)), StandardCharsets.UTF_8);
+        byte[] floating = valid.replace("\"strokes\":", "\"pressure\":0.5,\"strokes\":").getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> ChangeEventCodec.read(floating))
+                .isInstanceOf(UndecodableChangeException.class).hasMessageContaining("data.pressure is a VALUE_NUMBER_FLOAT");
+    }
 }

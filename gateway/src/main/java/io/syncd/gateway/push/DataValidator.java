@@ -10,6 +10,7 @@ import io.syncd.common.Field;
 import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.common.Timestamps;
+import io.syncd.gateway.web.JsonBody;
 import io.syncd.gateway.web.JsonObject;
 import io.syncd.gateway.web.Violations;
 import tools.jackson.databind.JsonNode;
@@ -118,7 +119,7 @@ final class DataValidator {
                 out.put(name, number.intValue());
             }
             case JSON_ARRAY -> {
-                if (!value.isArray()) {
+                if (!JsonBody.isArray(value)) {
                     violations.add(path, "must be a JSON array");
                     return false;
                 }

@@ -1,32 +1,129 @@
 package io.syncd.gateway.web;
 
+import java.nio.charset.StandardCharsets;
+
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.POJONode;
+import tools.jackson.databind.util.RawValue;
 
 import io.syncd.gateway.errors.ApiException;
 
-/** Parses request bodies strictly: malformed JSON and duplicate keys are 400 {@code invalid_request} with the place. */
+/**
+ * Parses request bodies strictly: malformed JSON and duplicate keys are 400 {@code invalid_request} with the place.
+ *
+ * <p>The arrays that are fields of a {@code data} object (handwriting strokes) are checked to be well-formed JSON
+ * but kept as their raw text, not built into trees: a push of 50 changes carries ~120 KB of stroke numbers that the
+ * server stores and sends on without ever looking into them. {@link #isArray} tells such a field from any other.
+ */
 public final class JsonBody {
     private static final JsonMapper STRICT = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonBody() {
     }
 
+    /** The body as a tree; a missing or malformed body is 400 {@code invalid_request}. */
     public static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw ApiException.invalid("", "request body is missing");
         }
         try {
-            return STRICT.readTree(body);
+            return read(body);
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw ApiException.invalid("", "malformed JSON" + where + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** The document as a tree (data arrays raw, see above); throws when it is not exactly one JSON value. */
+    public static JsonNode read(byte[] document) {
+        try (JsonParser parser = STRICT.createParser(document)) {
+            if (parser.nextToken() == null) {
+                throw new StreamReadException(parser, "no JSON value");
+            }
+            JsonNode value = value(parser, document);
+            if (parser.nextToken() != null) {
+                throw new StreamReadException(parser, "trailing content after the JSON value");
+            }
+            return value;
+        }
+    }
+
+    /** A data object: its array fields are checked by the parser and kept as their text. */
+    private static ObjectNode dataObject(JsonParser parser, byte[] document) {
+        ObjectNode data = NODES.objectNode();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            if (parser.nextToken() == JsonToken.START_ARRAY) {
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getByteOffset();
+                data.set(name, NODES.rawValueNode(new RawValue(new String(document, start, end - start, StandardCharsets.UTF_8))));
+            } else {
+                data.set(name, value(parser, document));
+            }
+        }
+        return data;
+    }
+
+    /** Whether {@code node} is a JSON array: a tree or one kept as raw text. */
+    public static boolean isArray(JsonNode node) {
+        return node.isArray() || node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue;
+    }
+
+    /** The value at the parser's current token. */
+    private static JsonNode value(JsonParser parser, byte[] document) {
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = parser.currentName();
+                    boolean data = parser.nextToken() == JsonToken.START_OBJECT && name.equals("data");
+                    object.set(name, data ? dataObject(parser, document) : value(parser, document));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(value(parser, document));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return NODES.stringNode(parser.getString());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (parser.getNumberType()) {
+                    case INT -> NODES.numberNode(parser.getIntValue());
+                    case LONG -> NODES.numberNode(parser.getLongValue());
+                    default -> NODES.numberNode(parser.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return NODES.numberNode(parser.getDoubleValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return NODES.booleanNode(token == JsonToken.VALUE_TRUE);
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> throw new StreamReadException(parser, "unexpected " + token);
         }
     }
 }

@@ -174,7 +174,7 @@ final class ChangeTopicsReader implements AutoCloseable {
 
     private void add(TopicPartition tp, ConsumerRecord<byte[], byte[]> record) {
         try {
-            ReplayedChange change = new ReplayedChange(ChangeEventCodec.decode(record.value()), tp.topic(),
+            ReplayedChange change = new ReplayedChange(ChangeEventCodec.read(record.value()), tp.topic(),
                     tp.partition(), record.offset());
             buffers.get(tp).addLast(new Read(change, record.timestamp()));
         } catch (UndecodableChangeException e) {

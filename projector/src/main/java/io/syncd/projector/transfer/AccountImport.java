@@ -36,14 +36,13 @@ import io.syncd.gateway.devices.DevicesTable;
 import io.syncd.gateway.errors.ApiException;
 import io.syncd.gateway.push.ChangeProducer;
 import io.syncd.gateway.push.ChangeValidator;
+import io.syncd.gateway.web.JsonBody;
 import io.syncd.gateway.web.JsonObject;
 import io.syncd.gateway.web.Violations;
 import io.syncd.projector.ProjectorProperties;
 import io.syncd.projector.admin.Progress;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -56,8 +55,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class AccountImport implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(AccountImport.class);
-    private static final JsonMapper STRICT = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> ENVELOPE_FIELDS =
             Set.of("table", "record_id", "version", "is_deleted", "data", "updated_at", "device_id");
     private static final int MAX_VIOLATIONS = 100;
@@ -140,7 +137,7 @@ class AccountImport implements DisposableBean {
                 String at = "line " + number;
                 JsonNode node;
                 try {
-                    node = STRICT.readTree(line);
+                    node = JsonBody.read(line.getBytes(StandardCharsets.UTF_8));
                 } catch (JacksonException e) {
                     violations.add(at, "malformed JSON: " + e.getOriginalMessage());
                     continue;
