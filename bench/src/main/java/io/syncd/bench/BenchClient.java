@@ -10,10 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.syncd.common.AnswerReader;
 import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -108,36 +107,22 @@ final class BenchClient {
 
     /**
      * Pulls a whole chain from {@code cursor}; returns the number of records and the last cursor. Pages are read
-     * as a device stores them: every token is parsed, but records are not built into trees (strokes stay text).
+     * as the SDK reads them ({@link AnswerReader}: into trees, strokes kept as text), as they arrive.
      */
     String[] pullAll(String token, String cursor, int limit) {
         int records = 0;
         while (true) {
             String body = "{\"cursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":" + limit + "}";
-            boolean hasMore = false;
+            JsonNode page;
             // Read as it arrives, as a device would: decompressing and parsing overlap the server's writing.
-            try (InputStream page = postStream("/api/sync/pull", token, body);
-                 JsonParser parser = Json.MAPPER.createParser(page)) {
-                parser.nextToken();
-                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String field = parser.currentName();
-                    JsonToken value = parser.nextToken();
-                    switch (field) {
-                        case "changes" -> {
-                            while (parser.nextToken() == JsonToken.START_OBJECT) {
-                                parser.skipChildren();
-                                records++;
-                            }
-                        }
-                        case "cursor" -> cursor = parser.getString();
-                        case "has_more" -> hasMore = value == JsonToken.VALUE_TRUE;
-                        default -> parser.skipChildren();
-                    }
-                }
+            try (InputStream stream = postStream("/api/sync/pull", token, body)) {
+                page = AnswerReader.read(stream);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            if (!hasMore) {
+            records += page.get("changes").size();
+            cursor = page.get("cursor").stringValue();
+            if (!page.get("has_more").booleanValue()) {
                 return new String[] {Integer.toString(records), cursor};
             }
         }

@@ -27,6 +27,8 @@ import io.syncd.common.ContentCoding;
  */
 public final class CompressingResponseFilter extends OncePerRequestFilter {
     private static final int THRESHOLD = 1024;
+    /** A request attribute: its response is long and made while written, so compress it in the background. */
+    static final String LONG_RESPONSE = CompressingResponseFilter.class.getName() + ".long";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -37,7 +39,7 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        CompressedResponse compressed = new CompressedResponse(response, coding.get());
+        CompressedResponse compressed = new CompressedResponse(request, response, coding.get());
         try {
             chain.doFilter(request, compressed);
         } finally {
@@ -47,6 +49,7 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
 
     /** Holds back the first kilobyte; past it, switches to the encoding. */
     private static final class CompressedResponse extends HttpServletResponseWrapper {
+        private final HttpServletRequest request;
         private final HttpServletResponse response;
         private final ContentCoding coding;
         private final byte[] head = new byte[THRESHOLD];
@@ -55,8 +58,9 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
         private ServletOutputStream stream;
         private PrintWriter writer;
 
-        CompressedResponse(HttpServletResponse response, ContentCoding coding) {
+        CompressedResponse(HttpServletRequest request, HttpServletResponse response, ContentCoding coding) {
             super(response);
+            this.request = request;
             this.response = response;
             this.coding = coding;
         }
@@ -135,7 +139,7 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
             }
             if (encoder == null) {
                 response.setHeader(HttpHeaders.CONTENT_ENCODING, coding.token());
-                encoder = coding.encoder(response.getOutputStream());
+                encoder = coding.encoder(response.getOutputStream(), request.getAttribute(LONG_RESPONSE) != null);
                 encoder.write(head, 0, headLength);
             }
             encoder.write(bytes, offset, length);

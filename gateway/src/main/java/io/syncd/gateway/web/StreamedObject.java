@@ -40,6 +40,7 @@ public final class StreamedObject {
     public static StreamedObject of(HttpServletRequest request, HttpServletResponse response,
                                     Consumer<JsonGenerator> prelude) throws HttpMediaTypeNotAcceptableException {
         requireJsonAccepted(request);
+        request.setAttribute(CompressingResponseFilter.LONG_RESPONSE, true);
         return new StreamedObject(response, prelude);
     }
 
