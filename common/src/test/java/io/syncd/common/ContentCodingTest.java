@@ -61,6 +61,25 @@ class ContentCodingTest {
     }
 
     @Test
+    void aLongBodyEncodedInTheBackgroundDecodesTheSame() throws IOException {
+        byte[] piece = strokes();
+        byte[] data = new byte[piece.length * 40]; // ~20 MB: many of the zstd worker's jobs
+        for (int i = 0; i < 40; i++) {
+            System.arraycopy(piece, 0, data, i * piece.length, piece.length);
+            data[i * piece.length + 1] = (byte) ('0' + i % 10);
+        }
+        for (ContentCoding coding : ContentCoding.values()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (OutputStream encoder = coding.encoder(out, true)) {
+                for (int from = 0; from < data.length; from += 8192) {
+                    encoder.write(data, from, Math.min(8192, data.length - from));
+                }
+            }
+            assertThat(coding.decode(out.toByteArray())).as(coding.token()).isEqualTo(data);
+        }
+    }
+
+    @Test
     void gzipIsAnyReadersGzipAtDeflatesFastestLevel() throws IOException {
         byte[] data = strokes();
         byte[] encoded = ContentCoding.GZIP.encode(data);
