@@ -60,8 +60,8 @@ public final class ChangeProducer implements AutoCloseable {
         // reached the applier split over several polls.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
-        // Strokes compress well; lz4 is cheap on the CPU.
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Strokes compress well; lz4 is cheap on the CPU (spring.kafka.producer.compression-type chooses another).
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // A record holds up to 1 MiB of data plus its envelope.
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         // Fail within the send timeout when Kafka is unreachable, so the device gets a 503 it can retry.

@@ -10,10 +10,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
@@ -77,5 +79,17 @@ class ChangeProducerTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(push::isDone);
         assertThat(push).isCompleted();
+    }
+
+    @Test
+    void changeEventsAreLz4CompressedUnlessTheOperatorChoosesAnotherCompression() {
+        KafkaProperties defaults = new KafkaProperties();
+        KafkaProperties zstd = new KafkaProperties();
+        zstd.getProducer().setCompressionType("zstd");
+
+        assertThat(ChangeProducer.config(defaults, Duration.ofSeconds(10)))
+                .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4").containsEntry(ProducerConfig.ACKS_CONFIG, "all");
+        assertThat(ChangeProducer.config(zstd, Duration.ofSeconds(10)))
+                .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd").containsEntry(ProducerConfig.ACKS_CONFIG, "all");
     }
 }
