@@ -1,5 +1,6 @@
 package io.syncd.common;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,14 +73,14 @@ public final class AnswerReader {
 
     /** Reads one JSON value, the whole of {@code bytes}. */
     public static JsonNode read(byte[] bytes) {
-        return read(new java.io.ByteArrayInputStream(bytes));
+        return read(new ByteArrayInputStream(bytes));
     }
 
     private JsonNode value() {
         int c = peek();
         switch (c) {
             case '{' -> {
-                return object();
+                return object(false);
             }
             case '[' -> {
                 position++;
@@ -118,7 +119,8 @@ public final class AnswerReader {
         }
     }
 
-    private ObjectNode object() {
+    /** The object at the current '{'; in a data object ({@code dataFields}) array fields are cut out raw. */
+    private ObjectNode object(boolean dataFields) {
         position++; // '{'
         ObjectNode object = NODES.objectNode();
         if (peek() == '}') {
@@ -137,31 +139,18 @@ public final class AnswerReader {
             if (object.has(name)) {
                 throw malformed("duplicate field " + name);
             }
-            object.set(name, name.equals("data") && peek() == '{' ? dataObject() : value());
+            int next = peek();
+            JsonNode value;
+            if (dataFields && next == '[') {
+                value = NODES.rawValueNode(new RawValue(rawArray()));
+            } else if (next == '{') {
+                value = object(name.equals("data"));
+            } else {
+                value = value();
+            }
+            object.set(name, value);
         } while (separator('}'));
         return object;
-    }
-
-    /** A data object: its array fields are cut out raw. */
-    private ObjectNode dataObject() {
-        position++; // '{'
-        ObjectNode data = NODES.objectNode();
-        if (peek() == '}') {
-            position++;
-            return data;
-        }
-        do {
-            if (peek() != '"') {
-                throw malformed("expected a field name");
-            }
-            String name = name();
-            if (peek() != ':') {
-                throw malformed("expected ':'");
-            }
-            position++;
-            data.set(name, peek() == '[' ? NODES.rawValueNode(new RawValue(rawArray())) : value());
-        } while (separator('}'));
-        return data;
     }
 
     /** After a member: true at ',' (another follows), false at {@code end}. */

@@ -82,7 +82,8 @@ class AnswerReaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "{", "{\"a\":1", "{\"a\" 1}", "{\"a\":1,}", "[1 2]", "{\"a\":tru}", "{\"a\":01}",
             "{\"a\":1.}", "{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}", "{\"a\":1} {}", "{a:1}",
-            "{\"data\":{\"s\":[[1,2]}}", "{\"data\":{\"s\":[\"]\"}", "{\"a\":1,\"a\":2}", "{\"a\":\"\u0001\"}"})
+            "{\"data\":{\"s\":[[1,2]}}", "{\"data\":{\"a\":1,\"a\":2}}", "{\"data\":{\"s\":[\"]\"}",
+            "{\"a\":1,\"a\":2}", "{\"a\":\"\u0001\"}"})
     void refusesWhatIsNotOneJsonValue(String json) {
         assertThatThrownBy(() -> AnswerReader.read(json.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(AnswerReader.MalformedAnswerException.class).hasMessageContaining("malformed JSON at byte");

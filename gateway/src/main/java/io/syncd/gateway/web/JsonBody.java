@@ -62,21 +62,26 @@ public final class JsonBody {
         }
     }
 
-    /** A data object: its array fields are checked by the parser and kept as their text. */
-    private static ObjectNode dataObject(JsonParser parser, byte[] document) {
-        ObjectNode data = NODES.objectNode();
+    /** The object at the parser's '{'; in a data object ({@code dataFields}) array fields are kept as their text. */
+    private static ObjectNode object(JsonParser parser, byte[] document, boolean dataFields) {
+        ObjectNode object = NODES.objectNode();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
-            if (parser.nextToken() == JsonToken.START_ARRAY) {
+            JsonToken first = parser.nextToken();
+            JsonNode value;
+            if (dataFields && first == JsonToken.START_ARRAY) {
                 int start = (int) parser.currentTokenLocation().getByteOffset();
-                parser.skipChildren();
+                parser.skipChildren(); // tokenizes, so a malformed array fails here
                 int end = (int) parser.currentLocation().getByteOffset();
-                data.set(name, NODES.rawValueNode(new RawValue(new String(document, start, end - start, StandardCharsets.UTF_8))));
+                value = NODES.rawValueNode(new RawValue(new String(document, start, end - start, StandardCharsets.UTF_8)));
+            } else if (first == JsonToken.START_OBJECT) {
+                value = object(parser, document, name.equals("data"));
             } else {
-                data.set(name, value(parser, document));
+                value = value(parser, document);
             }
+            object.set(name, value);
         }
-        return data;
+        return object;
     }
 
     /** Whether {@code node} is a JSON array: a tree or one kept as raw text. */
@@ -89,13 +94,7 @@ public final class JsonBody {
         JsonToken token = parser.currentToken();
         switch (token) {
             case START_OBJECT -> {
-                ObjectNode object = NODES.objectNode();
-                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String name = parser.currentName();
-                    boolean data = parser.nextToken() == JsonToken.START_OBJECT && name.equals("data");
-                    object.set(name, data ? dataObject(parser, document) : value(parser, document));
-                }
-                return object;
+                return object(parser, document, false);
             }
             case START_ARRAY -> {
                 ArrayNode array = NODES.arrayNode();
