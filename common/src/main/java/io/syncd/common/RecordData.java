@@ -118,8 +118,15 @@ public final class RecordData {
                     data.put(name, date == null ? null : date.toString());
                 }
                 case INT -> data.put(name, rs.getInt(name));
-                // Validated on the way in; passed through as raw JSON so pulls never parse strokes.
-                case JSON_ARRAY -> data.putRawValue(name, new RawValue(rs.getString(name)));
+                // Validated on the way in; passed through as the driver's bytes so pulls never parse or re-encode strokes.
+                case JSON_ARRAY -> {
+                    byte[] utf8 = rs.getBytes(name);
+                    if (utf8 == null) {
+                        data.putNull(name);
+                    } else {
+                        data.putRawValue(name, RawJson.of(utf8));
+                    }
+                }
             }
         }
         return data;
