@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 import tools.jackson.databind.node.ObjectNode;
 
@@ -83,6 +84,12 @@ class ProblemAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ObjectNode> unexpected(Exception e) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // A device that loses its network mid-answer (a long pull page) is no fault of the server's, and
+            // there is no one left to answer: one line, no stack.
+            log.info("The client went away before its answer was complete: {}", e.getMessage());
+            return null;
+        }
         log.error("Unexpected error answering a request", e);
         return Problems.entity(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
                 "the server failed to answer; nothing was queued unless results say so");
