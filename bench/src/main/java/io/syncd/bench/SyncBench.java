@@ -67,9 +67,6 @@ public final class SyncBench {
             double maxWarmup = jitWarmupSeconds(options);
             results.put("warmup_s", new Warmup(client).run(Math.min(maxWarmup, options.quick() ? 5 : 20), maxWarmup,
                     server != null), "load before the first measurement, until compilation settled (bounded)");
-            // The warm-up's initial pulls leave some 200 MB of old garbage behind; collected now, the phases do not
-            // pay for it in their young collections.
-            System.gc();
 
             if (options.runs(1)) {
                 phase("1. the seed's sync: pushes of 1, 10 and 50 changes, one device at a time");
