@@ -11,16 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs every kind of request the phases measure (pushes of 1, 10 and 50 mixed changes from several devices,
- * incremental pulls, and initial pulls of all a device has in pages of up to 5,000 as the pull phase reads them)
+ * Runs every kind of request the phases measure (pushes of 1, 10 and 50 mixed changes from several devices, pulls)
  * until the JIT compiler has settled, so that the figures are those of a running server, not of one compiling its
  * code. Measured here: with the embedded server, gateway, applier, broker and client in one JVM, compilation takes
  * about one of the two cores for the first 100–180 s of load.
  */
 final class Warmup {
     private static final int DEVICES = 8;
-    /** Each device pulls its whole data set again every this many push-and-pull cycles (some 600 changes). */
-    private static final int INITIAL_PULL_EVERY = 10;
     /** Settled: compilation used less than this share of one core over the last window. */
     private static final double SETTLED = 0.1;
     private static final long WINDOW_SECONDS = 10;
@@ -49,14 +46,11 @@ final class Warmup {
                 loops.add(pool.submit(() -> {
                     String token = client.newDevice();
                     String cursor = null;
-                    for (int cycle = 1; running.get(); cycle++) {
+                    while (running.get()) {
                         for (int size : new int[] {1, 10, 50}) {
                             client.push(token, Workload.push(workload.mixedSync(size)));
                         }
                         cursor = client.pullAll(token, cursor, 500)[1];
-                        if (cycle % INITIAL_PULL_EVERY == 0) {
-                            client.pullAll(token, null, 5000);
-                        }
                     }
                     return null;
                 }));
