@@ -31,15 +31,15 @@ final class RecordHandoff {
         }
     }
 
-    /** Waits for room; false once the writer has given up. */
+    /** Waits for room; false once the writer has given up (also when it did so while this waited). */
     private boolean offer(Object item) {
         try {
-            while (!queue.offer(item, CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
-                if (cancelled) {
-                    return false;
+            while (!cancelled) {
+                if (queue.offer(item, CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return !cancelled;
                 }
             }
-            return true;
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while handing a record over");
