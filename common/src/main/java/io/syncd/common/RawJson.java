@@ -56,9 +56,13 @@ public final class RawJson implements SerializableString {
         return getValue().length();
     }
 
+    /**
+     * The bytes themselves, not a copy (as Jackson's own {@code SerializedString} hands out its cached bytes): the
+     * generator asks for them whenever a value does not fit the rest of its buffer, which is most 5 KB strokes.
+     */
     @Override
     public byte[] asUnquotedUTF8() {
-        return utf8.clone();
+        return utf8;
     }
 
     @Override

@@ -120,7 +120,7 @@ class PullQuery implements DisposableBean {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading a pull page", e);
         } catch (ExecutionException e) {
-            // take() has rethrown a failure of the reader already; this is one after its last record
+            // Not expected: a failed reader ends the handoff with its failure, which take() has rethrown already.
             throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
         } finally {
             if (!written) {
