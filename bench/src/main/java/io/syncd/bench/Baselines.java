@@ -50,9 +50,9 @@ final class Baselines {
 
     /** What a baseline transaction holds: always 50 rows, version-checked upserts, one statement per table. */
     enum Rows {
-        /** 50 small events: the orientation figure of FACTS.md (~30k rows/s on this machine). */
+        /** 50 small events: the sustained load's own rows, and the orientation figure of FACTS.md (~30k rows/s here). */
         EVENTS,
-        /** The sustained load's own 50 rows: 1 book, 20 events, 24 notes and 5 drawings with ~5 KB of strokes. */
+        /** The seed's sync of phase 1: 1 book, 20 events, 24 notes and 5 drawings with ~5 KB of strokes. */
         SEED_SYNC
     }
 
