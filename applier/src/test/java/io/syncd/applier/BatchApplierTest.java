@@ -485,29 +485,4 @@ class BatchApplierTest {
                     .containsExactly(new DecidedSignal(account, false, java.util.Map.of()));
         }
     }
-
-    @Test
-    void aNotesStrokesAndTheirHistoryCopyAreStoredWithoutPglz() throws SQLException {
-        UUID bookId = UUID.randomUUID();
-        UUID eventId = UUID.randomUUID();
-        StringBuilder strokes = new StringBuilder("[");
-        for (int point = 0; point < 400; point++) { // ~6 KB: out of line, where PostgreSQL would compress it
-            strokes.append(point == 0 ? "" : ",").append('[').append(400 + point % 9).append(',').append(600 + point % 7)
-                    .append(",50,").append(point * 10).append(']');
-        }
-        String strokesJson = "[" + strokes + "]]";
-        String data = "{\"event_id\":\"" + eventId + "\",\"strokes\":" + strokesJson + "}";
-
-        apply(PARENTS_DECIDED, book(bookId, 0, "b"), event(eventId, bookId),
-                change(UUID.randomUUID(), SyncTable.NOTES, ChangeOp.UPSERT, UUID.randomUUID(), 0, data));
-
-        // pglz cost more than the write itself on the path a device waits on; lz4 (where the server has it) does not.
-        Object[] note = rows("SELECT pg_column_compression(strokes), strokes::text FROM notes WHERE account_id = ?").get(0);
-        Object[] history = rows("SELECT pg_column_compression(data), data FROM sync_log"
-                + " WHERE account_id = ? AND table_name = 'notes'").get(0);
-        assertThat(note[0]).as("live strokes' compression").isNull();
-        assertThat(history[0]).as("sync_log copy's compression").isIn(null, "lz4");
-        assertThat((String) history[1]).contains(strokesJson);
-        assertThat((String) note[1]).isEqualTo(strokesJson);
-    }
 }
