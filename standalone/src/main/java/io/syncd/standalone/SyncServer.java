@@ -1,5 +1,6 @@
 package io.syncd.standalone;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -18,12 +19,18 @@ public final class SyncServer implements AutoCloseable {
     }
 
     public static SyncServer start(String... args) {
+        Throwable noNativeLz4 = NativeLz4.load();
         EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
         SpringApplication application = new SpringApplication(SyncApplication.class);
         application.setRegisterShutdownHook(false);
         application.addListeners(infrastructure);
         try {
-            return new SyncServer(application.run(args), infrastructure);
+            SyncServer server = new SyncServer(application.run(args), infrastructure);
+            if (noNativeLz4 != null) { // logged now that Spring Boot has configured logging
+                LoggerFactory.getLogger(SyncServer.class).warn("Kafka's lz4 compression runs on lz4-java's Java codec:"
+                        + " its native library did not load ({})", noNativeLz4.toString());
+            }
+            return server;
         } catch (RuntimeException e) {
             infrastructure.close();
             throw e;
