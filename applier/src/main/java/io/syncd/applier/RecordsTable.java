@@ -79,20 +79,21 @@ final class RecordsTable {
         if (records.isEmpty()) {
             return;
         }
-        CopyRows rows = new CopyRows();
-        for (SyncedRecord r : records) {
-            rows.value(r.accountId()).value(r.recordId()).value(r.version()).value(r.deleted()).value(r.deviceId())
-                    .value(Timestamps.format(r.updatedAt())).value(Timestamps.format(r.syncedAt())).value(r.position());
-            for (String value : RecordData.toColumnText(table, r.data())) {
-                rows.value(value);
-            }
-            rows.endRow();
-        }
         StringBuilder columns = new StringBuilder(SYNC_COLUMNS);
         for (Field f : table.fields()) {
             columns.append(", ").append(f.name());
         }
-        rows.copyInto(conn, table.wireName(), columns.toString());
+        try (CopyRows rows = new CopyRows(conn, table.wireName(), columns.toString())) {
+            for (SyncedRecord r : records) {
+                rows.value(r.accountId()).value(r.recordId()).value(r.version()).value(r.deleted()).value(r.deviceId())
+                        .value(Timestamps.format(r.updatedAt())).value(Timestamps.format(r.syncedAt())).value(r.position());
+                for (String value : RecordData.toColumnText(table, r.data())) {
+                    rows.value(value);
+                }
+                rows.endRow();
+            }
+            rows.finish();
+        }
     }
 
     /** Replaces the rows of records that have one (read and locked by {@link #lockCurrent} or {@link #lockLiveChildren}). */

@@ -45,15 +45,16 @@ final class SyncLogTable {
     /** Writes one row per decision, with COPY: the audit row is half of what an applied change writes. */
     static void append(Connection conn, List<Decision> decisions, Instant decidedAt) throws SQLException {
         String decided = Timestamps.format(decidedAt);
-        CopyRows rows = new CopyRows();
-        for (Decision d : decisions) {
-            rows.value(d.accountId()).value(d.changeId()).value(d.deviceId()).value(d.table().wireName())
-                    .value(d.recordId()).value(d.op().wireName()).value(d.baseVersion()).value(d.resultVersion())
-                    .value(d.status().wireName()).value(d.errorCode()).value(d.errorMessage()).value(d.data())
-                    .value(d.serverRecord()).value(d.position()).value(d.causeChangeId()).value(d.topic())
-                    .value(d.partition()).value(d.offset()).value(Timestamps.format(d.receivedAt()))
-                    .value(decided).endRow();
+        try (CopyRows rows = new CopyRows(conn, "sync_log", COLUMNS)) {
+            for (Decision d : decisions) {
+                rows.value(d.accountId()).value(d.changeId()).value(d.deviceId()).value(d.table().wireName())
+                        .value(d.recordId()).value(d.op().wireName()).value(d.baseVersion()).value(d.resultVersion())
+                        .value(d.status().wireName()).value(d.errorCode()).value(d.errorMessage()).value(d.data())
+                        .value(d.serverRecord()).value(d.position()).value(d.causeChangeId()).value(d.topic())
+                        .value(d.partition()).value(d.offset()).value(Timestamps.format(d.receivedAt()))
+                        .value(decided).endRow();
+            }
+            rows.finish();
         }
-        rows.copyInto(conn, "sync_log", COLUMNS);
     }
 }

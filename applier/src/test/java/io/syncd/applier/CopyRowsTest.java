@@ -38,12 +38,13 @@ class CopyRowsTest {
                 "{\"name\":\"Dr. \\\"Lee\\\"\\n2nd floor\",\"strokes\":[[1,2,3],[4,5,6]]}", "ü é 漢字 😀", "end\\");
         try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
             st.execute("CREATE TABLE copied (n int PRIMARY KEY, v text)");
-            CopyRows rows = new CopyRows();
-            for (int n = 0; n < values.size(); n++) {
-                rows.value(n).value(values.get(n)).endRow();
+            long copied;
+            try (CopyRows rows = new CopyRows(conn, "copied", "n, v")) {
+                for (int n = 0; n < values.size(); n++) {
+                    rows.value(n).value(values.get(n)).endRow();
+                }
+                copied = rows.finish();
             }
-
-            long copied = rows.copyInto(conn, "copied", "n, v");
 
             List<String> stored = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT v FROM copied ORDER BY n")) {
@@ -53,6 +54,77 @@ class CopyRowsTest {
             }
             assertThat(copied).isEqualTo(values.size());
             assertThat(stored).containsExactlyElementsOf(values);
+        }
+    }
+
+    /** Rows of many buffers, values larger than one (a drawing's strokes) and split across two, arrive whole. */
+    @Test
+    void rowsLargerThanTheBufferAndValuesAcrossItsEdgeArriveWhole() throws SQLException {
+        List<String> values = new ArrayList<>();
+        for (int n = 0; n < 300; n++) {
+            values.add(("[" + n + ",\u00e9,ü,漢\t").repeat(1 + (n * 37) % 900));
+        }
+        values.add("x".repeat(200_000));
+        try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE copied_big (n int PRIMARY KEY, v text)");
+            long copied;
+            try (CopyRows rows = new CopyRows(conn, "copied_big", "n, v")) {
+                for (int n = 0; n < values.size(); n++) {
+                    rows.value(n).value(values.get(n)).endRow();
+                }
+                copied = rows.finish();
+            }
+
+            List<String> stored = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT v FROM copied_big ORDER BY n")) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+            assertThat(copied).isEqualTo(values.size());
+            assertThat(stored).containsExactlyElementsOf(values);
+        }
+    }
+
+    /** A value that fails mid-COPY (here: not a number) leaves a connection that rolls back and is used again. */
+    @Test
+    void aFailedCopyLeavesTheConnectionUsable() throws SQLException {
+        try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE copied_numbers (n int PRIMARY KEY)");
+            conn.setAutoCommit(false);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                try (CopyRows rows = new CopyRows(conn, "copied_numbers", "n")) {
+                    rows.value(1).endRow().value("one").endRow();
+                    rows.finish();
+                }
+            }).isInstanceOf(SQLException.class).hasMessageContaining("one");
+            conn.rollback();
+
+            try (CopyRows rows = new CopyRows(conn, "copied_numbers", "n")) {
+                rows.value(2).endRow();
+                rows.finish();
+            }
+            conn.commit();
+            try (ResultSet rs = st.executeQuery("SELECT n FROM copied_numbers")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    /** Also when the rows fail before the COPY began (a value that cannot be written): nothing is left open. */
+    @Test
+    void rowsAbandonedBeforeAnyWasSentLeaveTheConnectionUsable() throws SQLException {
+        try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE copied_abandoned (n int)");
+            try (CopyRows rows = new CopyRows(conn, "copied_abandoned", "n")) {
+                rows.value(1);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM copied_abandoned")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isZero();
+            }
         }
     }
 }
