@@ -127,6 +127,33 @@ class BatchApplierTest {
         assertThat(rows("SELECT version FROM books WHERE account_id = ?").get(0)[0]).isEqualTo(1L);
     }
 
+    /** A re-push lands in a batch of new changes: it is skipped, and the new ones take the next positions, no gap. */
+    @Test
+    void aChangeDecidedBeforeAmongNewOnesIsSkippedAndTheOthersTakeTheNextPositions() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        PolledChange create = book(bookId, 0, "first");
+        apply(PARENTS_DECIDED, create);
+        PolledChange other = book(UUID.randomUUID(), 0, "other");
+        PolledChange child = event(UUID.randomUUID(), bookId);
+
+        BatchResult again = apply(PARENTS_DECIDED, create, other, child);
+
+        assertThat(again.decisions()).extracting(Decision::changeId, Decision::status, Decision::position)
+                .containsExactly(tuple(other.event().changeId(), DecisionStatus.APPLIED, 2L),
+                        tuple(child.event().changeId(), DecisionStatus.APPLIED, 3L));
+        assertThat(rows("SELECT change_id, position FROM sync_log WHERE account_id = ? ORDER BY position"))
+                .extracting(r -> r[0], r -> r[1]).containsExactly(tuple(create.event().changeId(), 1L),
+                        tuple(other.event().changeId(), 2L), tuple(child.event().changeId(), 3L));
+        assertThat(rows("SELECT change_seq FROM accounts WHERE id = ?").get(0)[0]).isEqualTo(3L);
+        assertThat(rows("SELECT name, version FROM books WHERE account_id = ? ORDER BY position"))
+                .extracting(r -> r[0], r -> r[1]).containsExactly(tuple("first", 1L), tuple("other", 1L));
+
+        BatchResult next = apply(PARENTS_DECIDED, book(bookId, 1, "edited"), create);
+
+        assertThat(next.decisions()).extracting(Decision::status, Decision::position)
+                .containsExactly(tuple(DecisionStatus.APPLIED, 4L));
+    }
+
     @Test
     void aStaleBaseVersionIsAConflictAndWritesNothing() throws SQLException {
         UUID bookId = UUID.randomUUID();
