@@ -56,8 +56,17 @@ final class Baselines {
         SEED_SYNC
     }
 
-    /** Rows per second of version-checked upserts in 50-row transactions of {@code shape}, with {@code threads} writers. */
-    double rawPostgres(Rows shape, int rows, int threads) throws Exception {
+    /**
+     * What PostgreSQL alone does with the rows.
+     *
+     * @param perSecond rows per second
+     * @param postgresCpuMicros CPU microseconds of the PostgreSQL processes per row
+     */
+    record Raw(double perSecond, double postgresCpuMicros) {
+    }
+
+    /** Version-checked upserts in 50-row transactions of {@code shape}, with {@code threads} writers. */
+    Raw rawPostgres(Rows shape, int rows, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> writers = new ArrayList<>();
@@ -70,6 +79,7 @@ final class Baselines {
             }
             int batches = Math.max(1, rows / threads / 50);
             long start = System.nanoTime();
+            CpuMeter.Reading cpuStart = CpuMeter.read();
             for (int t = 0; t < threads; t++) {
                 Connection conn = connections.get(t);
                 UUID[] owner = owners.get(t);
@@ -83,10 +93,12 @@ final class Baselines {
                 writer.get(10, TimeUnit.MINUTES);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            CpuMeter.Reading used = CpuMeter.read().minus(cpuStart);
             for (Connection conn : connections) {
                 conn.close();
             }
-            return (double) batches * 50 * threads / seconds;
+            double written = (double) batches * 50 * threads;
+            return new Raw(written / seconds, used.postgresSeconds() * 1e6 / written);
         } finally {
             pool.shutdownNow();
         }

@@ -20,6 +20,10 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
                java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds, double warmupSeconds,
                String adminToken, java.util.List<Integer> appliers, Path jar) {
 
+    static final String USAGE = "usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE]"
+            + " [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--warmup-seconds S] [--admin-token T]"
+            + " [--appliers 1,2,3 [--jar FILE]]";
+
     static Options parse(String... args) {
         String url = null;
         boolean quick = false;
@@ -37,20 +41,19 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
-                case "--url" -> url = args[++i];
+                case "--url" -> url = value(args, ++i);
                 case "--no-peer" -> peer = false;
-                case "--scale" -> scale = Double.parseDouble(args[++i]);
-                case "--peer-dir" -> peerDir = Path.of(args[++i]);
-                case "--output" -> output = Path.of(args[++i]);
-                case "--server-arg" -> serverArgs.add(args[++i]);
-                case "--load-seconds" -> loadSeconds = Double.parseDouble(args[++i]);
-                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
-                case "--admin-token" -> adminToken = args[++i];
-                case "--only" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(only::add);
-                case "--appliers" -> java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).forEach(appliers::add);
-                case "--jar" -> jar = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE] [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--warmup-seconds S] [--admin-token T] [--appliers 1,2,3 [--jar FILE]]");
+                case "--scale" -> scale = Double.parseDouble(value(args, ++i));
+                case "--peer-dir" -> peerDir = Path.of(value(args, ++i));
+                case "--output" -> output = Path.of(value(args, ++i));
+                case "--server-arg" -> serverArgs.add(value(args, ++i));
+                case "--load-seconds" -> loadSeconds = Double.parseDouble(value(args, ++i));
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value(args, ++i));
+                case "--admin-token" -> adminToken = value(args, ++i);
+                case "--only" -> java.util.Arrays.stream(value(args, ++i).split(",")).map(Integer::parseInt).forEach(only::add);
+                case "--appliers" -> java.util.Arrays.stream(value(args, ++i).split(",")).map(Integer::parseInt).forEach(appliers::add);
+                case "--jar" -> jar = Path.of(value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
         }
         if (!appliers.isEmpty() && url != null) {
@@ -69,6 +72,13 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds, warmupSeconds,
                 adminToken,
                 appliers, jar);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value; " + USAGE);
+        }
+        return args[i];
     }
 
     boolean runs(int phase) {

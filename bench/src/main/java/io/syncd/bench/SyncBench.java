@@ -30,7 +30,18 @@ public final class SyncBench {
 
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
-        Options options = Options.parse(args);
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(Options.USAGE);
+            return;
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) { // also a missing value or a number that is not one
+            System.err.println("sync-bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         long start = System.nanoTime();
         Results results = new SyncBench().run(options);
         results.printTable();
@@ -92,17 +103,22 @@ public final class SyncBench {
             phase("3. baselines on the same PostgreSQL and Kafka: version-checked 50-row upserts, acks=all produce");
             if (database != null) {
                 Baselines baselines = new Baselines(database.jdbcUrl(), database.username(), database.password());
-                double raw = baselines.rawPostgres(Baselines.Rows.EVENTS, options.count(200_000, 10_000), 4);
+                Baselines.Raw events = baselines.rawPostgres(Baselines.Rows.EVENTS, options.count(200_000, 10_000), 4);
+                double raw = events.perSecond();
                 results.put("raw_pg_per_s", raw, "rows/s, the sustained load's rows (50 events) as JDBC version-checked"
                         + " upserts, 50-row transactions, 4 threads");
+                results.put("raw_pg_cpu_us_per_row", events.postgresCpuMicros(),
+                        "CPU µs of PostgreSQL per row of raw_pg_per_s (compare pg_cpu_us_per_change)");
                 results.put("raw_pg_seed_sync_per_s", baselines.rawPostgres(Baselines.Rows.SEED_SYNC,
-                        options.count(100_000, 5_000), 4), "rows/s, the same with phase 1's syncs (24 notes, 5 drawings)");
+                        options.count(100_000, 5_000), 4).perSecond(),
+                        "rows/s, the same with phase 1's syncs (24 notes, 5 drawings)");
                 results.put("kafka_produce_per_s", Baselines.kafkaProduce(server.infrastructure().kafka().bootstrapServers(),
                         options.count(400_000, 20_000)), "change events/s, acks=all, idempotent");
                 results.put("apply_ratio", applied / raw, "applied_per_s / raw_pg_per_s; target ≥ 0.7");
             } else {
                 System.out.println("  (baselines need the embedded servers; skipped with --url)");
                 results.put("raw_pg_per_s", null, "skipped with --url");
+                results.put("raw_pg_cpu_us_per_row", null, "skipped with --url");
                 results.put("raw_pg_seed_sync_per_s", null, "skipped with --url");
                 results.put("kafka_produce_per_s", null, "skipped with --url");
                 results.put("apply_ratio", null, "skipped with --url");

@@ -25,7 +25,8 @@ class SyncBenchTest {
 
         JsonNode json = Json.MAPPER.readTree(Files.readString(output));
         assertThat(json.propertyNames()).contains("push1_p50_ms", "push50_p50_ms", "push50_p99_ms", "bytes_per_sync50",
-                "applied_per_s", "raw_pg_per_s", "raw_pg_seed_sync_per_s", "kafka_produce_per_s", "apply_ratio",
+                "applied_per_s", "raw_pg_per_s", "raw_pg_cpu_us_per_row", "raw_pg_seed_sync_per_s", "kafka_produce_per_s",
+                "apply_ratio",
                 "pull10k_ms", "pull10k_notes_ms", "pull100k_ms", "pull_incr_p50_ms", "push50_p50_ms_at_1m", "replay_per_s",
                 "replay_kafka_per_s", "heap_mb", "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms");
         assertThat(json.get("replay_equal").booleanValue()).as("everything the bench wrote replays exactly").isTrue();
