@@ -36,10 +36,15 @@ class CopyRowsTest {
         List<String> values = Arrays.asList(
                 "plain", "", null, "\\", "a\\b\\\\c", "tab\there", "line\nbreak", "cr\rlf\r\n", "\\N", "\t\n\r\\",
                 "{\"name\":\"Dr. \\\"Lee\\\"\\n2nd floor\",\"strokes\":[[1,2,3],[4,5,6]]}", "ü é 漢字 😀", "end\\");
+        assertCopiedExactly("copied", values);
+    }
+
+    /** Copies the values as rows (n, v) of a new table, then reads them back in order. */
+    private static void assertCopiedExactly(String table, List<String> values) throws SQLException {
         try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
-            st.execute("CREATE TABLE copied (n int PRIMARY KEY, v text)");
+            st.execute("CREATE TABLE " + table + " (n int PRIMARY KEY, v text)");
             long copied;
-            try (CopyRows rows = new CopyRows(conn, "copied", "n, v")) {
+            try (CopyRows rows = new CopyRows(conn, table, "n, v")) {
                 for (int n = 0; n < values.size(); n++) {
                     rows.value(n).value(values.get(n)).endRow();
                 }
@@ -47,7 +52,7 @@ class CopyRowsTest {
             }
 
             List<String> stored = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT v FROM copied ORDER BY n")) {
+            try (ResultSet rs = st.executeQuery("SELECT v FROM " + table + " ORDER BY n")) {
                 while (rs.next()) {
                     stored.add(rs.getString(1));
                 }
@@ -65,25 +70,8 @@ class CopyRowsTest {
             values.add(("[" + n + ",\u00e9,ü,漢\t").repeat(1 + (n * 37) % 900));
         }
         values.add("x".repeat(200_000));
-        try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
-            st.execute("CREATE TABLE copied_big (n int PRIMARY KEY, v text)");
-            long copied;
-            try (CopyRows rows = new CopyRows(conn, "copied_big", "n, v")) {
-                for (int n = 0; n < values.size(); n++) {
-                    rows.value(n).value(values.get(n)).endRow();
-                }
-                copied = rows.finish();
-            }
 
-            List<String> stored = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT v FROM copied_big ORDER BY n")) {
-                while (rs.next()) {
-                    stored.add(rs.getString(1));
-                }
-            }
-            assertThat(copied).isEqualTo(values.size());
-            assertThat(stored).containsExactlyElementsOf(values);
-        }
+        assertCopiedExactly("copied_big", values);
     }
 
     /** A value that fails mid-COPY (here: not a number) leaves a connection that rolls back and is used again. */
