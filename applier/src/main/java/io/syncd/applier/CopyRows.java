@@ -26,7 +26,6 @@ final class CopyRows implements AutoCloseable {
     private int used;
     private CopyIn copy;
     private boolean rowStarted;
-    private long rows;
 
     CopyRows(Connection conn, String table, String columns) {
         this.conn = conn;
@@ -74,13 +73,12 @@ final class CopyRows implements AutoCloseable {
     CopyRows endRow() throws SQLException {
         put((byte) '\n');
         rowStarted = false;
-        rows++;
         return this;
     }
 
     /** Sends what is left and ends the COPY; returns the rows copied (none: no COPY was run). */
     long finish() throws SQLException {
-        if (rows == 0 && copy == null) {
+        if (used == 0 && copy == null) {
             return 0;
         }
         flush();

@@ -31,5 +31,4 @@ final class NativeLz4 {
             return e;
         }
     }
-
 }
