@@ -51,12 +51,7 @@ class CopyRowsTest {
                 copied = rows.finish();
             }
 
-            List<String> stored = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT v FROM " + table + " ORDER BY n")) {
-                while (rs.next()) {
-                    stored.add(rs.getString(1));
-                }
-            }
+            List<String> stored = readValues(st, table);
             assertThat(copied).isEqualTo(values.size());
             assertThat(stored).containsExactlyElementsOf(values);
         }
@@ -72,6 +67,46 @@ class CopyRowsTest {
         values.add("x".repeat(200_000));
 
         assertCopiedExactly("copied_big", values);
+    }
+
+    /**
+     * COPYs of one thread reuse a buffer: two open at once (each on its own connection) keep their own rows, and a
+     * COPY after a larger one sends none of the bytes the buffer still holds.
+     */
+    @Test
+    void twoCopiesOpenAtOnceOnOneThreadEachSendOnlyTheirRows() throws SQLException {
+        try (Connection first = postgres.getPostgresDatabase().getConnection();
+             Connection second = postgres.getPostgresDatabase().getConnection();
+             Statement st = first.createStatement()) {
+            st.execute("CREATE TABLE copied_first (n int PRIMARY KEY, v text)");
+            st.execute("CREATE TABLE copied_second (n int PRIMARY KEY, v text)");
+            try (CopyRows outer = new CopyRows(first, "copied_first", "n, v")) {
+                outer.value(1).value("first-" + "a".repeat(40_000)).endRow();
+                try (CopyRows inner = new CopyRows(second, "copied_second", "n, v")) {
+                    inner.value(1).value("second-" + "b".repeat(50_000)).endRow();
+                    inner.finish();
+                }
+                outer.value(2).value("first-again").endRow();
+                outer.finish();
+            }
+            try (CopyRows after = new CopyRows(second, "copied_second", "n, v")) {
+                after.value(2).value("short").endRow();
+                after.finish();
+            }
+
+            assertThat(readValues(st, "copied_first")).containsExactly("first-" + "a".repeat(40_000), "first-again");
+            assertThat(readValues(st, "copied_second")).containsExactly("second-" + "b".repeat(50_000), "short");
+        }
+    }
+
+    private static List<String> readValues(Statement st, String table) throws SQLException {
+        List<String> stored = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT v FROM " + table + " ORDER BY n")) {
+            while (rs.next()) {
+                stored.add(rs.getString(1));
+            }
+        }
+        return stored;
     }
 
     /** A value that fails mid-COPY (here: not a number) leaves a connection that rolls back and is used again. */

@@ -23,7 +23,8 @@ public final class ChangeEventCodec {
     }
 
     public static byte[] encode(ChangeEvent e) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (e.data() == null ? 0 : e.data().length()));
+        // Room for the envelope (~330 bytes with every field) and data as ASCII, so that the buffer does not grow.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + (e.data() == null ? 0 : e.data().length()));
         try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringProperty("change_id", e.changeId().toString());
