@@ -3,20 +3,49 @@ package io.syncd.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * CPU time used on this machine by this JVM (the bench client and, with the embedded default, the whole server
- * with its Kafka broker) and by every PostgreSQL process, read from Linux's {@code /proc}. CPU time per unit of work
- * moves far less than throughput on a machine shared with noisy neighbours, so it tells changes apart.
+ * with its Kafka broker), by every PostgreSQL process, and by everything else, read from Linux's {@code /proc}. CPU
+ * time per unit of work moves far less than throughput on a machine shared with noisy neighbours, so it tells changes
+ * apart; what everything else took says when a neighbour (a kernel thread, another process) shared the cores.
  */
 final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture Java runs on
+    private static final Path SELF = Path.of("/proc/self/stat");
 
-    /** CPU seconds so far: of this JVM and of the PostgreSQL processes; NaN where /proc is not readable. */
-    record Reading(double jvmSeconds, double postgresSeconds) {
+    /**
+     * CPU seconds so far: of this JVM, of the PostgreSQL processes, of the whole machine (every core's busy time,
+     * including time the hypervisor stole), and per other process; NaN where /proc is not readable.
+     */
+    record Reading(double jvmSeconds, double postgresSeconds, double machineSeconds, Map<String, Double> otherSeconds) {
         Reading minus(Reading start) {
-            return new Reading(jvmSeconds - start.jvmSeconds, postgresSeconds - start.postgresSeconds);
+            Map<String, Double> others = new HashMap<>();
+            otherSeconds.forEach((process, seconds) -> others.put(process, seconds - start.otherSeconds.getOrDefault(process, 0.0)));
+            return new Reading(jvmSeconds - start.jvmSeconds, postgresSeconds - start.postgresSeconds,
+                    machineSeconds - start.machineSeconds, others);
+        }
+
+        /** Busy time of the machine that was neither this JVM nor PostgreSQL. */
+        double elsewhereSeconds() {
+            return machineSeconds - jvmSeconds - postgresSeconds;
+        }
+
+        /** The other process that used the most CPU, as "name: seconds", or null when none used any. */
+        String busiestOther() {
+            return otherSeconds.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .max(Map.Entry.comparingByValue())
+                    .map(e -> e.getKey().substring(e.getKey().indexOf(' ') + 1))
+                    .orElse(null);
+        }
+
+        /** The seconds of {@link #busiestOther}. */
+        double busiestOtherSeconds() {
+            return otherSeconds.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         }
     }
 
@@ -24,18 +53,34 @@ final class CpuMeter {
     }
 
     static Reading read() {
-        return new Reading(ticks(Path.of("/proc/self/stat")) / TICKS_PER_SECOND, postgresTicks() / TICKS_PER_SECOND);
+        double postgres = 0;
+        Map<String, Double> others = new HashMap<>();
+        String self = ProcessHandle.current().pid() + "";
+        for (Path process : processes()) {
+            String pid = process.getFileName().toString();
+            if (pid.equals(self)) {
+                continue;
+            }
+            String comm = comm(process);
+            double ticks = ticks(process.resolve("stat"));
+            if (Double.isNaN(ticks)) {
+                continue; // gone meanwhile
+            }
+            if ("postgres".equals(comm)) {
+                postgres += ticks;
+            } else {
+                others.put(pid + " " + comm, ticks / TICKS_PER_SECOND);
+            }
+        }
+        return new Reading(ticks(SELF) / TICKS_PER_SECOND, postgres / TICKS_PER_SECOND,
+                machineTicks() / TICKS_PER_SECOND, others);
     }
 
-    private static double postgresTicks() {
+    private static List<Path> processes() {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> "postgres".equals(comm(p)))
-                    .mapToDouble(p -> ticks(p.resolve("stat")))
-                    .filter(t -> !Double.isNaN(t))
-                    .sum();
+            return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
         } catch (IOException e) {
-            return Double.NaN;
+            return List.of();
         }
     }
 
@@ -53,6 +98,17 @@ final class CpuMeter {
             String line = Files.readString(stat);
             String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Busy ticks of every core: user, nice, system, irq, softirq and steal of /proc/stat's first line. */
+    private static double machineTicks() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.findFirst().orElseThrow().trim().split("\\s+");
+            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -43,7 +43,11 @@ final class PushScenarios {
         List<Double> push1 = latencies(token, 1, samples, null);
         List<Double> push10 = latencies(token, 10, samples, null);
         long[] bytes = {0};
+        long start = System.nanoTime();
+        CpuMeter.Reading cpuStart = CpuMeter.read();
         List<Double> push50 = latencies(token, 50, samples, bytes);
+        CpuMeter.Reading cpu = CpuMeter.read().minus(cpuStart);
+        double seconds = (System.nanoTime() - start) / 1e9;
         long[] gzipBytes = {0};
         int gzipSamples = options.count(40, 10);
         new PushScenarios(client.encoded(ContentCoding.GZIP)).latencies(token, 50, gzipSamples, gzipBytes);
@@ -51,6 +55,12 @@ final class PushScenarios {
         results.put("push10_p50_ms", Stats.percentile(push10, 50), "push of 10 changes → decided, p50 (ms)");
         results.put("push50_p50_ms", Stats.percentile(push50, 50), "push of 50 mixed changes (notes ~5 KB) → decided, p50 (ms)");
         results.put("push50_p99_ms", Stats.percentile(push50, 99), "same, p99 (ms); target ≤ 50");
+        results.put("push50_elsewhere_cpu_pct", 100 * cpu.elsewhereSeconds() / seconds,
+                "CPU of the machine outside this JVM and PostgreSQL while the pushes of 50 ran (% of one core)");
+        String busiest = cpu.busiestOther();
+        results.put("push50_busiest_other", busiest == null ? null
+                : String.format("%s: %.1f %% of one core", busiest, 100 * cpu.busiestOtherSeconds() / seconds),
+                "the other process (kernel threads included) that used the most of it");
         results.put("bytes_per_sync50", bytes[0] / samples, "bytes on the wire per 50-change push, zstd both ways");
         results.put("bytes_per_sync50_gzip", gzipBytes[0] / gzipSamples, "the same with gzip both ways");
     }
@@ -106,7 +116,8 @@ final class PushScenarios {
             for (Future<?> loop : loops) {
                 loop.get(2, TimeUnit.MINUTES);
             }
-            return new Sustained(count / elapsed, cpu.jvmSeconds() * 1e6 / count, cpu.postgresSeconds() * 1e6 / count);
+            return new Sustained(count / elapsed, cpu.jvmSeconds() * 1e6 / count, cpu.postgresSeconds() * 1e6 / count,
+                    100 * cpu.elsewhereSeconds() / elapsed);
         } finally {
             running.set(false);
             pool.shutdownNow();
@@ -119,7 +130,8 @@ final class PushScenarios {
      * @param perSecond decided changes per second
      * @param jvmCpuMicros CPU microseconds per decided change of the bench's JVM (client, and the embedded server if any)
      * @param postgresCpuMicros CPU microseconds per decided change of the PostgreSQL processes on this machine
+     * @param elsewhereCpuPercent CPU of the machine outside this JVM and PostgreSQL meanwhile, % of one core
      */
-    record Sustained(double perSecond, double jvmCpuMicros, double postgresCpuMicros) {
+    record Sustained(double perSecond, double jvmCpuMicros, double postgresCpuMicros, double elsewhereCpuPercent) {
     }
 }

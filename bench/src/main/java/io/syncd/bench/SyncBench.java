@@ -95,6 +95,8 @@ public final class SyncBench {
                             "CPU µs per decided change: the one JVM of bench client, gateway, Kafka and applier");
                     results.put("pg_cpu_us_per_change", load.postgresCpuMicros(),
                             "CPU µs per decided change: PostgreSQL");
+                    results.put("load_elsewhere_cpu_pct", load.elsewhereCpuPercent(),
+                            "CPU of the machine outside this JVM and PostgreSQL meanwhile (% of one core)");
                 }
             }
 

@@ -28,7 +28,10 @@ class SyncBenchTest {
                 "applied_per_s", "raw_pg_per_s", "raw_pg_cpu_us_per_row", "raw_pg_seed_sync_per_s", "kafka_produce_per_s",
                 "apply_ratio",
                 "pull10k_ms", "pull10k_notes_ms", "pull100k_ms", "pull_incr_p50_ms", "push50_p50_ms_at_1m", "replay_per_s",
-                "replay_kafka_per_s", "heap_mb", "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms");
+                "replay_kafka_per_s", "heap_mb", "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms",
+                "push50_elsewhere_cpu_pct", "push50_busiest_other", "load_elsewhere_cpu_pct");
+        assertThat(json.get("push50_elsewhere_cpu_pct").isNumber()).as("what else used the cores is measured").isTrue();
+        assertThat(json.get("load_elsewhere_cpu_pct").isNumber()).isTrue();
         assertThat(json.get("replay_equal").booleanValue()).as("everything the bench wrote replays exactly").isTrue();
         assertThat(json.get("replay_kafka_equal").booleanValue()).as("and so do the change topics").isTrue();
         for (String measured : new String[] {"push50_p50_ms", "applied_per_s", "raw_pg_per_s", "raw_pg_seed_sync_per_s",
