@@ -3,6 +3,7 @@ package io.syncd.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,17 @@ final class CpuMeter {
 
     /**
      * CPU seconds so far: of this JVM, of the PostgreSQL processes, of the whole machine (every core's busy time,
-     * including time the hypervisor stole), and per other process; NaN where /proc is not readable.
+     * including time the hypervisor stole), and of every other process by pid; NaN where /proc is not readable.
      */
-    record Reading(double jvmSeconds, double postgresSeconds, double machineSeconds, Map<String, Double> otherSeconds) {
+    record Reading(double jvmSeconds, double postgresSeconds, double machineSeconds, Map<String, Other> others) {
         Reading minus(Reading start) {
-            Map<String, Double> others = new HashMap<>();
-            otherSeconds.forEach((process, seconds) -> others.put(process, seconds - start.otherSeconds.getOrDefault(process, 0.0)));
+            Map<String, Other> used = new HashMap<>();
+            others.forEach((pid, other) -> {
+                Other before = start.others.get(pid);
+                used.put(pid, new Other(other.name(), other.seconds() - (before == null ? 0 : before.seconds())));
+            });
             return new Reading(jvmSeconds - start.jvmSeconds, postgresSeconds - start.postgresSeconds,
-                    machineSeconds - start.machineSeconds, others);
+                    machineSeconds - start.machineSeconds, used);
         }
 
         /** Busy time of the machine that was neither this JVM nor PostgreSQL. */
@@ -35,18 +39,18 @@ final class CpuMeter {
             return machineSeconds - jvmSeconds - postgresSeconds;
         }
 
-        /** The other process that used the most CPU, as "name: seconds", or null when none used any. */
-        String busiestOther() {
-            return otherSeconds.entrySet().stream().filter(e -> e.getValue() > 0)
-                    .max(Map.Entry.comparingByValue())
-                    .map(e -> e.getKey().substring(e.getKey().indexOf(' ') + 1))
-                    .orElse(null);
+        /** The other process that used the most CPU, or null when none used any. */
+        Other busiestOther() {
+            return others.values().stream().filter(o -> o.seconds() > 0)
+                    .max(Comparator.comparingDouble(Other::seconds)).orElse(null);
         }
+    }
 
-        /** The seconds of {@link #busiestOther}. */
-        double busiestOtherSeconds() {
-            return otherSeconds.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        }
+    /**
+     * A process other than this JVM and PostgreSQL: its name when last read (a kernel worker's changes with its
+     * work) and its CPU seconds.
+     */
+    record Other(String name, double seconds) {
     }
 
     private CpuMeter() {
@@ -54,7 +58,7 @@ final class CpuMeter {
 
     static Reading read() {
         double postgres = 0;
-        Map<String, Double> others = new HashMap<>();
+        Map<String, Other> others = new HashMap<>();
         String self = ProcessHandle.current().pid() + "";
         for (Path process : processes()) {
             String pid = process.getFileName().toString();
@@ -69,7 +73,7 @@ final class CpuMeter {
             if ("postgres".equals(comm)) {
                 postgres += ticks;
             } else {
-                others.put(pid + " " + comm, ticks / TICKS_PER_SECOND);
+                others.put(pid, new Other(comm, ticks / TICKS_PER_SECOND));
             }
         }
         return new Reading(ticks(SELF) / TICKS_PER_SECOND, postgres / TICKS_PER_SECOND,

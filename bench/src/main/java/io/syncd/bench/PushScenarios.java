@@ -57,9 +57,9 @@ final class PushScenarios {
         results.put("push50_p99_ms", Stats.percentile(push50, 99), "same, p99 (ms); target ≤ 50");
         results.put("push50_elsewhere_cpu_pct", 100 * cpu.elsewhereSeconds() / seconds,
                 "CPU of the machine outside this JVM and PostgreSQL while the pushes of 50 ran (% of one core)");
-        String busiest = cpu.busiestOther();
+        CpuMeter.Other busiest = cpu.busiestOther();
         results.put("push50_busiest_other", busiest == null ? null
-                : String.format("%s: %.1f %% of one core", busiest, 100 * cpu.busiestOtherSeconds() / seconds),
+                : String.format("%s: %.1f %% of one core", busiest.name(), 100 * busiest.seconds() / seconds),
                 "the other process (kernel threads included) that used the most of it");
         results.put("bytes_per_sync50", bytes[0] / samples, "bytes on the wire per 50-change push, zstd both ways");
         results.put("bytes_per_sync50_gzip", gzipBytes[0] / gzipSamples, "the same with gzip both ways");
