@@ -17,7 +17,6 @@ import java.util.stream.Stream;
  */
 final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture Java runs on
-    private static final Path SELF = Path.of("/proc/self/stat");
 
     /**
      * CPU seconds so far: of this JVM, of the PostgreSQL processes, of the whole machine (every core's busy time,
@@ -57,52 +56,56 @@ final class CpuMeter {
     }
 
     static Reading read() {
-        double postgres = 0;
+        List<Path> processes = processes();
+        double postgres = processes == null ? Double.NaN : 0;
         Map<String, Other> others = new HashMap<>();
-        String self = ProcessHandle.current().pid() + "";
-        for (Path process : processes()) {
+        String self = String.valueOf(ProcessHandle.current().pid());
+        for (Path process : processes == null ? List.<Path>of() : processes) {
             String pid = process.getFileName().toString();
-            if (pid.equals(self)) {
+            String stat = stat(process);
+            if (pid.equals(self) || stat == null) {
+                continue; // this JVM is read from /proc/self below; a process gone meanwhile has no stat
+            }
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            double seconds = ticks(stat) / TICKS_PER_SECOND;
+            if (Double.isNaN(seconds)) {
                 continue;
             }
-            String comm = comm(process);
-            double ticks = ticks(process.resolve("stat"));
-            if (Double.isNaN(ticks)) {
-                continue; // gone meanwhile
-            }
-            if ("postgres".equals(comm)) {
-                postgres += ticks;
+            if ("postgres".equals(name)) {
+                postgres += seconds;
             } else {
-                others.put(pid, new Other(comm, ticks / TICKS_PER_SECOND));
+                others.put(pid, new Other(name, seconds));
             }
         }
-        return new Reading(ticks(SELF) / TICKS_PER_SECOND, postgres / TICKS_PER_SECOND,
+        String own = stat(Path.of("/proc/self"));
+        return new Reading(own == null ? Double.NaN : ticks(own) / TICKS_PER_SECOND, postgres,
                 machineTicks() / TICKS_PER_SECOND, others);
     }
 
+    /** The process folders of /proc; null where there is none (not Linux). */
     private static List<Path> processes() {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
         } catch (IOException e) {
-            return List.of();
+            return null;
         }
     }
 
-    private static String comm(Path process) {
+    /** A process's stat line: its name in parentheses, then its fields; null once it is gone. */
+    private static String stat(Path process) {
         try {
-            return Files.readString(process.resolve("comm")).strip();
+            return Files.readString(process.resolve("stat"));
         } catch (IOException e) {
-            return ""; // gone meanwhile
+            return null;
         }
     }
 
-    /** utime + stime of one process, in ticks (fields 14 and 15 of its stat line, after the command in parentheses). */
-    private static double ticks(Path stat) {
+    /** utime + stime, in ticks (fields 14 and 15 of a stat line, after the name in parentheses). */
+    private static double ticks(String stat) {
         try {
-            String line = Files.readString(stat);
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Double.NaN;
         }
     }
