@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import io.syncd.common.Timestamps;
+import io.syncd.common.Topics;
 
 /** The applier's SQL for {@code sync_log}: which changes are decided already, and appending decisions. */
 final class SyncLogTable {
@@ -42,8 +43,19 @@ final class SyncLogTable {
         return decided;
     }
 
-    /** Writes one row per decision, with COPY: the audit row is half of what an applied change writes. */
+    /**
+     * Writes one row per decision, with COPY: the audit row is half of what an applied change writes. The append
+     * lock is taken first and held until the transaction ends, so a reader that takes it exclusively knows that every
+     * {@code seq} handed out before is committed or rolled back ({@link Topics#SYNC_LOG_APPEND_LOCK}).
+     */
     static void append(Connection conn, List<Decision> decisions, Instant decidedAt) throws SQLException {
+        if (decisions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+            ps.setLong(1, Topics.SYNC_LOG_APPEND_LOCK);
+            ps.execute();
+        }
         String decided = Timestamps.format(decidedAt);
         try (CopyRows rows = new CopyRows(conn, "sync_log", COLUMNS)) {
             for (Decision d : decisions) {
