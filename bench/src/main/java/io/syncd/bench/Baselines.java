@@ -30,7 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeEventCodec;
 import io.syncd.common.ChangeOp;
+import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ceilings, measured in the same run on the same servers: PostgreSQL without Kafka (the same event rows,
@@ -52,6 +54,11 @@ final class Baselines {
     enum Rows {
         /** 50 small events: the sustained load's own rows, and the orientation figure of FACTS.md (~30k rows/s here). */
         EVENTS,
+        /**
+         * The same 50 events, each with the audit row the applier writes beside it ({@code sync_log}, its data
+         * included) in the same transaction: what PostgreSQL does for a decided change, without HTTP and Kafka.
+         */
+        EVENTS_AUDITED,
         /** The seed's sync of phase 1: 1 book, 20 events, 24 notes and 5 drawings with ~5 KB of strokes. */
         SEED_SYNC
     }
@@ -130,8 +137,8 @@ final class Baselines {
         long[] position = {1};
         try {
             for (int b = 0; b < batches; b++) {
-                List<TableRows> batch = shape == Rows.EVENTS ? eventsBatch(book, position)
-                        : seedSyncBatch(workload, position);
+                List<TableRows> batch = shape == Rows.SEED_SYNC ? seedSyncBatch(workload, position)
+                        : eventsBatch(book, position);
                 int applied = 0;
                 for (TableRows rows : batch) {
                     PreparedStatement ps = statements.get(rows.table());
@@ -140,6 +147,14 @@ final class Baselines {
                         statements.put(rows.table(), ps);
                     }
                     applied += rows.upsert(conn, ps, account);
+                    if (shape == Rows.EVENTS_AUDITED) {
+                        PreparedStatement audit = statements.get("sync_log");
+                        if (audit == null) {
+                            audit = conn.prepareStatement(TableRows.AUDIT_SQL);
+                            statements.put("sync_log", audit);
+                        }
+                        rows.audit(conn, audit, account);
+                    }
                 }
                 if (applied != 50) {
                     throw new IllegalStateException("raw baseline applied " + applied + " of 50");
@@ -192,6 +207,13 @@ final class Baselines {
 
     /** One table's rows of a baseline transaction, written by one version-checked {@code INSERT … SELECT unnest}. */
     private record TableRows(String table, List<String> columns, List<String> types, List<List<String>> values) {
+        /** One audit row per upserted row, as the applier appends them (decided now, by a device of its own). */
+        static final String AUDIT_SQL = "INSERT INTO sync_log (account_id, change_id, device_id, table_name, record_id,"
+                + " op, base_version, result_version, status, data, position, received_at, decided_at)"
+                + " SELECT ?::uuid, gen_random_uuid(), ?::uuid, ?, u.id::uuid, 'upsert', u.base::bigint,"
+                + " u.base::bigint + 1, 'applied', u.data, u.pos::bigint, now(), now()"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(id, pos, base, data)";
+
         TableRows(String table, List<String> columns, List<String> types) {
             this(table, columns, types, new ArrayList<>());
         }
@@ -226,6 +248,32 @@ final class Baselines {
                     + ") ON CONFLICT (account_id, id) DO UPDATE SET " + updates + "version = EXCLUDED.version,"
                     + " position = EXCLUDED.position, updated_at = EXCLUDED.updated_at WHERE " + table
                     + ".version = EXCLUDED.version - 1 RETURNING id";
+        }
+
+        /** Appends the audit rows of these rows to {@code sync_log}, their data as the record's JSON. */
+        void audit(Connection conn, PreparedStatement ps, UUID account) throws Exception {
+            if (values.isEmpty()) {
+                return;
+            }
+            String[][] columns = new String[4][values.size()];
+            for (int r = 0; r < values.size(); r++) {
+                List<String> row = values.get(r);
+                ObjectNode data = Json.MAPPER.createObjectNode();
+                for (int c = 0; c < this.columns.size(); c++) {
+                    data.put(this.columns.get(c), row.get(3 + c));
+                }
+                columns[0][r] = row.get(0);
+                columns[1][r] = row.get(1);
+                columns[2][r] = row.get(2);
+                columns[3][r] = data.toString();
+            }
+            ps.setString(1, account.toString());
+            ps.setString(2, account.toString());
+            ps.setString(3, table);
+            for (int c = 0; c < columns.length; c++) {
+                ps.setArray(4 + c, conn.createArrayOf("text", columns[c]));
+            }
+            ps.executeUpdate();
         }
 
         /** Runs the upsert, returning how many rows passed the version check. */

@@ -21,13 +21,13 @@ final class Growth {
     }
 
     /**
-     * Removes the rows the baselines and the growth phase wrote straight into the tables (they have no audit
-     * trail), so that replay compares exactly what went through the pipeline.
+     * Removes the rows the baselines and the growth phase wrote straight into the tables (with no audit trail, or the
+     * audited baseline's own), so that replay compares exactly what went through the pipeline.
      */
     static void removeDirectRows(String jdbcUrl, String user, String password) throws Exception {
         try (Connection conn = DriverManager.getConnection(jdbcUrl, user, password); Statement st = conn.createStatement()) {
             String direct = "(SELECT id FROM accounts WHERE name IN ('growth', 'raw baseline'))";
-            for (String table : new String[] {"notes", "schedule_drawings", "events", "books"}) {
+            for (String table : new String[] {"sync_log", "notes", "schedule_drawings", "events", "books"}) {
                 st.execute("DELETE FROM " + table + " WHERE account_id IN " + direct);
             }
             st.execute("DELETE FROM accounts WHERE id IN " + direct);

@@ -117,6 +117,15 @@ public final class SyncBench {
                 results.put("kafka_produce_per_s", Baselines.kafkaProduce(server.infrastructure().kafka().bootstrapServers(),
                         options.count(400_000, 20_000)), "change events/s, acks=all, idempotent");
                 results.put("apply_ratio", applied / raw, "applied_per_s / raw_pg_per_s; target ≥ 0.7");
+                Baselines.Raw auditedRows = baselines.rawPostgres(Baselines.Rows.EVENTS_AUDITED,
+                        options.count(200_000, 10_000), 4);
+                double audited = auditedRows.perSecond();
+                results.put("raw_pg_audited_per_s", audited, "rows/s, the same 50 events each with its sync_log row"
+                        + " in the same transaction: PostgreSQL's part of a decided change, without HTTP and Kafka");
+                results.put("raw_pg_audited_cpu_us_per_row", auditedRows.postgresCpuMicros(),
+                        "CPU µs of PostgreSQL per row of raw_pg_audited_per_s");
+                results.put("apply_ratio_audited", applied / audited, "applied_per_s / raw_pg_audited_per_s: what the"
+                        + " HTTP and Kafka hops leave of PostgreSQL's own pace with the audit trail");
             } else {
                 System.out.println("  (baselines need the embedded servers; skipped with --url)");
                 results.put("raw_pg_per_s", null, "skipped with --url");
@@ -124,6 +133,9 @@ public final class SyncBench {
                 results.put("raw_pg_seed_sync_per_s", null, "skipped with --url");
                 results.put("kafka_produce_per_s", null, "skipped with --url");
                 results.put("apply_ratio", null, "skipped with --url");
+                results.put("raw_pg_audited_per_s", null, "skipped with --url");
+                results.put("raw_pg_audited_cpu_us_per_row", null, "skipped with --url");
+                results.put("apply_ratio_audited", null, "skipped with --url");
             }
             }
 
