@@ -6,19 +6,23 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
 
 /**
  * The applier's meters: decisions by table, status and rejection code (counted once their transaction committed),
- * dead-lettered records by reason, and the lag of every partition this process consumes. Tags are bounded (tables,
+ * dead-lettered records by reason, the time and size of each polled batch, and the lag of every partition this
+ * process consumes. Tags are bounded (tables,
  * statuses, codes, partitions); nothing is tagged per account or change.
  */
 final class ApplierMetrics {
@@ -31,6 +35,8 @@ final class ApplierMetrics {
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final MultiGauge lagGauge;
+    private final Timer batches;
+    private final DistributionSummary batchChanges;
 
     ApplierMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -49,9 +55,21 @@ final class ApplierMetrics {
         }
         deadLettered(UNDECODABLE, 0);
         deadLettered(UNKNOWN_ACCOUNT, 0);
+        batches = Timer.builder("syncd.applier.batch")
+                .description("Deciding one polled batch: decoding, the PostgreSQL transaction, dead letters and the"
+                        + " offset commit (its rate of seconds is the share of time the consumer is busy)")
+                .register(registry);
+        batchChanges = DistributionSummary.builder("syncd.applier.batch.changes")
+                .description("Records per polled batch").register(registry);
         lagGauge = MultiGauge.builder("syncd.applier.lag")
                 .description("Records of the partition not yet consumed by this process (end offset - position)")
                 .register(registry);
+    }
+
+    /** Times one polled batch, decided or failed. */
+    void batch(long nanos, int records) {
+        batches.record(nanos, TimeUnit.NANOSECONDS);
+        batchChanges.record(records);
     }
 
     /** Counts the decisions of a batch whose transaction committed. */

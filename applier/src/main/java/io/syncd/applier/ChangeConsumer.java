@@ -154,6 +154,15 @@ final class ChangeConsumer implements Runnable {
 
     /** Decode, decide in one transaction, dead-letter what cannot be decided, then commit the offsets. */
     private void processBatch(ConsumerRecords<byte[], byte[]> records) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            decideBatch(records);
+        } finally {
+            metrics.batch(System.nanoTime() - start, records.count());
+        }
+    }
+
+    private void decideBatch(ConsumerRecords<byte[], byte[]> records) throws SQLException {
         List<PolledChange> changes = new ArrayList<>(records.count());
         Map<TopicPartition, Long> poisonOffsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import io.syncd.common.AnswerReader;
 import io.syncd.common.ContentCoding;
@@ -74,6 +76,32 @@ final class BenchClient {
             HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), null, response.body().length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The server's meters ({@code GET /metrics}): each series' samples summed over their labels. */
+    Map<String, Double> meters() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET /metrics answered " + response.statusCode());
+            }
+            Map<String, Double> sums = new HashMap<>();
+            for (String line : response.body().split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                sums.merge(line.substring(0, nameEnd), value, Double::sum);
+            }
+            return sums;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

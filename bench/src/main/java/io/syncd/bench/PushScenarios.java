@@ -2,6 +2,7 @@ package io.syncd.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,9 @@ import io.syncd.common.ContentCoding;
 
 /** The seed's sync (one device, push → decided) and sustained load (16 devices at once). */
 final class PushScenarios {
+    private static final String BATCH_SECONDS = "syncd_applier_batch_seconds_sum";
+    private static final String BATCH_COUNT = "syncd_applier_batch_seconds_count";
+    private static final String BATCH_CHANGES = "syncd_applier_batch_changes_sum";
     private final BenchClient client;
     private final Workload workload = new Workload(42);
 
@@ -104,6 +108,7 @@ final class PushScenarios {
                 }));
             }
             TimeUnit.MILLISECONDS.sleep((long) (warmup * 1000));
+            Map<String, Double> metersStart = client.meters();
             measuring.set(true);
             long start = System.nanoTime();
             CpuMeter.Reading cpuStart = CpuMeter.read();
@@ -111,17 +116,26 @@ final class PushScenarios {
             measuring.set(false);
             CpuMeter.Reading cpu = CpuMeter.read().minus(cpuStart);
             double elapsed = (System.nanoTime() - start) / 1e9;
+            Map<String, Double> meters = client.meters();
+            double busySeconds = delta(metersStart, meters, BATCH_SECONDS);
+            double batches = delta(metersStart, meters, BATCH_COUNT);
+            double batchChanges = delta(metersStart, meters, BATCH_CHANGES);
             long count = decided.get();
             running.set(false);
             for (Future<?> loop : loops) {
                 loop.get(2, TimeUnit.MINUTES);
             }
             return new Sustained(count / elapsed, cpu.jvmSeconds() * 1e6 / count, cpu.postgresSeconds() * 1e6 / count,
-                    100 * cpu.elsewhereSeconds() / elapsed);
+                    100 * cpu.elsewhereSeconds() / elapsed, 100 * busySeconds / elapsed, batchChanges / batches);
         } finally {
             running.set(false);
             pool.shutdownNow();
         }
+    }
+
+    /** How much a meter grew; NaN where the server's process has no such meter (a gateway without an applier). */
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String meter) {
+        return after.getOrDefault(meter, Double.NaN) - before.getOrDefault(meter, Double.NaN);
     }
 
     /**
@@ -131,7 +145,11 @@ final class PushScenarios {
      * @param jvmCpuMicros CPU microseconds per decided change of the bench's JVM (client, and the embedded server if any)
      * @param postgresCpuMicros CPU microseconds per decided change of the PostgreSQL processes on this machine
      * @param elsewhereCpuPercent CPU of the machine outside this JVM and PostgreSQL meanwhile, % of one core
+     * @param applierBusyPercent share of the time the server's applier consumers spent deciding batches, % of one
+     *                           (NaN when the server's process has no applier)
+     * @param applierBatchChanges records per batch the appliers decided, on average (NaN likewise)
      */
-    record Sustained(double perSecond, double jvmCpuMicros, double postgresCpuMicros, double elsewhereCpuPercent) {
+    record Sustained(double perSecond, double jvmCpuMicros, double postgresCpuMicros, double elsewhereCpuPercent,
+                     double applierBusyPercent, double applierBatchChanges) {
     }
 }

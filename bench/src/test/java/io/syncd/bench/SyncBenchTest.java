@@ -27,7 +27,7 @@ class SyncBenchTest {
         assertThat(json.propertyNames()).contains("push1_p50_ms", "push50_p50_ms", "push50_p99_ms", "bytes_per_sync50",
                 "applied_per_s", "raw_pg_per_s", "raw_pg_cpu_us_per_row", "raw_pg_seed_sync_per_s", "kafka_produce_per_s",
                 "apply_ratio", "raw_pg_audited_per_s", "raw_pg_audited_cpu_us_per_row",
-                "apply_ratio_audited",
+                "apply_ratio_audited", "applier_busy_pct", "applier_batch_changes",
                 "pull10k_ms", "pull10k_notes_ms", "pull100k_ms", "pull_incr_p50_ms", "push50_p50_ms_at_1m", "replay_per_s",
                 "replay_kafka_per_s", "heap_mb", "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms",
                 "push50_elsewhere_cpu_pct", "push50_busiest_other", "load_elsewhere_cpu_pct");
@@ -36,7 +36,7 @@ class SyncBenchTest {
         assertThat(json.get("replay_equal").booleanValue()).as("everything the bench wrote replays exactly").isTrue();
         assertThat(json.get("replay_kafka_equal").booleanValue()).as("and so do the change topics").isTrue();
         for (String measured : new String[] {"push50_p50_ms", "applied_per_s", "raw_pg_per_s", "raw_pg_seed_sync_per_s",
-                "raw_pg_audited_per_s",
+                "raw_pg_audited_per_s", "applier_busy_pct", "applier_batch_changes",
                 "kafka_produce_per_s", "pull10k_ms", "pull10k_notes_ms", "pull_incr_p50_ms", "replay_per_s",
                 "replay_kafka_per_s", "heap_mb"}) {
             assertThat(json.get(measured).isNumber()).as(measured).isTrue();

@@ -73,6 +73,11 @@ class MetricsTest {
             assertThat(delta(before, after, "syncd_decisions_total", "table", "events", "status", "rejected",
                     "code", "missing_parent")).isEqualTo(1);
             assertThat(delta(before, after, "syncd_decisions_total")).as("all decisions").isEqualTo(7);
+            assertThat(delta(before, after, "syncd_applier_batch_changes_sum")).as("records in polled batches, a parked"
+                    + " child polled again").isGreaterThanOrEqualTo(7);
+            assertThat(delta(before, after, "syncd_applier_batch_seconds_count"))
+                    .isBetween(1.0, delta(before, after, "syncd_applier_batch_changes_sum"));
+            assertThat(delta(before, after, "syncd_applier_batch_seconds_sum")).isPositive();
 
             assertThat(delta(before, after, "syncd_push_seconds_count", "outcome", "decided")).isEqualTo(4);
             assertThat(delta(before, after, "syncd_push_seconds_bucket", "outcome", "decided", "le", "+Inf"))
