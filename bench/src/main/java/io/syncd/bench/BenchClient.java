@@ -57,51 +57,46 @@ final class BenchClient {
             body = coding.encode(body);
             request.header("Content-Encoding", coding.token()).header("Accept-Encoding", coding.token());
         }
+        HttpResponse<byte[]> response = send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        byte[] raw = response.body();
         try {
-            HttpResponse<byte[]> response = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            byte[] raw = response.body();
             byte[] text = ContentCoding.decodeBody(response.headers().firstValue("Content-Encoding").orElse(null), raw);
             return new Answer(response.statusCode(), Json.MAPPER.readTree(text), body.length + raw.length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
     Answer get(String path) {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), null, response.body().length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new Answer(response.statusCode(), null, response.body().length);
     }
 
     /** The server's meters ({@code GET /metrics}): each series' samples summed over their labels. */
     Map<String, Double> meters() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /metrics answered " + response.statusCode());
+        }
+        Map<String, Double> sums = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            sums.merge(line.substring(0, nameEnd), value, Double::sum);
+        }
+        return sums;
+    }
+
+    /** Sends a request; a failure to get an answer stops the bench. */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).GET()
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET /metrics answered " + response.statusCode());
-            }
-            Map<String, Double> sums = new HashMap<>();
-            for (String line : response.body().split("\n")) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
-                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                sums.merge(line.substring(0, nameEnd), value, Double::sum);
-            }
-            return sums;
+            return http.send(request, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -166,8 +161,8 @@ final class BenchClient {
             builder.header("Content-Encoding", coding.token()).header("Accept-Encoding", coding.token());
         }
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             InputStream raw = response.body();
             InputStream text = ContentCoding.bodyDecoder(response.headers().firstValue("Content-Encoding").orElse(null),
                     raw);
@@ -180,9 +175,6 @@ final class BenchClient {
             return text;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

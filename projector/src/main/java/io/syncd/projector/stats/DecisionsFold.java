@@ -2,6 +2,7 @@ package io.syncd.projector.stats;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,15 +68,18 @@ final class DecisionsFold {
     /**
      * Summarizes the page ranges of {@code sync_log} that have no BRIN summary yet. It needs the lock a vacuum holds:
      * rather than wait for a vacuum in progress (which summarizes them itself), and past {@code deadlock_timeout}
-     * cancel it, it gives up after a moment and the fold reads those ranges whole this time.
+     * cancel it, it leaves them to the vacuum (skipped when PostgreSQL shows the vacuum, else given up after a moment,
+     * which PostgreSQL logs as an error), and the fold reads those ranges whole this time.
      */
     private void summarizeNewRanges() {
         try {
-            int summarized = transactions.run(() -> {
+            Optional<Integer> summarized = transactions.run(() -> {
                 jdbc.sql("SET LOCAL lock_timeout = '" + SUMMARIZE_LOCK_TIMEOUT.toMillis() + "ms'").update();
-                return jdbc.sql("SELECT brin_summarize_new_values('sync_log_seq_brin'::regclass)").query(Integer.class).single();
+                return jdbc.sql("SELECT brin_summarize_new_values('sync_log_seq_brin'::regclass) WHERE NOT EXISTS"
+                        + " (SELECT 1 FROM pg_stat_progress_vacuum WHERE relid = 'sync_log'::regclass)")
+                        .query(Integer.class).optional();
             });
-            log.debug("Statistics summarized {} new page ranges of sync_log", summarized);
+            log.debug("Statistics summarized {} new page ranges of sync_log", summarized.orElse(0));
         } catch (DataAccessException e) {
             if (!(e.getMostSpecificCause() instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState()))) {
                 throw e;
