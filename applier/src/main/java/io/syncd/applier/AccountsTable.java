@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,7 +16,7 @@ import io.syncd.common.Topics;
 /** The applier's SQL for {@code accounts}: the per-account change sequence that orders pulls, and the decided signal. */
 final class AccountsTable {
     /** Key lookups in id order, whatever plan is cached (see RecordsTable#lockCurrent): a nested loop keeps its outer order. */
-    static final String LOCK_SEQUENCES = "SELECT a.id, a.change_seq FROM (SELECT DISTINCT unnest(?::text[])::uuid AS id"
+    static final String LOCK_SEQUENCES = "SELECT a.id, a.change_seq FROM (SELECT DISTINCT unnest(?::uuid[]) AS id"
             + " ORDER BY 1) k CROSS JOIN LATERAL (SELECT id, change_seq FROM accounts WHERE id = k.id FOR UPDATE) a";
 
     private AccountsTable() {
@@ -29,7 +30,7 @@ final class AccountsTable {
     static Map<UUID, Long> lockSequences(Connection conn, Collection<UUID> accountIds) throws SQLException {
         Map<UUID, Long> sequences = new HashMap<>();
         try (PreparedStatement ps = conn.prepareStatement(LOCK_SEQUENCES)) {
-            SqlArrays.bindText(conn, ps, 1, accountIds.stream().map(UUID::toString).toList());
+            SqlArrays.bindUuids(conn, ps, 1, List.copyOf(accountIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sequences.put(rs.getObject(1, UUID.class), rs.getLong(2));

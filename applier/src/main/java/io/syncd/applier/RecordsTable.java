@@ -31,23 +31,23 @@ final class RecordsTable {
      */
     static List<SyncedRecord> lockCurrent(Connection conn, SyncTable table, Collection<RecordKey> keys) throws SQLException {
         String sql = lockCurrentSql(table);
-        List<String> accounts = new ArrayList<>(keys.size());
-        List<String> ids = new ArrayList<>(keys.size());
+        List<UUID> accounts = new ArrayList<>(keys.size());
+        List<UUID> ids = new ArrayList<>(keys.size());
         for (RecordKey key : keys) {
-            accounts.add(key.accountId().toString());
-            ids.add(key.recordId().toString());
+            accounts.add(key.accountId());
+            ids.add(key.recordId());
         }
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            SqlArrays.bindText(conn, ps, 1, accounts);
-            SqlArrays.bindText(conn, ps, 2, ids);
+            SqlArrays.bindUuids(conn, ps, 1, accounts);
+            SqlArrays.bindUuids(conn, ps, 2, ids);
             return readAll(table, ps);
         }
     }
 
     static String lockCurrentSql(SyncTable table) {
-        return "SELECT r.* FROM unnest(?::text[], ?::text[]) AS k(a, i) CROSS JOIN LATERAL (SELECT "
+        return "SELECT r.* FROM unnest(?::uuid[], ?::uuid[]) AS k(a, i) CROSS JOIN LATERAL (SELECT "
                 + SyncedRecord.columns(table) + " FROM " + table.wireName()
-                + " WHERE account_id = k.a::uuid AND id = k.i::uuid FOR UPDATE) r";
+                + " WHERE account_id = k.a AND id = k.i FOR UPDATE) r";
     }
 
     /** Live rows of a child table that reference the given parent, locked: a parent's delete tombstones them. */

@@ -19,8 +19,8 @@ final class SyncLogTable {
             + " result_version, status, error_code, error_message, data, server_record, position, cause_change_id,"
             + " kafka_topic, kafka_partition, kafka_offset, received_at, decided_at";
 
-    static final String ALREADY_DECIDED = "SELECT k.a::uuid, k.c::uuid FROM unnest(?::text[], ?::text[]) AS k(a, c)"
-            + " CROSS JOIN LATERAL (SELECT 1 FROM sync_log WHERE account_id = k.a::uuid AND change_id = k.c::uuid LIMIT 1) s";
+    static final String ALREADY_DECIDED = "SELECT k.a, k.c FROM unnest(?::uuid[], ?::uuid[]) AS k(a, c)"
+            + " CROSS JOIN LATERAL (SELECT 1 FROM sync_log WHERE account_id = k.a AND change_id = k.c LIMIT 1) s";
 
     record ChangeKey(UUID accountId, UUID changeId) {
     }
@@ -32,8 +32,8 @@ final class SyncLogTable {
     static Set<ChangeKey> alreadyDecided(Connection conn, Collection<ChangeKey> keys) throws SQLException {
         Set<ChangeKey> decided = new HashSet<>();
         try (PreparedStatement ps = conn.prepareStatement(ALREADY_DECIDED)) {
-            SqlArrays.bindText(conn, ps, 1, keys.stream().map(k -> k.accountId().toString()).toList());
-            SqlArrays.bindText(conn, ps, 2, keys.stream().map(k -> k.changeId().toString()).toList());
+            SqlArrays.bindUuids(conn, ps, 1, keys.stream().map(ChangeKey::accountId).toList());
+            SqlArrays.bindUuids(conn, ps, 2, keys.stream().map(ChangeKey::changeId).toList());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     decided.add(new ChangeKey(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));
