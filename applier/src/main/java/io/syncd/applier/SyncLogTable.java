@@ -10,7 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import io.syncd.common.Timestamps;
+
 import io.syncd.common.Topics;
 
 /** The applier's SQL for {@code sync_log}: which changes are decided already, and appending decisions. */
@@ -18,6 +18,7 @@ final class SyncLogTable {
     private static final String COLUMNS = "account_id, change_id, device_id, table_name, record_id, op, base_version,"
             + " result_version, status, error_code, error_message, data, server_record, position, cause_change_id,"
             + " kafka_topic, kafka_partition, kafka_offset, received_at, decided_at";
+    private static final int COLUMN_COUNT = 20;
 
     static final String ALREADY_DECIDED = "SELECT k.a, k.c FROM unnest(?::uuid[], ?::uuid[]) AS k(a, c)"
             + " CROSS JOIN LATERAL (SELECT 1 FROM sync_log WHERE account_id = k.a AND change_id = k.c LIMIT 1) s";
@@ -44,9 +45,9 @@ final class SyncLogTable {
     }
 
     /**
-     * Writes one row per decision, with COPY: the audit row is half of what an applied change writes. The append
-     * lock is taken first and held until the transaction ends, so a reader that takes it exclusively knows that every
-     * {@code seq} handed out before is committed or rolled back ({@link Topics#SYNC_LOG_APPEND_LOCK}).
+     * Writes one row per decision, with a binary COPY: the audit row is half of what an applied change writes. The
+     * append lock is taken first and held until the transaction ends, so a reader that takes it exclusively knows that
+     * every {@code seq} handed out before is committed or rolled back ({@link Topics#SYNC_LOG_APPEND_LOCK}).
      */
     static void append(Connection conn, List<Decision> decisions, Instant decidedAt) throws SQLException {
         if (decisions.isEmpty()) {
@@ -56,15 +57,13 @@ final class SyncLogTable {
             ps.setLong(1, Topics.SYNC_LOG_APPEND_LOCK);
             ps.execute();
         }
-        String decided = Timestamps.format(decidedAt);
-        try (CopyRows rows = new CopyRows(conn, "sync_log", COLUMNS)) {
+        try (BinaryCopyRows rows = new BinaryCopyRows(conn, "sync_log", COLUMNS, COLUMN_COUNT)) {
             for (Decision d : decisions) {
-                rows.value(d.accountId()).value(d.changeId()).value(d.deviceId()).value(d.table().wireName())
-                        .value(d.recordId()).value(d.op().wireName()).value(d.baseVersion()).value(d.resultVersion())
-                        .value(d.status().wireName()).value(d.errorCode()).value(d.errorMessage()).value(d.data())
-                        .value(d.serverRecord()).value(d.position()).value(d.causeChangeId()).value(d.topic())
-                        .value(d.partition()).value(d.offset()).value(Timestamps.format(d.receivedAt()))
-                        .value(decided).endRow();
+                rows.row().uuid(d.accountId()).uuid(d.changeId()).uuid(d.deviceId()).text(d.table().wireName())
+                        .uuid(d.recordId()).text(d.op().wireName()).int8(d.baseVersion()).int8(d.resultVersion())
+                        .text(d.status().wireName()).text(d.errorCode()).text(d.errorMessage()).text(d.data())
+                        .text(d.serverRecord()).int8(d.position()).uuid(d.causeChangeId()).text(d.topic())
+                        .int4(d.partition()).int8(d.offset()).timestamptz(d.receivedAt()).timestamptz(decidedAt);
             }
             rows.finish();
         }
