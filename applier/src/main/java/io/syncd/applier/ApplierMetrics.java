@@ -22,8 +22,7 @@ import io.syncd.common.SyncTable;
 /**
  * The applier's meters: decisions by table, status and rejection code (counted once their transaction committed),
  * dead-lettered records by reason, the time and size of each polled batch, and the lag of every partition this
- * process consumes. Tags are bounded (tables,
- * statuses, codes, partitions); nothing is tagged per account or change.
+ * process consumes. Tags are bounded (tables, statuses, codes, partitions); nothing is tagged per account or change.
  */
 final class ApplierMetrics {
     static final String UNDECODABLE = "undecodable";

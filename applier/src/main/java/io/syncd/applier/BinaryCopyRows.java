@@ -20,9 +20,10 @@ final class BinaryCopyRows implements AutoCloseable {
     private final int columns;
     private int valuesInRow = -1;
 
-    BinaryCopyRows(Connection conn, String table, String columnList, int columns) throws SQLException {
-        this.out = new CopyStream(conn, "COPY " + table + " (" + columnList + ") FROM STDIN (FORMAT binary)");
-        this.columns = columns;
+    /** @param columns the columns each row gives a value of, in order, separated by commas */
+    BinaryCopyRows(Connection conn, String table, String columns) throws SQLException {
+        this.out = new CopyStream(conn, "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)");
+        this.columns = columns.split(",").length;
         out.write(SIGNATURE);
         out.putInt(0); // flags
         out.putInt(0); // header extension length
@@ -88,7 +89,7 @@ final class BinaryCopyRows implements AutoCloseable {
      * would carry ({@code rint(strtod(fraction) * 1e6)}), so a time stored here equals the same instant stored as text
      * elsewhere. Only an exact half microsecond depends on that double arithmetic.
      */
-    static long postgresMicros(Instant instant) {
+    private static long postgresMicros(Instant instant) {
         long micros = Math.multiplyExact(instant.getEpochSecond() - POSTGRES_EPOCH_SECOND, 1_000_000L);
         int nanos = instant.getNano();
         int rest = nanos % 1000;

@@ -18,7 +18,6 @@ final class SyncLogTable {
     private static final String COLUMNS = "account_id, change_id, device_id, table_name, record_id, op, base_version,"
             + " result_version, status, error_code, error_message, data, server_record, position, cause_change_id,"
             + " kafka_topic, kafka_partition, kafka_offset, received_at, decided_at";
-    private static final int COLUMN_COUNT = 20;
 
     static final String ALREADY_DECIDED = "SELECT k.a, k.c FROM unnest(?::uuid[], ?::uuid[]) AS k(a, c)"
             + " CROSS JOIN LATERAL (SELECT 1 FROM sync_log WHERE account_id = k.a AND change_id = k.c LIMIT 1) s";
@@ -57,7 +56,7 @@ final class SyncLogTable {
             ps.setLong(1, Topics.SYNC_LOG_APPEND_LOCK);
             ps.execute();
         }
-        try (BinaryCopyRows rows = new BinaryCopyRows(conn, "sync_log", COLUMNS, COLUMN_COUNT)) {
+        try (BinaryCopyRows rows = new BinaryCopyRows(conn, "sync_log", COLUMNS)) {
             for (Decision d : decisions) {
                 rows.row().uuid(d.accountId()).uuid(d.changeId()).uuid(d.deviceId()).text(d.table().wireName())
                         .uuid(d.recordId()).text(d.op().wireName()).int8(d.baseVersion()).int8(d.resultVersion())

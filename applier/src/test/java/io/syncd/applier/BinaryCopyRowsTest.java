@@ -44,7 +44,7 @@ class BinaryCopyRowsTest {
             st.execute("CREATE TABLE typed (n int PRIMARY KEY, id uuid, v text, big bigint, small integer)");
             List<UUID> ids = new ArrayList<>();
             long copied;
-            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "typed", "n, id, v, big, small", 5)) {
+            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "typed", "n, id, v, big, small")) {
                 for (int n = 0; n < texts.size(); n++) {
                     UUID id = n % 3 == 0 ? null : UUID.randomUUID();
                     ids.add(id);
@@ -87,7 +87,7 @@ class BinaryCopyRowsTest {
         }
         try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
             st.execute("CREATE TABLE times (n int PRIMARY KEY, at timestamptz, as_text text)");
-            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "times", "n, at, as_text", 3)) {
+            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "times", "n, at, as_text")) {
                 for (int n = 0; n < instants.size(); n++) {
                     rows.row().int4(n).timestamptz(instants.get(n)).text(Timestamps.format(instants.get(n)));
                 }
@@ -109,13 +109,13 @@ class BinaryCopyRowsTest {
         try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
             st.execute("CREATE TABLE pairs (a integer, b integer)");
             assertThatThrownBy(() -> {
-                try (BinaryCopyRows rows = new BinaryCopyRows(conn, "pairs", "a, b", 2)) {
+                try (BinaryCopyRows rows = new BinaryCopyRows(conn, "pairs", "a, b")) {
                     rows.row().int4(1).int4(2).row().int4(3);
                     rows.finish();
                 }
             }).isInstanceOf(IllegalStateException.class).hasMessageContaining("1 values, 2 expected");
 
-            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "pairs", "a, b", 2)) {
+            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "pairs", "a, b")) {
                 rows.row().int4(5).int4(6);
                 assertThat(rows.finish()).isEqualTo(1);
             }

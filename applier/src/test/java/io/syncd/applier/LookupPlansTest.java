@@ -36,7 +36,7 @@ class LookupPlansTest {
         postgres.close();
     }
 
-    /** The plan PostgreSQL caches for {@code sql} (two array parameters, or one, given as text[]) on empty copies of the tables. */
+    /** The plan PostgreSQL caches for {@code sql} (two array parameters, or one, given as text[]) on empty tables. */
     private static String genericPlanOnEmptyTables(String sql, int parameters) throws SQLException {
         try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS empty_copies");
