@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.UUID;
 
 /**
@@ -13,8 +14,9 @@ import java.util.UUID;
  */
 final class BinaryCopyRows implements AutoCloseable {
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
-    /** 2000-01-01T00:00:00Z, where PostgreSQL counts its timestamps from. */
+    /** 2000-01-01T00:00:00Z, where PostgreSQL counts its timestamps and dates from. */
     private static final long POSTGRES_EPOCH_SECOND = 946_684_800L;
+    private static final long POSTGRES_EPOCH_DAY = 10_957L;
 
     private final CopyStream out;
     private final int columns;
@@ -72,6 +74,24 @@ final class BinaryCopyRows implements AutoCloseable {
         }
         counted().putInt(4);
         out.putInt(value);
+        return this;
+    }
+
+    BinaryCopyRows bool(Boolean value) throws SQLException {
+        if (value == null) {
+            return nullValue();
+        }
+        counted().putInt(1);
+        out.put((byte) (value ? 1 : 0));
+        return this;
+    }
+
+    BinaryCopyRows date(LocalDate value) throws SQLException {
+        if (value == null) {
+            return nullValue();
+        }
+        counted().putInt(4);
+        out.putInt(Math.toIntExact(value.toEpochDay() - POSTGRES_EPOCH_DAY));
         return this;
     }
 

@@ -10,7 +10,7 @@ import java.util.UUID;
 /**
  * Binds a column of values as one PostgreSQL array parameter. A batch's reads and rewrites of existing rows
  * go as one statement over {@code unnest(…)}: one round trip per table (pgjdbc's rewritten batches send row by row;
- * see FACTS.md). New rows go with COPY ({@link CopyRows}).
+ * see FACTS.md). New rows go with COPY ({@link BinaryCopyRows}).
  */
 final class SqlArrays {
     private SqlArrays() {

@@ -127,4 +127,79 @@ class BinaryCopyRowsTest {
             }
         }
     }
+
+    /**
+     * COPYs of one thread reuse a buffer: two open at once (each on its own connection) keep their own rows, and a
+     * COPY after a larger one sends none of the bytes the buffer still holds.
+     */
+    @Test
+    void twoCopiesOpenAtOnceOnOneThreadEachSendOnlyTheirRows() throws SQLException {
+        try (Connection first = postgres.getPostgresDatabase().getConnection();
+             Connection second = postgres.getPostgresDatabase().getConnection();
+             Statement st = first.createStatement()) {
+            st.execute("CREATE TABLE copied_first (n int PRIMARY KEY, v text)");
+            st.execute("CREATE TABLE copied_second (n int PRIMARY KEY, v text)");
+            try (BinaryCopyRows outer = new BinaryCopyRows(first, "copied_first", "n, v")) {
+                outer.row().int4(1).text("first-" + "a".repeat(40_000));
+                try (BinaryCopyRows inner = new BinaryCopyRows(second, "copied_second", "n, v")) {
+                    inner.row().int4(1).text("second-" + "b".repeat(50_000));
+                    inner.finish();
+                }
+                outer.row().int4(2).text("first-again");
+                outer.finish();
+            }
+            try (BinaryCopyRows after = new BinaryCopyRows(second, "copied_second", "n, v")) {
+                after.row().int4(2).text("short");
+                after.finish();
+            }
+
+            assertThat(texts(st, "copied_first")).containsExactly("first-" + "a".repeat(40_000), "first-again");
+            assertThat(texts(st, "copied_second")).containsExactly("second-" + "b".repeat(50_000), "short");
+        }
+    }
+
+    /** A COPY the server refuses (a duplicate key) leaves a connection that rolls back and is used again. */
+    @Test
+    void aRefusedCopyLeavesTheConnectionUsable() throws SQLException {
+        try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE refused (n int PRIMARY KEY, v text)");
+            conn.setAutoCommit(false);
+            assertThatThrownBy(() -> {
+                try (BinaryCopyRows rows = new BinaryCopyRows(conn, "refused", "n, v")) {
+                    rows.row().int4(1).text("one").row().int4(1).text("one again");
+                    rows.finish();
+                }
+            }).isInstanceOf(SQLException.class).hasMessageContaining("duplicate key");
+            conn.rollback();
+
+            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "refused", "n, v")) {
+                rows.row().int4(2).text("two");
+                rows.finish();
+            }
+            conn.commit();
+            assertThat(texts(st, "refused")).containsExactly("two");
+        }
+    }
+
+    /** Rows abandoned before any byte was sent (a value that could not be written) leave nothing open. */
+    @Test
+    void rowsAbandonedBeforeAnyWasSentLeaveTheConnectionUsable() throws SQLException {
+        try (Connection conn = postgres.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE abandoned (n int, v text)");
+            try (BinaryCopyRows rows = new BinaryCopyRows(conn, "abandoned", "n, v")) {
+                rows.row().int4(1);
+            }
+            assertThat(texts(st, "abandoned")).isEmpty();
+        }
+    }
+
+    private static List<String> texts(Statement st, String table) throws SQLException {
+        List<String> stored = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT v FROM " + table + " ORDER BY n")) {
+            while (rs.next()) {
+                stored.add(rs.getString(1));
+            }
+        }
+        return stored;
+    }
 }
