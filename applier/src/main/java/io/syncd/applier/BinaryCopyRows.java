@@ -138,7 +138,8 @@ final class BinaryCopyRows implements AutoCloseable {
         out.close();
     }
 
-    private BinaryCopyRows nullValue() throws SQLException {
+    /** A SQL NULL, whatever the column's type. */
+    BinaryCopyRows nullValue() throws SQLException {
         counted().putInt(-1);
         return this;
     }

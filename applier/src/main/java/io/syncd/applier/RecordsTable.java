@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,15 +12,10 @@ import java.util.List;
 import java.util.UUID;
 
 import io.syncd.common.Field;
-import io.syncd.common.FieldType;
-import io.syncd.common.Json;
 import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.common.Timestamps;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.POJONode;
-import tools.jackson.databind.util.RawValue;
 
 /** The applier's SQL for the four synced tables: locked reads of current rows, and batched writes. */
 final class RecordsTable {
@@ -94,8 +90,9 @@ final class RecordsTable {
             for (SyncedRecord r : records) {
                 rows.row().uuid(r.accountId()).uuid(r.recordId()).int8(r.version()).bool(r.deleted())
                         .uuid(r.deviceId()).timestamptz(r.updatedAt()).timestamptz(r.syncedAt()).int8(r.position());
-                for (Field field : table.fields()) {
-                    dataValue(rows, field, r.data().get(field.name()));
+                String[] data = RecordData.toColumnText(table, r.data());
+                for (int f = 0; f < data.length; f++) {
+                    dataValue(rows, table.fields().get(f), data[f]);
                 }
             }
             rows.finish();
@@ -103,43 +100,30 @@ final class RecordsTable {
     }
 
     /**
-     * One field of a record's data, typed as its column: the same value {@link RecordData#toColumnText} gives the
-     * column's text input (the gateway normalized the data: UTC times of at most six fraction digits).
+     * One data column in its type's binary form, read from the text {@link RecordData#toColumnText} gives the upsert:
+     * one mapping of the data to columns for both writes (the gateway normalized the data: canonical ids, UTC times of
+     * at most six fraction digits, so nothing is rounded here that PostgreSQL's text input would not round alike).
      */
-    private static void dataValue(BinaryCopyRows rows, Field field, JsonNode value) throws SQLException {
-        if (value == null || value.isNull()) {
-            if (field.type() == FieldType.BOOL) {
-                rows.bool(field.defaultValue());
-            } else {
-                rows.text(null); // a null is a null whatever the column's type
-            }
+    private static void dataValue(BinaryCopyRows rows, Field field, String text) throws SQLException {
+        if (text == null) {
+            rows.nullValue();
             return;
         }
-        if (value.isPojo() && ((POJONode) value).getPojo() instanceof RawValue raw) {
-            if (field.type() != FieldType.JSON_ARRAY && field.type() != FieldType.TEXT) {
-                throw new IllegalArgumentException(field.name() + " holds JSON, not a " + field.type().sqlType());
+        try {
+            switch (field.type()) {
+                case TEXT, JSON_ARRAY -> rows.text(text);
+                case BOOL -> rows.bool(switch (text) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new IllegalArgumentException("not true or false");
+                });
+                case UUID -> rows.uuid(UUID.fromString(text));
+                case TIMESTAMP -> rows.timestamptz(Timestamps.parse(text));
+                case DATE -> rows.date(LocalDate.parse(text));
+                case INT -> rows.int4(Integer.parseInt(text));
             }
-            rows.text(raw.rawValue().toString());
-            return;
-        }
-        switch (field.type()) {
-            case TEXT -> rows.text(value.isString() ? value.stringValue() : value.toString());
-            case JSON_ARRAY -> rows.text(Json.MAPPER.writeValueAsString(value));
-            case BOOL -> {
-                if (!value.isBoolean()) {
-                    throw new IllegalArgumentException(field.name() + " is not a boolean: " + value);
-                }
-                rows.bool(value.booleanValue());
-            }
-            case UUID -> rows.uuid(UUID.fromString(value.stringValue()));
-            case TIMESTAMP -> rows.timestamptz(Timestamps.parse(value.stringValue()));
-            case DATE -> rows.date(LocalDate.parse(value.stringValue()));
-            case INT -> {
-                if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-                    throw new IllegalArgumentException(field.name() + " is not an integer: " + value);
-                }
-                rows.int4(value.intValue());
-            }
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw new IllegalArgumentException(field.name() + " is not a " + field.type().sqlType() + ": " + text, e);
         }
     }
 
