@@ -36,6 +36,7 @@ final class ApplierMetrics {
     private final MultiGauge lagGauge;
     private final Timer batches;
     private final DistributionSummary batchChanges;
+    private final Counter redecided;
 
     ApplierMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -60,6 +61,10 @@ final class ApplierMetrics {
                 .register(registry);
         batchChanges = DistributionSummary.builder("syncd.applier.batch.changes")
                 .description("Records per polled batch").register(registry);
+        redecided = Counter.builder("syncd.applier.batch.redecided")
+                .description("Batches decided a second time, looking everything up, because they held a change decided"
+                        + " before (a redelivery, a re-push) or a create of a record that exists")
+                .register(registry);
         lagGauge = MultiGauge.builder("syncd.applier.lag")
                 .description("Records of the partition not yet consumed by this process (end offset - position)")
                 .register(registry);
@@ -71,8 +76,12 @@ final class ApplierMetrics {
         batchChanges.record(records);
     }
 
-    /** Counts the decisions of a batch whose transaction committed. */
-    void decided(List<Decision> batch) {
+    /** Counts the decisions of a batch whose transaction committed, and whether it was decided a second time. */
+    void decided(BatchResult result) {
+        if (result.redecided()) {
+            redecided.increment();
+        }
+        List<Decision> batch = result.decisions();
         for (Decision decision : batch) {
             counter(decision.table(), decision.status(),
                     decision.errorCode() == null ? NO_CODE : decision.errorCode()).increment();

@@ -47,6 +47,7 @@ final class BatchApplier implements AutoCloseable {
     /** Rejection codes (PROTOCOL.md, Push). */
     static final String NOT_FOUND = "not_found";
     static final String MISSING_PARENT = "missing_parent";
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private static final Comparator<TopicPartition> DECISION_ORDER = Comparator
             .comparingInt((TopicPartition tp) -> SyncTable.fromTopic(tp.topic()).map(SyncTable::stage).orElse(9))
@@ -142,19 +143,39 @@ final class BatchApplier implements AutoCloseable {
         return BatchResult.merge(results);
     }
 
+    /**
+     * Decides a shard first without looking up what a batch of new changes does not need: whether each change was
+     * decided before, and the current row of each create ({@code base_version} 0). A change decided before still meets
+     * its {@code sync_log} row's primary key, and a create of an existing record the table's, so such a batch fails on
+     * a unique violation and is decided again, looking everything up. The two lookups are a fifth of PostgreSQL's work
+     * for a batch of creates; re-pushes and redeliveries are rare, and cost one rolled-back attempt.
+     */
     private BatchResult applyShard(List<PolledChange> shard, ParentProgress parents,
                                    Map<TopicPartition, Long> batchEnds) throws SQLException {
+        List<PolledChange> ordered = decisionOrder(shard);
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
-                BatchResult result = new Transaction(conn, clock.instant(), parents, batchEnds, true)
-                        .run(decisionOrder(shard));
-                conn.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                conn.rollback();
-                throw e;
+                return decideAndCommit(conn, ordered, parents, batchEnds, false);
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                return decideAndCommit(conn, ordered, parents, batchEnds, true).asRedecided();
             }
+        }
+    }
+
+    private BatchResult decideAndCommit(Connection conn, List<PolledChange> ordered, ParentProgress parents,
+                                        Map<TopicPartition, Long> batchEnds, boolean lookUpAll) throws SQLException {
+        try {
+            BatchResult result = new Transaction(conn, clock.instant(), parents, batchEnds, true, lookUpAll)
+                    .run(ordered);
+            conn.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            conn.rollback();
+            throw e;
         }
     }
 
@@ -169,7 +190,7 @@ final class BatchApplier implements AutoCloseable {
         for (PolledChange change : ordered) {
             batchEnds.merge(change.source(), change.offset() + 1, Math::max);
         }
-        return new Transaction(conn, clock.instant(), parents, batchEnds, false).run(ordered);
+        return new Transaction(conn, clock.instant(), parents, batchEnds, false, true).run(ordered);
     }
 
     private List<List<PolledChange>> shardByAccount(List<PolledChange> polled) {
@@ -209,6 +230,7 @@ final class BatchApplier implements AutoCloseable {
         private final ParentProgress parents;
         private final Map<TopicPartition, Long> batchEnds;
         private final boolean announce;
+        private final boolean lookUpAll;
         private final Instant now;
         private final Map<RecordKey, SyncedRecord> records = new HashMap<>();
         private final Set<RecordKey> written = new LinkedHashSet<>();
@@ -224,14 +246,19 @@ final class BatchApplier implements AutoCloseable {
         private final Set<UUID> needsLookup = new HashSet<>();
         private Set<ChangeKey> decided;
 
-        /** @param announce whether to signal the decisions on commit ({@link DecidedSignal}); a replay does not */
+        /**
+         * @param announce  whether to signal the decisions on commit ({@link DecidedSignal}); a replay does not
+         * @param lookUpAll whether to look up which changes were decided before and the rows of creates, or to leave
+         *                  those to the unique keys ({@link #applyShard})
+         */
         Transaction(Connection conn, Instant now, ParentProgress parents, Map<TopicPartition, Long> batchEnds,
-                    boolean announce) {
+                    boolean announce, boolean lookUpAll) {
             this.conn = conn;
             this.now = now;
             this.parents = parents;
             this.batchEnds = batchEnds;
             this.announce = announce;
+            this.lookUpAll = lookUpAll;
         }
 
         BatchResult run(List<PolledChange> ordered) throws SQLException {
@@ -243,7 +270,7 @@ final class BatchApplier implements AutoCloseable {
                 changeKeys.add(new ChangeKey(e.accountId(), e.changeId()));
             }
             sequences.putAll(AccountsTable.lockSequences(conn, accounts));
-            decided = new HashSet<>(SyncLogTable.alreadyDecided(conn, changeKeys));
+            decided = lookUpAll ? new HashSet<>(SyncLogTable.alreadyDecided(conn, changeKeys)) : new HashSet<>();
             loadRecords(ordered);
 
             for (int i = 0; i < ordered.size(); i++) {
@@ -278,7 +305,7 @@ final class BatchApplier implements AutoCloseable {
             for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
                 progress.put(p.getKey(), p.getValue());
             }
-            return new BatchResult(progress, parked, decisions, unknownAccount);
+            return new BatchResult(progress, parked, decisions, unknownAccount, false);
         }
 
         /**
@@ -305,13 +332,16 @@ final class BatchApplier implements AutoCloseable {
             return signals;
         }
 
-        /** Loads (and locks) every record the batch touches and every parent it references. */
+        /** Loads (and locks) every record the batch touches (unless a create's, see lookUpAll) and every parent it references. */
         private void loadRecords(List<PolledChange> ordered) throws SQLException {
             Map<SyncTable, Set<RecordKey>> keys = new TreeMap<>();
             for (PolledChange change : ordered) {
                 ChangeEvent e = change.event();
-                keys.computeIfAbsent(e.table(), t -> new LinkedHashSet<>())
-                        .add(new RecordKey(e.table(), e.accountId(), e.recordId()));
+                boolean create = e.op() == ChangeOp.UPSERT && e.baseVersion() == 0;
+                if (lookUpAll || !create) {
+                    keys.computeIfAbsent(e.table(), t -> new LinkedHashSet<>())
+                            .add(new RecordKey(e.table(), e.accountId(), e.recordId()));
+                }
                 RecordKey parent = parentKey(e, change.data());
                 if (parent != null) {
                     keys.computeIfAbsent(parent.table(), t -> new LinkedHashSet<>()).add(parent);

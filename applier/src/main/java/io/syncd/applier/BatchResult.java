@@ -13,9 +13,15 @@ import org.apache.kafka.common.TopicPartition;
  * @param nextOffsets per partition, the offset to commit (everything before it is decided)
  * @param parked      partitions stopped at a child waiting for its parent, with the child's offset
  * @param unknownAccount changes naming an account that does not exist: dead-lettered, never decided
+ * @param redecided   whether a transaction of the batch was decided a second time, looking everything up, after its
+ *                    first attempt met a change decided before or a create of an existing record
  */
 record BatchResult(Map<TopicPartition, Long> nextOffsets, Map<TopicPartition, Long> parked,
-                   List<Decision> decisions, List<PolledChange> unknownAccount) {
+                   List<Decision> decisions, List<PolledChange> unknownAccount, boolean redecided) {
+
+    BatchResult asRedecided() {
+        return new BatchResult(nextOffsets, parked, decisions, unknownAccount, true);
+    }
 
     /**
      * One result for a batch decided in several transactions (each over its own accounts): a partition any of them
@@ -27,13 +33,15 @@ record BatchResult(Map<TopicPartition, Long> nextOffsets, Map<TopicPartition, Lo
         Map<TopicPartition, Long> next = new HashMap<>();
         List<Decision> decisions = new ArrayList<>();
         List<PolledChange> unknown = new ArrayList<>();
+        boolean redecided = false;
         for (BatchResult result : results) {
+            redecided |= result.redecided();
             result.parked().forEach((tp, offset) -> parked.merge(tp, offset, Math::min));
             result.nextOffsets().forEach((tp, offset) -> next.merge(tp, offset, Math::max));
             decisions.addAll(result.decisions());
             unknown.addAll(result.unknownAccount());
         }
         next.putAll(parked);
-        return new BatchResult(next, parked, decisions, unknown);
+        return new BatchResult(next, parked, decisions, unknown, redecided);
     }
 }

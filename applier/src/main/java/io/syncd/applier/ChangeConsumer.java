@@ -175,7 +175,7 @@ final class ChangeConsumer implements Runnable {
             }
         }
         BatchResult result = applier.apply(changes, parentProgress);
-        metrics.decided(result.decisions());
+        metrics.decided(result);
         for (PolledChange change : result.unknownAccount()) {
             ConsumerRecord<byte[], byte[]> record = findRecord(records, change);
             deadLetter(record, ApplierMetrics.UNKNOWN_ACCOUNT, "account " + change.event().accountId() + " does not exist");

@@ -118,9 +118,11 @@ class BatchApplierTest {
         UUID bookId = UUID.randomUUID();
         PolledChange create = book(bookId, 0, "first");
 
-        apply(PARENTS_DECIDED, create);
+        BatchResult first = apply(PARENTS_DECIDED, create);
         BatchResult again = apply(PARENTS_DECIDED, create, create);
 
+        assertThat(first.redecided()).as("new changes need no lookup of earlier decisions").isFalse();
+        assertThat(again.redecided()).as("the redelivery met its sync_log row's key").isTrue();
         assertThat(again.decisions()).isEmpty();
         assertThat(again.nextOffsets()).containsEntry(create.source(), create.offset() + 1);
         assertThat(rows("SELECT count(*) FROM sync_log WHERE account_id = ?").get(0)[0]).isEqualTo(1L);
@@ -152,6 +154,35 @@ class BatchApplierTest {
 
         assertThat(next.decisions()).extracting(Decision::status, Decision::position)
                 .containsExactly(tuple(DecisionStatus.APPLIED, 4L));
+    }
+
+    /**
+     * Two devices create a record with the same id (base_version 0): the second is a conflict carrying the server's row,
+     * whether its batch is the first's or a later one, and the batch's other changes are decided as usual.
+     */
+    @Test
+    void aCreateOfARecordThatExistsIsAConflictAndTheBatchsOtherChangesAreApplied() throws SQLException {
+        UUID bookId = UUID.randomUUID();
+        apply(PARENTS_DECIDED, book(bookId, 0, "first"));
+        PolledChange sameId = book(bookId, 0, "second device");
+        PolledChange other = book(UUID.randomUUID(), 0, "other");
+
+        BatchResult later = apply(PARENTS_DECIDED, sameId, other);
+        BatchResult sameBatch = apply(PARENTS_DECIDED, book(UUID.randomUUID(), 0, "third"),
+                book(bookId, 0, "fourth device"));
+
+        assertThat(later.redecided()).isTrue();
+        assertThat(later.decisions()).extracting(Decision::changeId, Decision::status, Decision::position)
+                .containsExactly(tuple(sameId.event().changeId(), DecisionStatus.CONFLICT, null),
+                        tuple(other.event().changeId(), DecisionStatus.APPLIED, 2L));
+        assertThat(later.decisions().get(0).serverRecord()).contains("\"version\":1").contains("\"first\"");
+        assertThat(sameBatch.decisions()).extracting(Decision::status, Decision::position)
+                .containsExactly(tuple(DecisionStatus.APPLIED, 3L), tuple(DecisionStatus.CONFLICT, null));
+        assertThat(rows("SELECT name, version FROM books WHERE account_id = ? ORDER BY position"))
+                .extracting(r -> r[0], r -> r[1])
+                .containsExactly(tuple("first", 1L), tuple("other", 1L), tuple("third", 1L));
+        assertThat(rows("SELECT status, count(*) FROM sync_log WHERE account_id = ? GROUP BY status ORDER BY status"))
+                .extracting(r -> r[0], r -> r[1]).containsExactly(tuple("applied", 3L), tuple("conflict", 2L));
     }
 
     @Test

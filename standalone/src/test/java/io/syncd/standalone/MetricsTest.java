@@ -78,6 +78,9 @@ class MetricsTest {
             assertThat(delta(before, after, "syncd_applier_batch_seconds_count"))
                     .isBetween(1.0, delta(before, after, "syncd_applier_batch_changes_sum"));
             assertThat(delta(before, after, "syncd_applier_batch_seconds_sum")).isPositive();
+            assertThat(delta(before, after, "syncd_applier_batch_redecided_total"))
+                    .as("the creates of existing books were caught by the primary key, then decided with lookups")
+                    .isGreaterThanOrEqualTo(1);
 
             assertThat(delta(before, after, "syncd_push_seconds_count", "outcome", "decided")).isEqualTo(4);
             assertThat(delta(before, after, "syncd_push_seconds_bucket", "outcome", "decided", "le", "+Inf"))
