@@ -234,7 +234,10 @@ final class BatchApplier implements AutoCloseable {
         private final Instant now;
         private final Map<RecordKey, SyncedRecord> records = new HashMap<>();
         private final Set<RecordKey> written = new LinkedHashSet<>();
-        /** Records that have a row in the table already (read and locked by this transaction). */
+        /**
+         * Records that have a row in the table already (read and locked by this transaction). A create the first
+         * attempt did not look up is not among them even if its row exists: its insert then fails on the key.
+         */
         private final Set<RecordKey> stored = new HashSet<>();
         private final Map<UUID, Long> sequences = new HashMap<>();
         private final Map<UUID, Long> advancedSequences = new HashMap<>();
@@ -263,14 +266,12 @@ final class BatchApplier implements AutoCloseable {
 
         BatchResult run(List<PolledChange> ordered) throws SQLException {
             Set<UUID> accounts = new HashSet<>();
-            List<ChangeKey> changeKeys = new ArrayList<>();
             for (PolledChange change : ordered) {
-                ChangeEvent e = change.event();
-                accounts.add(e.accountId());
-                changeKeys.add(new ChangeKey(e.accountId(), e.changeId()));
+                accounts.add(change.event().accountId());
             }
             sequences.putAll(AccountsTable.lockSequences(conn, accounts));
-            decided = lookUpAll ? new HashSet<>(SyncLogTable.alreadyDecided(conn, changeKeys)) : new HashSet<>();
+            decided = lookUpAll ? new HashSet<>(SyncLogTable.alreadyDecided(conn, ordered.stream()
+                    .map(c -> new ChangeKey(c.event().accountId(), c.event().changeId())).toList())) : new HashSet<>();
             loadRecords(ordered);
 
             for (int i = 0; i < ordered.size(); i++) {

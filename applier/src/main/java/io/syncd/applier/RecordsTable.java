@@ -76,7 +76,8 @@ final class RecordsTable {
     /**
      * Inserts records that have no row yet, with a binary COPY: PostgreSQL's text input of ids and times cost more
      * than the rest of an event's row. No other transaction can insert them meanwhile: every apply transaction of the
-     * account holds its row lock ({@link AccountsTable#lockSequences}).
+     * account holds its row lock ({@link AccountsTable#lockSequences}). A record that has a row after all (a create
+     * whose row the applier's first attempt did not look up) fails the COPY on the primary key: SQLState 23505.
      */
     static void insert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
         if (records.isEmpty()) {

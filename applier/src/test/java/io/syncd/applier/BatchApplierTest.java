@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import org.apache.kafka.common.TopicPartition;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,10 +49,8 @@ class BatchApplierTest {
 
     @BeforeAll
     static void startDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                .start();
+        postgres = MigratedDatabase.start();
         dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).load().migrate();
     }
 
     @AfterAll
@@ -63,14 +60,7 @@ class BatchApplierTest {
 
     @BeforeEach
     void newAccount() throws SQLException {
-        account = UUID.randomUUID();
-        try (Connection conn = dataSource.getConnection();
-             PreparedStatement ps = conn.prepareStatement(
-                     "INSERT INTO accounts (id, name, enrollment_key_hash) VALUES (?, 'test', ?)")) {
-            ps.setObject(1, account);
-            ps.setBytes(2, account.toString().getBytes());
-            ps.executeUpdate();
-        }
+        account = MigratedDatabase.newAccount(dataSource);
     }
 
     private static final ParentProgress PARENTS_DECIDED = (child, table, progress) -> true;

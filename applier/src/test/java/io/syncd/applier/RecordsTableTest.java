@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +42,8 @@ class RecordsTableTest {
 
     @BeforeAll
     static void startDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = MigratedDatabase.start();
         dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).load().migrate();
     }
 
     @AfterAll
@@ -188,13 +186,6 @@ class RecordsTableTest {
     }
 
     private static UUID newAccount() throws SQLException {
-        UUID account = UUID.randomUUID();
-        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(
-                "INSERT INTO accounts (id, name, enrollment_key_hash) VALUES (?, 'test', ?)")) {
-            ps.setObject(1, account);
-            ps.setBytes(2, account.toString().getBytes());
-            ps.executeUpdate();
-        }
-        return account;
+        return MigratedDatabase.newAccount(dataSource);
     }
 }
