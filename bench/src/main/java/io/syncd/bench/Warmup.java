@@ -72,7 +72,7 @@ final class Warmup {
                 if (window < WINDOW_SECONDS) {
                     continue;
                 }
-                // Scraped as Prometheus would (every 15 s by default). The first scrape loads ~100 classes, which
+                // Scraped as a monitoring server would, every window. The first scrape loads ~100 classes, which
                 // deoptimizes hot request code: left to phase 2's first scrape, that burst (~500 compilations, ~90
                 // deoptimizations, -XX:+PrintCompilation) fell into its measured load.
                 client.meters();
