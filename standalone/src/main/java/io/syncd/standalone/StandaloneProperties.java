@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param roles the roles this process runs: {@code gateway}, {@code applier}, {@code projector}
  * @param dataDir folder of the embedded Kafka and PostgreSQL data and the generated admin token
- * @param embedded ports of the embedded Kafka and PostgreSQL (0 = reuse the last ones, else free ports)
+ * @param embedded ports of the embedded Kafka and PostgreSQL (0 = reuse the last ones, else free ports), PostgreSQL's cache
  * @param topics how the change topics are created when missing
  */
 @ConfigurationProperties("sync")
@@ -21,8 +21,14 @@ public record StandaloneProperties(
         @DefaultValue Embedded embedded,
         @DefaultValue Topics topics) {
 
-    /** Ports of the embedded servers; used only when no external address is configured. */
-    public record Embedded(@DefaultValue("0") int kafkaPort, @DefaultValue("0") int postgresPort) {
+    /**
+     * The embedded servers; used only when no external address is configured.
+     *
+     * @param postgresSharedBuffersMb PostgreSQL's {@code shared_buffers} in MB (0: an eighth of the machine's memory,
+     *        between 128 MB and 1 GB)
+     */
+    public record Embedded(@DefaultValue("0") int kafkaPort, @DefaultValue("0") int postgresPort,
+                           @DefaultValue("0") int postgresSharedBuffersMb) {
     }
 
     /**

@@ -44,6 +44,8 @@ class EmbeddedDatabaseTest {
             assertThat(setting(database, "synchronous_commit")).isEqualTo("on");
             assertThat(setting(database, "full_page_writes")).isEqualTo("on");
             assertThat(setting(database, "max_connections")).isEqualTo("200");
+            assertThat(setting(database, "shared_buffers")).isIn("128MB", "256MB", "512MB", "1GB")
+                    .isNotEqualTo("48MB");
             execute(database, "CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'kept')");
         } finally {
             database.close();
@@ -51,14 +53,25 @@ class EmbeddedDatabaseTest {
         assertThat(database.isRunning()).isFalse();
         database.close();
 
-        try (EmbeddedDatabase restarted = EmbeddedDatabase.start(dir, 0)) {
+        try (EmbeddedDatabase restarted = EmbeddedDatabase.start(dir, 0, 48)) {
             assertThat(restarted.port()).isEqualTo(port);
+            assertThat(setting(restarted, "shared_buffers")).as("set on every start, not only at creation").isEqualTo("48MB");
             assertThat(notes(restarted)).containsExactly("kept");
             assertThatThrownBy(() -> EmbeddedDatabase.start(dir, 0))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already in use in this process");
             assertThat(restarted.isRunning()).isTrue();
         }
+    }
+
+    @Test
+    void sharedBuffersAreAnEighthOfTheMachinesMemoryFrom128MbTo1Gb() {
+        assertThat(EmbeddedDatabase.defaultSharedBuffersMb(24L << 30)).isEqualTo(1024);
+        assertThat(EmbeddedDatabase.defaultSharedBuffersMb(4L << 30)).isEqualTo(512);
+        assertThat(EmbeddedDatabase.defaultSharedBuffersMb(512L << 20)).isEqualTo(128);
+        assertThatThrownBy(() -> EmbeddedDatabase.start(dataDir.resolve("postgres"), 0, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("postgres-shared-buffers-mb");
     }
 
     @Test
