@@ -46,7 +46,8 @@ public final class EmbeddedInfrastructure implements ApplicationListener<Applica
         CompletableFuture<EmbeddedDatabase> db = needDatabase
                 ? CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(dataDir.resolve("postgres"),
                         env.getProperty("sync.embedded.postgres-port", Integer.class, 0),
-                        env.getProperty("sync.embedded.postgres-shared-buffers-mb", Integer.class, 0)))
+                        env.getProperty("sync.embedded.postgres-shared-buffers-mb", Integer.class,
+                                EmbeddedDatabase.DEFAULT_SHARED_BUFFERS_MB)))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<EmbeddedKafka> broker = needKafka
                 ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dataDir.resolve("kafka"),

@@ -24,11 +24,10 @@ public record StandaloneProperties(
     /**
      * The embedded servers; used only when no external address is configured.
      *
-     * @param postgresSharedBuffersMb PostgreSQL's {@code shared_buffers} in MB (0: an eighth of the machine's memory,
-     *        between 128 MB and 1 GB)
+     * @param postgresSharedBuffersMb the embedded PostgreSQL's page cache ({@code shared_buffers}) in MB
      */
     public record Embedded(@DefaultValue("0") int kafkaPort, @DefaultValue("0") int postgresPort,
-                           @DefaultValue("0") int postgresSharedBuffersMb) {
+                           @DefaultValue("128") int postgresSharedBuffersMb) {
     }
 
     /**

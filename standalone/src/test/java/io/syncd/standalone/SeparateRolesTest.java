@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -30,9 +33,15 @@ class SeparateRolesTest {
         int postgresPort = ServerProcess.freePort();
         try (SyncServer gateway = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
                 "--sync.admin-token=t", "--sync.roles=gateway", "--sync.gateway.decision-wait=1s",
-                "--sync.embedded.kafka-port=" + kafkaPort, "--sync.embedded.postgres-port=" + postgresPort)) {
+                "--sync.embedded.kafka-port=" + kafkaPort, "--sync.embedded.postgres-port=" + postgresPort,
+                "--sync.embedded.postgres-shared-buffers-mb=64")) {
             assertThat(gateway.infrastructure().kafka().port()).isEqualTo(kafkaPort);
             assertThat(gateway.infrastructure().database().port()).isEqualTo(postgresPort);
+            try (Connection connection = DriverManager.getConnection(gateway.infrastructure().database().jdbcUrl(),
+                    "postgres", "postgres"); ResultSet shown = connection.createStatement().executeQuery("SHOW shared_buffers")) {
+                assertThat(shown.next()).isTrue();
+                assertThat(shown.getString(1)).isEqualTo("64MB");
+            }
             Api api = apiOf(gateway);
             Api.Device device = api.newDevice();
             UUID changeId = UUID.randomUUID();

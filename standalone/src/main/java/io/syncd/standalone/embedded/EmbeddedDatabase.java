@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,6 +24,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final String USER = "postgres";
     // initdb runs with trust authentication for local connections: any password is accepted.
     private static final String PASSWORD = "postgres";
+    /**
+     * PostgreSQL's own default. 1 GB kept a 150 s sustained load's index pages cached (pg_stat_io: 1.2-1.5 reads and
+     * writes per change by its end with 128 MB, none with 1 GB) but decided no more changes, the operating system's
+     * page cache absorbing those; a larger cache also makes each checkpoint's writes larger.
+     */
+    public static final int DEFAULT_SHARED_BUFFERS_MB = 128;
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
     private static final Duration EXIT_POLL = Duration.ofMillis(20);
     // Crash recovery replays the WAL written since the last checkpoint before the server accepts connections.
@@ -44,34 +49,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    /** {@link #start(Path, int, int)} with the shared buffers of {@link #defaultSharedBuffersMb}. */
+    /** {@link #start(Path, int, int)} with PostgreSQL's own default of 128 MB of shared buffers. */
     public static EmbeddedDatabase start(Path dir, int port) {
-        return start(dir, port, 0);
-    }
-
-    /**
-     * PostgreSQL's page cache for a machine: an eighth of its memory, at least PostgreSQL's own default of 128 MB
-     * and at most 1 GB. With the default's 128 MB, a sustained load's inserts at random keys of the indexes outgrow
-     * the cache within minutes, and every change then reads and evicts pages (pg_stat_io).
-     */
-    public static int defaultSharedBuffersMb(long totalMemoryBytes) {
-        long eighth = totalMemoryBytes / 8 / (1024 * 1024);
-        return (int) Math.max(128, Math.min(1024, eighth));
+        return start(dir, port, DEFAULT_SHARED_BUFFERS_MB);
     }
 
     /**
      * Starts PostgreSQL on the data directory {@code dir}, creating the cluster on first use. Port 0 reuses the port of
      * the last run if it is free, else picks a free one; any other port is used as is and must be free.
      *
-     * @param sharedBuffersMb PostgreSQL's {@code shared_buffers} in MB; 0 for {@link #defaultSharedBuffersMb}
+     * @param sharedBuffersMb PostgreSQL's page cache ({@code shared_buffers}) in MB, set on every start
      */
     public static EmbeddedDatabase start(Path dir, int port, int sharedBuffersMb) {
-        if (sharedBuffersMb < 0) {
-            throw new IllegalArgumentException("sync.embedded.postgres-shared-buffers-mb must be 0 (automatic) or more, was "
+        if (sharedBuffersMb < 1) {
+            throw new IllegalArgumentException("sync.embedded.postgres-shared-buffers-mb must be at least 1, was "
                     + sharedBuffersMb);
         }
-        int sharedBuffers = sharedBuffersMb > 0 ? sharedBuffersMb : defaultSharedBuffersMb(
-                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
         long started = System.nanoTime();
         Path dataDir = dir.toAbsolutePath().normalize();
         // Beside the data directory, not in it: initdb refuses a directory that is not empty.
@@ -102,7 +95,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", sharedBuffers + "MB")
+                    .setServerConfig("shared_buffers", sharedBuffersMb + "MB")
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // No socket and socket lock file in /tmp that could clash with another server on the same port.
                     .setServerConfig("unix_socket_directories", "''")
@@ -121,7 +114,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         ProcessHandle postmaster = livePostmaster(dataDir).orElseThrow(() -> new IllegalStateException(
                 "The embedded PostgreSQL in " + dataDir + " started but " + dataDir.resolve("postmaster.pid") + " names no live process"));
         log.info("Embedded PostgreSQL started at 127.0.0.1:{} in {} ms (data in {}{}, {} MB shared buffers, messages in {})",
-                chosen, (System.nanoTime() - started) / 1_000_000, dataDir, created ? ", created now" : "", sharedBuffers,
+                chosen, (System.nanoTime() - started) / 1_000_000, dataDir, created ? ", created now" : "", sharedBuffersMb,
                 serverLog);
         return new EmbeddedDatabase(postgres, postmaster, dataDir);
     }
