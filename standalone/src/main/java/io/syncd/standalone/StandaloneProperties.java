@@ -6,12 +6,15 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import io.syncd.standalone.embedded.EmbeddedDatabase;
+
 /**
  * Configuration of the process ({@code sync.*}): which roles it runs, where embedded data lives, the topics.
  *
  * @param roles the roles this process runs: {@code gateway}, {@code applier}, {@code projector}
  * @param dataDir folder of the embedded Kafka and PostgreSQL data and the generated admin token
- * @param embedded ports of the embedded Kafka and PostgreSQL (0 = reuse the last ones, else free ports), PostgreSQL's cache
+ * @param embedded the embedded Kafka and PostgreSQL: their ports (0 = reuse the last ones, else free ports), PostgreSQL's
+ *        cache
  * @param topics how the change topics are created when missing
  */
 @ConfigurationProperties("sync")
@@ -27,7 +30,7 @@ public record StandaloneProperties(
      * @param postgresSharedBuffersMb the embedded PostgreSQL's page cache ({@code shared_buffers}) in MB
      */
     public record Embedded(@DefaultValue("0") int kafkaPort, @DefaultValue("0") int postgresPort,
-                           @DefaultValue("128") int postgresSharedBuffersMb) {
+                           @DefaultValue("" + EmbeddedDatabase.DEFAULT_SHARED_BUFFERS_MB) int postgresSharedBuffersMb) {
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
+import io.syncd.standalone.embedded.EmbeddedDatabase;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,8 +39,11 @@ class SeparateRolesTest {
                 "--sync.embedded.postgres-shared-buffers-mb=64")) {
             assertThat(gateway.infrastructure().kafka().port()).isEqualTo(kafkaPort);
             assertThat(gateway.infrastructure().database().port()).isEqualTo(postgresPort);
-            try (Connection connection = DriverManager.getConnection(gateway.infrastructure().database().jdbcUrl(),
-                    "postgres", "postgres"); ResultSet shown = connection.createStatement().executeQuery("SHOW shared_buffers")) {
+            EmbeddedDatabase database = gateway.infrastructure().database();
+            try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(),
+                    database.password());
+                    Statement statement = connection.createStatement();
+                    ResultSet shown = statement.executeQuery("SHOW shared_buffers")) {
                 assertThat(shown.next()).isTrue();
                 assertThat(shown.getString(1)).isEqualTo("64MB");
             }
