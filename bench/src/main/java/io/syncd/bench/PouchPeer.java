@@ -77,7 +77,7 @@ final class PouchPeer implements AutoCloseable {
     }
 
     private String database() throws Exception {
-        String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "bench-" + Workload.id().toString().substring(0, 8);
         HttpResponse<String> created = send("PUT", "/" + name, null);
         if (created.statusCode() != 201) {
             throw new IllegalStateException("pouchdb: " + created.body());
@@ -88,8 +88,8 @@ final class PouchPeer implements AutoCloseable {
     private String bulk(int docs) {
         StringBuilder body = new StringBuilder("{\"docs\":[");
         for (int i = 0; i < docs; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"_id\":\"").append(UUID.randomUUID()).append("\",\"data\":")
-                    .append(workload.event(UUID.randomUUID())).append('}');
+            body.append(i == 0 ? "" : ",").append("{\"_id\":\"").append(Workload.id()).append("\",\"data\":")
+                    .append(workload.event(Workload.id())).append('}');
         }
         return body.append("]}").toString();
     }

@@ -18,10 +18,10 @@ final class PullScenarios {
     /** A device whose account holds {@code count} events (small records) in one book. */
     String accountWithEvents(int count) {
         String token = client.newDevice();
-        UUID book = UUID.randomUUID();
+        UUID book = Workload.id();
         List<String> changes = new ArrayList<>(List.of(Workload.change("books", book, 0, Workload.book("big"))));
         for (int i = 0; i < count; i++) {
-            changes.add(Workload.change("events", UUID.randomUUID(), 0, workload.event(book)));
+            changes.add(Workload.change("events", Workload.id(), 0, workload.event(book)));
         }
         pushInChunks(token, changes);
         return token;
@@ -30,16 +30,16 @@ final class PullScenarios {
     /** A device whose account holds {@code count} notes with ~5 KB of strokes each. */
     String accountWithNotes(int count) {
         String token = client.newDevice();
-        UUID book = UUID.randomUUID();
+        UUID book = Workload.id();
         List<UUID> events = new ArrayList<>();
         List<String> changes = new ArrayList<>(List.of(Workload.change("books", book, 0, Workload.book("notes"))));
         for (int e = 0; e < 100; e++) {
-            UUID event = UUID.randomUUID();
+            UUID event = Workload.id();
             events.add(event);
             changes.add(Workload.change("events", event, 0, workload.event(book)));
         }
         for (int i = 0; i < count; i++) {
-            changes.add(Workload.change("notes", UUID.randomUUID(), 0, workload.note(events.get(i % 100), 5000)));
+            changes.add(Workload.change("notes", Workload.id(), 0, workload.note(events.get(i % 100), 5000)));
         }
         pushInChunks(token, changes);
         return token;
@@ -79,14 +79,14 @@ final class PullScenarios {
                 + "\",\"device_name\":\"reader\"}").body().get("device_token").stringValue();
         String writerToken = client.post("/api/devices/register", null, "{\"enrollment_key\":\"" + key
                 + "\",\"device_name\":\"writer\"}").body().get("device_token").stringValue();
-        UUID book = UUID.randomUUID();
+        UUID book = Workload.id();
         client.push(writerToken, Workload.push(List.of(Workload.change("books", book, 0, Workload.book("incr")))));
         String cursor = client.pullAll(readerToken, null, PAGE)[1];
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
             List<String> changes = new ArrayList<>(50);
             for (int c = 0; c < 50; c++) {
-                changes.add(Workload.change("events", UUID.randomUUID(), 0, workload.event(book)));
+                changes.add(Workload.change("events", Workload.id(), 0, workload.event(book)));
             }
             client.push(writerToken, Workload.push(changes));
             long start = System.nanoTime();

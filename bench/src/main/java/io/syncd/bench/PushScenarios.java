@@ -78,7 +78,7 @@ final class PushScenarios {
         List<UUID> books = new ArrayList<>();
         for (int d = 0; d < devices; d++) {
             String token = client.newDevice();
-            UUID book = UUID.randomUUID();
+            UUID book = Workload.id();
             client.push(token, Workload.push(List.of(Workload.change("books", book, 0, Workload.book("load")))));
             tokens.add(token);
             books.add(book);
@@ -97,7 +97,7 @@ final class PushScenarios {
                     while (running.get()) {
                         List<String> changes = new ArrayList<>(50);
                         for (int i = 0; i < 50; i++) {
-                            changes.add(Workload.change("events", UUID.randomUUID(), 0, own.event(book)));
+                            changes.add(Workload.change("events", Workload.id(), 0, own.event(book)));
                         }
                         client.push(token, Workload.push(changes));
                         if (measuring.get()) {

@@ -110,20 +110,20 @@ public final class SyncBench {
             phase("3. baselines on the same PostgreSQL and Kafka: version-checked 50-row upserts, acks=all produce");
             if (database != null) {
                 Baselines baselines = new Baselines(database.jdbcUrl(), database.username(), database.password());
-                Baselines.Raw events = baselines.rawPostgres(Baselines.Rows.EVENTS, options.count(200_000, 10_000), 4);
+                Baselines.Raw events = baselines.rawPostgres(Baselines.Rows.EVENTS, loadSeconds(options), 4);
                 double raw = events.perSecond();
                 results.put("raw_pg_per_s", raw, "rows/s, the sustained load's rows (50 events) as JDBC version-checked"
-                        + " upserts, 50-row transactions, 4 threads");
+                        + " upserts, 50-row transactions, 4 threads, for as long as the load was measured");
                 results.put("raw_pg_cpu_us_per_row", events.postgresCpuMicros(),
                         "CPU µs of PostgreSQL per row of raw_pg_per_s (compare pg_cpu_us_per_change)");
                 results.put("raw_pg_seed_sync_per_s", baselines.rawPostgres(Baselines.Rows.SEED_SYNC,
-                        options.count(100_000, 5_000), 4).perSecond(),
+                        loadSeconds(options), 4).perSecond(),
                         "rows/s, the same with phase 1's syncs (24 notes, 5 drawings)");
                 results.put("kafka_produce_per_s", Baselines.kafkaProduce(server.infrastructure().kafka().bootstrapServers(),
                         options.count(400_000, 20_000)), "change events/s, acks=all, idempotent");
                 results.put("apply_ratio", applied / raw, "applied_per_s / raw_pg_per_s; target ≥ 0.7");
                 Baselines.Raw auditedRows = baselines.rawPostgres(Baselines.Rows.EVENTS_AUDITED,
-                        options.count(200_000, 10_000), 4);
+                        loadSeconds(options), 4);
                 double audited = auditedRows.perSecond();
                 results.put("raw_pg_audited_per_s", audited, "rows/s, the same 50 events each with its sync_log row"
                         + " in the same transaction: PostgreSQL's part of a decided change, without HTTP and Kafka");
@@ -302,7 +302,10 @@ public final class SyncBench {
         return options.quick() ? Math.min(3, loadSeconds(options) / 3) : 20;
     }
 
-    /** 30 s of sustained load in full mode, 8 s in quick mode, at least 1 s, unless set. */
+    /**
+     * 30 s of sustained load in full mode, 8 s in quick mode, at least 1 s, unless set; each PostgreSQL baseline
+     * writes as long.
+     */
     private static double loadSeconds(Options options) {
         if (options.loadSeconds() > 0) {
             return options.loadSeconds();
