@@ -77,15 +77,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
         boolean created = !Files.exists(dataDir.resolve("postgresql.conf"));
         ensureNotInUse(dataDir);
         stopOrphanedServer(dataDir);
-        int chosen = new Ports(dataDir.resolveSibling(dataDir.getFileName() + ".ports.properties")).choose("postgres", port);
-        EmbeddedPostgres postgres;
+        Ports ports = new Ports(dataDir.resolveSibling(dataDir.getFileName() + ".ports.properties"));
+        int chosen = ports.choose("postgres", port);
+        if (port == 0 && !Ports.isFree(chosen)) {
+            // Checked before, not found out by a failed start: zonky keeps the data directory's lock after one.
+            chosen = ports.fresh("postgres");
+        }
+        EmbeddedPostgres postgres = startServer(dataDir, chosen, sharedBuffersMb, serverLog);
+        ProcessHandle postmaster = livePostmaster(dataDir).orElseThrow(() -> new IllegalStateException(
+                "The embedded PostgreSQL in " + dataDir + " started but " + dataDir.resolve("postmaster.pid") + " names no live process"));
+        log.info("Embedded PostgreSQL started at 127.0.0.1:{} in {} ms (data in {}{}, {} MB shared buffers, messages in {})",
+                chosen, (System.nanoTime() - started) / 1_000_000, dataDir, created ? ", created now" : "", sharedBuffersMb,
+                serverLog);
+        return new EmbeddedDatabase(postgres, postmaster, dataDir);
+    }
+
+    private static EmbeddedPostgres startServer(Path dataDir, int port, int sharedBuffersMb, Path serverLog) {
         try {
-            postgres = EmbeddedPostgres.builder()
+            return EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     // The owner closes it, after the application that uses it; a JVM shutdown hook would race that.
                     .setRegisterShutdownHook(false)
-                    .setPort(chosen)
+                    .setPort(port)
                     .setPGStartupWait(STARTUP_WAIT)
                     // Its messages outlive this JVM: a server orphaned by kill -9 keeps writing them.
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
@@ -102,7 +116,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .start();
         } catch (IOException | RuntimeException e) {
             IllegalStateException failure = new IllegalStateException("The embedded PostgreSQL in " + dataDir
-                    + " did not start on 127.0.0.1:" + chosen + "; its messages are in " + serverLog + ":\n" + tail(serverLog), e);
+                    + " did not start on 127.0.0.1:" + port + "; its messages are in " + serverLog + ":\n" + tail(serverLog), e);
             try {
                 // A server that came up too late for zonky's wait would keep the port and the directory.
                 stopOrphanedServer(dataDir);
@@ -111,12 +125,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             throw failure;
         }
-        ProcessHandle postmaster = livePostmaster(dataDir).orElseThrow(() -> new IllegalStateException(
-                "The embedded PostgreSQL in " + dataDir + " started but " + dataDir.resolve("postmaster.pid") + " names no live process"));
-        log.info("Embedded PostgreSQL started at 127.0.0.1:{} in {} ms (data in {}{}, {} MB shared buffers, messages in {})",
-                chosen, (System.nanoTime() - started) / 1_000_000, dataDir, created ? ", created now" : "", sharedBuffersMb,
-                serverLog);
-        return new EmbeddedDatabase(postgres, postmaster, dataDir);
     }
 
     /**

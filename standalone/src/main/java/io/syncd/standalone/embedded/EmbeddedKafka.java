@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.stream.Stream;
 import io.syncd.common.FileTrees;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.raft.DynamicVoters;
@@ -47,7 +46,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Starts the broker on {@code dir}, formatting its log folder on first use. Port 0 reuses the port of the last run
-     * if it is free, else picks a free one; any other port is used as is and must be free.
+     * or picks a free one, and moves to another should that be taken; any other port is used as is and must be free.
      */
     public static EmbeddedKafka start(Path dir, int port) {
         long started = System.nanoTime();
@@ -61,14 +60,57 @@ public final class EmbeddedKafka implements AutoCloseable {
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
         Ports ports = new Ports(home.resolve("ports.properties"));
         int brokerPort = ports.choose("broker", port);
-        int controllerPort = controllerPort(ports, brokerPort);
-        if (!formatted) {
-            format(logDir, controllerPort);
+        int controllerPort = ports.choose("controller", 0);
+        if (controllerPort == brokerPort) {
+            controllerPort = ports.fresh("controller", brokerPort);
         }
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(logDir, controllerPort);
+            }
+            try {
+                KafkaRaftServer server = startServer(home, logDir, brokerPort, controllerPort);
+                log.info("Embedded Kafka started at 127.0.0.1:{} in {} ms (data in {}{})", brokerPort,
+                        (System.nanoTime() - started) / 1_000_000, home, formatted ? "" : ", formatted now");
+                return new EmbeddedKafka(server, brokerPort);
+            } catch (IllegalStateException failure) {
+                boolean brokerTaken = !Ports.isFree(brokerPort);
+                boolean controllerTaken = !Ports.isFree(controllerPort);
+                if (brokerTaken && port != 0) {
+                    throw new IllegalStateException("Port " + port + " for the embedded broker is in use; choose another",
+                            failure);
+                }
+                if (attempt == Ports.START_ATTEMPTS || !(brokerTaken || controllerTaken)) {
+                    throw failure;
+                }
+                // Another process bound it since it was chosen (or saved): both ports are ours to choose.
+                if (brokerTaken) {
+                    log.warn("The embedded Kafka's port {} is taken; starting on another", brokerPort);
+                    brokerPort = ports.fresh("broker", controllerPort);
+                }
+                if (controllerTaken) {
+                    log.warn("The embedded Kafka's controller port {} is taken; starting on another", controllerPort);
+                    controllerPort = ports.fresh("controller", brokerPort);
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the broker and controller on these ports. Should the controller's differ from the one the folder was
+     * formatted with, that is fine: the voter set still names the old address, but the single voter leads with its
+     * current listener (checked on 4.2.2).
+     */
+    private static KafkaRaftServer startServer(Path home, Path logDir, int brokerPort, int controllerPort) {
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+        // A fault while starting (a port taken, say) halts the JVM; this start's caller would rather learn which one.
+        Exit.setHaltProcedure((code, message) -> {
+            throw new IllegalStateException("Kafka would halt the JVM with status " + code + (message == null ? "" : ": " + message));
+        });
         try {
             // Returns once the broker is registered and unfenced, so clients can use it right away.
             server.startup();
+            return server;
         } catch (RuntimeException e) {
             IllegalStateException failure = new IllegalStateException("The embedded Kafka in " + home
                     + " did not start on 127.0.0.1:" + brokerPort + " (controller 127.0.0.1:" + controllerPort + ")", e);
@@ -79,29 +121,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 failure.addSuppressed(stopFailure);
             }
             throw failure;
-        }
-        log.info("Embedded Kafka started at 127.0.0.1:{} in {} ms (data in {}{})", brokerPort,
-                (System.nanoTime() - started) / 1_000_000, home, formatted ? "" : ", formatted now");
-        return new EmbeddedKafka(server, brokerPort);
-    }
-
-    /**
-     * The controller listener's port, kept like the broker's. Should the saved one be taken, a new one is fine: the
-     * voter set still names the old address, but the single voter leads with its current listener (checked on 4.2.2).
-     */
-    private static int controllerPort(Ports ports, int brokerPort) {
-        int chosen = ports.choose("controller", 0);
-        return chosen != brokerPort ? chosen : ports.choose("controller", freePortOtherThan(brokerPort));
-    }
-
-    @SuppressWarnings("try")
-    private static int freePortOtherThan(int taken) {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        // Holding the taken port while asking for a free one guarantees a different port.
-        try (ServerSocket held = new ServerSocket(taken, 1, loopback); ServerSocket free = new ServerSocket(0, 1, loopback)) {
-            return free.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port for the embedded Kafka controller", e);
+        } finally {
+            // Once started, a fatal fault must halt: a broker that carried on after one could lose acknowledged records.
+            Exit.resetHaltProcedure();
         }
     }
 

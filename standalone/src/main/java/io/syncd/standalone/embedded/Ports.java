@@ -8,13 +8,19 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Properties;
+import java.util.stream.IntStream;
 
 /**
  * Ports of the embedded servers, kept in a file of the data folder: a restart reuses them, so processes that joined
  * the embedded Kafka or PostgreSQL by address find them again.
  */
 final class Ports {
+    /** How often a server start tries again on fresh ports when one of its chosen ports turns out to be taken. */
+    static final int START_ATTEMPTS = 3;
+    private static final int FRESH_TRIES = 10;
+
     private final Path file;
     private final Properties saved = new Properties();
 
@@ -29,7 +35,10 @@ final class Ports {
         }
     }
 
-    /** The requested port if not 0; else the saved one if it is free; else a free one. */
+    /**
+     * The requested port if not 0 (it must be free now); else the saved one, even if taken: the server's start finds
+     * out and asks for a {@link #fresh} one, which also covers a free port taken between this choice and the bind.
+     */
     int choose(String name, int requested) {
         if (requested != 0) {
             if (!isFree(requested)) {
@@ -38,14 +47,24 @@ final class Ports {
             return remember(name, requested);
         }
         String previous = saved.getProperty(name);
-        if (previous != null && isFree(Integer.parseInt(previous))) {
-            return Integer.parseInt(previous);
+        return previous != null ? Integer.parseInt(previous) : fresh(name);
+    }
+
+    /** A free port, none of {@code others}, saved for {@code name}. */
+    int fresh(String name, int... others) {
+        for (int tries = 0; tries < FRESH_TRIES; tries++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("No free port for the embedded " + name, e);
+            }
+            if (IntStream.of(others).noneMatch(other -> other == port)) {
+                return remember(name, port);
+            }
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return remember(name, socket.getLocalPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port for the embedded " + name, e);
-        }
+        throw new IllegalStateException("No free port for the embedded " + name + " other than " + Arrays.toString(others)
+                + " in " + FRESH_TRIES + " tries");
     }
 
     private int remember(String name, int port) {

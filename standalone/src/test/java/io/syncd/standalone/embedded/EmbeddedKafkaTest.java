@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 
@@ -81,6 +83,35 @@ class EmbeddedKafkaTest {
         try (EmbeddedKafka restarted = EmbeddedKafka.start(dir, 0)) {
             assertThat(restarted.port()).isEqualTo(child.port());
             assertWrittenAndCommitted(restarted.bootstrapServers());
+        }
+    }
+
+    @Test
+    void takenSavedPortsAreReplacedByFreeOnesAndTheDataIsKept() throws Exception {
+        Path dir = dataDir.resolve("kafka");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            writeAndCommit(kafka.bootstrapServers());
+        }
+        Properties saved = new Properties();
+        try (Reader in = Files.newBufferedReader(dir.resolve("ports.properties"))) {
+            saved.load(in);
+        }
+        int brokerPort = Integer.parseInt(saved.getProperty("broker"));
+        int controllerPort = Integer.parseInt(saved.getProperty("controller"));
+
+        // Another process took both ports while the broker was down: the start finds out when it binds them, as it
+        // would for a port taken between choosing and binding it.
+        int movedTo;
+        try (ServerSocket broker = new ServerSocket(brokerPort, 1, InetAddress.getLoopbackAddress());
+                ServerSocket controller = new ServerSocket(controllerPort, 1, InetAddress.getLoopbackAddress());
+                EmbeddedKafka moved = EmbeddedKafka.start(dir, 0)) {
+            movedTo = moved.port();
+            assertThat(movedTo).isNotIn(brokerPort, controllerPort);
+            assertWrittenAndCommitted(moved.bootstrapServers());
+        }
+
+        try (EmbeddedKafka restarted = EmbeddedKafka.start(dir, 0)) {
+            assertThat(restarted.port()).as("the new port is saved for the next start").isEqualTo(movedTo);
         }
     }
 
