@@ -103,8 +103,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     private static KafkaRaftServer startServer(Path home, Path logDir, int brokerPort, int controllerPort) {
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
-        // A fault while starting (a port taken, say) halts the JVM; this start's caller would rather learn which one.
+        // A fault in startup() itself (a port taken, say) halts the JVM; this start's caller would rather learn which.
+        // Kafka's own threads keep halting: one of them carrying on after a fatal fault could lose acknowledged records.
+        Thread starter = Thread.currentThread();
         Exit.setHaltProcedure((code, message) -> {
+            if (Thread.currentThread() != starter) {
+                Runtime.getRuntime().halt(code);
+            }
             throw new IllegalStateException("Kafka would halt the JVM with status " + code + (message == null ? "" : ": " + message));
         });
         try {
@@ -122,7 +127,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             throw failure;
         } finally {
-            // Once started, a fatal fault must halt: a broker that carried on after one could lose acknowledged records.
             Exit.resetHaltProcedure();
         }
     }
