@@ -36,8 +36,9 @@ final class Ports {
     }
 
     /**
-     * The requested port if not 0 (it must be free now); else the saved one, even if taken: the server's start finds
-     * out and asks for a {@link #fresh} one, which also covers a free port taken between this choice and the bind.
+     * The requested port if not 0 (it must be free now); else the saved one, even if taken: the caller moves to a
+     * {@link #fresh} one, EmbeddedKafka when its bind fails (which also covers a port taken between this choice and
+     * the bind), EmbeddedDatabase by checking before it starts.
      */
     int choose(String name, int requested) {
         if (requested != 0) {

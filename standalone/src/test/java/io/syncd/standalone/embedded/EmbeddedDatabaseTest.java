@@ -114,7 +114,7 @@ class EmbeddedDatabaseTest {
             saved = database.port();
         }
         int movedTo;
-        // Another process took the port while the server was down: the start finds out when PostgreSQL binds it.
+        // Another process took the port while the server was down: the start sees it taken and picks another.
         try (ServerSocket taken = new ServerSocket(saved, 1, InetAddress.getLoopbackAddress());
                 EmbeddedDatabase database = EmbeddedDatabase.start(dir, 0)) {
             movedTo = database.port();
