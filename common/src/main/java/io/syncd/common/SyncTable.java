@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The four synced tables: their wire names, Kafka topics, {@code data} fields and parent references.
@@ -52,6 +54,7 @@ public enum SyncTable {
     private final String parentName;
     private final String parentField;
     private final List<Field> fields;
+    private final Set<String> fieldNames;
 
     SyncTable(String wireName, int stage, String parentName, String parentField, List<Field> fields) {
         this.wireName = wireName;
@@ -60,6 +63,7 @@ public enum SyncTable {
         this.parentName = parentName;
         this.parentField = parentField;
         this.fields = fields;
+        this.fieldNames = fields.stream().map(Field::name).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The table's name on the wire and in PostgreSQL. */
@@ -78,6 +82,11 @@ public enum SyncTable {
 
     public List<Field> fields() {
         return fields;
+    }
+
+    /** The names of {@link #fields()}: what a record's {@code data} may hold, checked for every pushed change. */
+    public Set<String> fieldNames() {
+        return fieldNames;
     }
 
     /** The table this one references, if any (events → books, notes → events, drawings → books). */

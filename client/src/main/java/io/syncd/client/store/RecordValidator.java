@@ -6,10 +6,8 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import io.syncd.client.InvalidRecordException;
 import io.syncd.common.Field;
@@ -54,9 +52,8 @@ public final class RecordValidator {
         if (data == null || !data.isObject()) {
             throw new InvalidRecordException(List.of("data: must be a JSON object"));
         }
-        Set<String> known = table.fields().stream().map(Field::name).collect(Collectors.toSet());
         for (String name : data.propertyNames()) {
-            if (!known.contains(name)) {
+            if (!table.fieldNames().contains(name)) {
                 errors.add("data." + name + ": unknown field of " + table.wireName());
             }
         }

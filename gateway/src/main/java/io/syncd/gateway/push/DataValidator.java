@@ -4,7 +4,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import io.syncd.common.Field;
 import io.syncd.common.Json;
@@ -34,7 +33,7 @@ final class DataValidator {
         if (object == null) {
             return null;
         }
-        object.allowOnly(table.fields().stream().map(Field::name).collect(Collectors.toSet()));
+        object.allowOnly(table.fieldNames());
         ObjectNode normalized = Json.MAPPER.createObjectNode();
         boolean valid = true;
         for (Field field : table.fields()) {
