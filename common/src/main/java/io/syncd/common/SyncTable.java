@@ -84,7 +84,10 @@ public enum SyncTable {
         return fields;
     }
 
-    /** The names of {@link #fields()}: what a record's {@code data} may hold, checked for every pushed change. */
+    /**
+     * The names of {@link #fields()}: what a record's {@code data} may hold, checked for every pushed change and
+     * every local write.
+     */
     public Set<String> fieldNames() {
         return fieldNames;
     }
