@@ -15,14 +15,15 @@ import java.nio.file.Path;
  * @param adminToken the server's admin token, for the replay phase (the embedded default gets "bench")
  * @param appliers applier process counts to measure in turn (e.g. 1, 2, 3); non-empty runs only that scenario
  * @param jar the standalone jar the scale-out scenario starts as processes
+ * @param randomIds record and change ids as random (version 4) UUIDs instead of the SDK's time-ordered ones
  */
 record Options(String url, boolean quick, double scale, boolean peer, Path peerDir, Path output, boolean growth,
                java.util.List<String> serverArgs, java.util.Set<Integer> only, double loadSeconds, double warmupSeconds,
-               String adminToken, java.util.List<Integer> appliers, Path jar) {
+               String adminToken, java.util.List<Integer> appliers, Path jar, boolean randomIds) {
 
     static final String USAGE = "usage: sync-bench [--quick] [--url URL] [--no-peer] [--output FILE]"
             + " [--server-arg --name=value] [--only 1,2,…] [--load-seconds S] [--warmup-seconds S] [--admin-token T]"
-            + " [--appliers 1,2,3 [--jar FILE]]";
+            + " [--appliers 1,2,3 [--jar FILE]] [--random-ids]";
 
     static Options parse(String... args) {
         String url = null;
@@ -38,6 +39,7 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
         String adminToken = "bench";
         java.util.List<Integer> appliers = new java.util.ArrayList<>();
         Path jar = Path.of("standalone", "target", "sync-standalone.jar");
+        boolean randomIds = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -53,6 +55,7 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
                 case "--only" -> java.util.Arrays.stream(value(args, ++i).split(",")).map(Integer::parseInt).forEach(only::add);
                 case "--appliers" -> java.util.Arrays.stream(value(args, ++i).split(",")).map(Integer::parseInt).forEach(appliers::add);
                 case "--jar" -> jar = Path.of(value(args, ++i));
+                case "--random-ids" -> randomIds = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
         }
@@ -70,8 +73,7 @@ record Options(String url, boolean quick, double scale, boolean peer, Path peerD
             scale = 0.25;
         }
         return new Options(url, quick, scale, peer, peerDir, output, !quick, serverArgs, only, loadSeconds, warmupSeconds,
-                adminToken,
-                appliers, jar);
+                adminToken, appliers, jar, randomIds);
     }
 
     private static String value(String[] args, int i) {

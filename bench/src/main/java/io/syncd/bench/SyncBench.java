@@ -51,6 +51,7 @@ public final class SyncBench {
     }
 
     Results run(Options options) throws Exception {
+        Workload.useIds(options.randomIds() ? Workload.Ids.RANDOM : Workload.Ids.TIME_ORDERED);
         if (!options.appliers().isEmpty()) {
             return scaleOut(options);
         }
@@ -72,7 +73,7 @@ public final class SyncBench {
             }
             BenchClient client = new BenchClient(url, ContentCoding.ZSTD);
             String adminToken = options.adminToken();
-            results.put("mode", options.quick() ? "quick" : "full", "run size");
+            describeRun(results, options);
 
             phase("0. warm-up: pushes and pulls until the JIT compiler has settled");
             double maxWarmup = jitWarmupSeconds(options);
@@ -251,6 +252,12 @@ public final class SyncBench {
         }
     }
 
+    private static void describeRun(Results results, Options options) {
+        results.put("mode", options.quick() ? "quick" : "full", "run size");
+        results.put("ids", options.randomIds() ? "random" : "time-ordered", "record and change ids: the SDK's"
+                + " time-ordered UUIDs, or random ones (--random-ids)");
+    }
+
     /** A full run leaves gigabytes of data: delete them, unless the run failed and they may explain why. */
     private static void keepOnlyIfFailed(Path dataDir, boolean done) {
         if (done) {
@@ -266,7 +273,7 @@ public final class SyncBench {
      */
     private Results scaleOut(Options options) throws Exception {
         Results results = new Results();
-        results.put("mode", options.quick() ? "quick" : "full", "run size");
+        describeRun(results, options);
         phase("scale-out: a gateway process with the embedded Kafka and PostgreSQL, applier processes joining it");
         ScaleOut scale = ScaleOut.start(options.jar(), options.serverArgs());
         boolean done = false;

@@ -6,6 +6,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.syncd.common.TimeOrderedIds;
+
 /**
  * Builds the seed app's changes as push JSON: books, events, notes and drawings with handwriting strokes shaped
  * like real ones (points of a smooth pen path), so compression sees what it would see in production.
@@ -38,12 +40,30 @@ final class Workload {
         return json.append(']').toString();
     }
 
+    /** How the load generator makes record and change ids. */
+    enum Ids {
+        /** As the SDK makes them ({@link TimeOrderedIds}). */
+        TIME_ORDERED,
+        /** Random (version 4) UUIDs, as apps that make their own ids with {@link UUID#randomUUID()}. */
+        RANDOM
+    }
+
+    private static volatile Ids ids = Ids.TIME_ORDERED;
+
+    /** Chooses the ids of the whole run, before its first change. */
+    static void useIds(Ids kind) {
+        ids = kind;
+    }
+
     /**
-     * A random (version 4) UUID from {@link ThreadLocalRandom}: {@link UUID#randomUUID()} reads the kernel's entropy
+     * A new id, its random bits from {@link ThreadLocalRandom}: {@link UUID#randomUUID()} reads the kernel's entropy
      * pool under a lock, which was an eighth of the load generator's CPU on the cores it shares with the server.
      */
     static UUID id() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (ids == Ids.TIME_ORDERED) {
+            return TimeOrderedIds.next(System.currentTimeMillis(), random);
+        }
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
         return new UUID(high, low);

@@ -21,6 +21,8 @@ class OptionsTest {
         assertThat(options.warmupSeconds()).isEqualTo(60);
         assertThat(options.serverArgs()).containsExactly("--sync.applier.parallelism=2");
         assertThat(options.output()).isEqualTo(Path.of("/tmp/x.json"));
+        assertThat(options.randomIds()).as("the SDK's time-ordered ids unless asked").isFalse();
+        assertThat(Options.parse("--random-ids").randomIds()).isTrue();
     }
 
     @Test

@@ -31,6 +31,7 @@ class SyncBenchTest {
                 "pull10k_ms", "pull10k_notes_ms", "pull100k_ms", "pull_incr_p50_ms", "push50_p50_ms_at_1m", "replay_per_s",
                 "replay_kafka_per_s", "heap_mb", "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms",
                 "push50_elsewhere_cpu_pct", "push50_busiest_other", "load_elsewhere_cpu_pct");
+        assertThat(json.get("ids").stringValue()).as("the SDK's ids by default").isEqualTo("time-ordered");
         assertThat(json.get("push50_elsewhere_cpu_pct").isNumber()).as("what else used the cores is measured").isTrue();
         assertThat(json.get("load_elsewhere_cpu_pct").isNumber()).isTrue();
         assertThat(json.get("replay_equal").booleanValue()).as("everything the bench wrote replays exactly").isTrue();
@@ -54,7 +55,7 @@ class SyncBenchTest {
         results.write(options.output());
 
         JsonNode json = Json.MAPPER.readTree(Files.readString(output));
-        assertThat(json.propertyNames()).containsExactly("mode", "applied_per_s_appliers_1", "applied_per_s_appliers_2");
+        assertThat(json.propertyNames()).containsExactly("mode", "ids", "applied_per_s_appliers_1", "applied_per_s_appliers_2");
         assertThat(json.get("applied_per_s_appliers_1").doubleValue()).isPositive();
         assertThat(json.get("applied_per_s_appliers_2").doubleValue()).isPositive();
     }

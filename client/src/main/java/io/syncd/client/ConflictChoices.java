@@ -2,13 +2,13 @@ package io.syncd.client;
 
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.syncd.client.store.LocalStore;
 import io.syncd.client.store.OpenIssue;
 import io.syncd.client.store.OutboxEntry;
 import io.syncd.client.store.RecordValidator;
 import io.syncd.common.Json;
+import io.syncd.common.TimeOrderedIds;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -66,7 +66,7 @@ final class ConflictChoices {
                 }
                 default -> throw new IllegalArgumentException("unknown resolution " + resolution);
             }
-            String resolvingId = UUID.randomUUID().toString();
+            String resolvingId = TimeOrderedIds.next(options.clock().millis()).toString();
             store.outbox().insert(resolvingId, issue.table(), issue.recordId(), op, resolution, issue.serverVersion(),
                     data == null ? null : Json.MAPPER.writeValueAsString(data), options.clock().instant());
             store.conflicts().setResolving(issue.changeId(), resolvingId);

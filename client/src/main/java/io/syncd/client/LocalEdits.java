@@ -2,13 +2,13 @@ package io.syncd.client;
 
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.UUID;
 
 import io.syncd.client.store.LocalStore;
 import io.syncd.client.store.OpenIssue;
 import io.syncd.client.store.OutboxEntry;
 import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
+import io.syncd.common.TimeOrderedIds;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -74,7 +74,7 @@ final class LocalEdits {
         if (!behindAnother && DELETE.equals(op) && rowVersion == 0) {
             return; // never on the server: there is nothing to delete there
         }
-        store.outbox().insert(UUID.randomUUID().toString(), table, recordId, op, null,
+        store.outbox().insert(TimeOrderedIds.next(clock.millis()).toString(), table, recordId, op, null,
                 behindAnother ? null : rowVersion, data, clock.instant());
     }
 }

@@ -58,6 +58,7 @@ class ConflictChoicesTest {
         OutboxEntry resolution = choices.choose(conflictId, Resolution.USE_LOCAL, null);
 
         assertThat(resolution.changeId()).isNotEqualTo(conflictId);
+        assertThat(java.util.UUID.fromString(resolution.changeId()).version()).as("time-ordered").isEqualTo(7);
         assertThat(resolution.resolution()).isEqualTo(Resolution.USE_LOCAL);
         assertThat(resolution.baseVersion()).isEqualTo(4);
         assertThat(Json.MAPPER.readTree(resolution.data()).get("name").stringValue()).isEqualTo("local edit");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -84,6 +85,22 @@ class LocalEditsTest {
         assertThat(stored.get("strokes")).isEqualTo(drawing.get("strokes"));
         assertThat(stored.get("view_mode").intValue()).isEqualTo(1);
         assertThat(stored.get("date").stringValue()).isEqualTo("2026-11-24");
+    }
+
+    @Test
+    void idsAreTimeOrderedSoTheServersIndexesTakeThemAtTheirRightEdge() {
+        long before = System.currentTimeMillis();
+        String bookId = SyncClient.newRecordId();
+        client().put("books", bookId, book("Clinic A"));
+        client().put("events", newId(), event(bookId, "Check-up"));
+        long after = System.currentTimeMillis();
+
+        assertThat(outbox()).hasSize(2).allSatisfy(change -> {
+            UUID changeId = UUID.fromString(change.changeId());
+            assertThat(changeId.version()).isEqualTo(7);
+            assertThat(changeId.getMostSignificantBits() >>> 16).as("its millisecond").isBetween(before, after);
+        });
+        assertThat(UUID.fromString(bookId).version()).isEqualTo(7);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.syncd.client;
 
-import java.util.UUID;
-
 import io.syncd.common.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -10,8 +8,9 @@ final class Records {
     private Records() {
     }
 
+    /** A record id as an app makes one ({@link SyncClient#newRecordId}). */
     static String newId() {
-        return UUID.randomUUID().toString();
+        return SyncClient.newRecordId();
     }
 
     static ObjectNode book(String name) {

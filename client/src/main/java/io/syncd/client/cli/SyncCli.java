@@ -108,6 +108,12 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
+    @Command(name = "new-id", description = "Print a new record id for put: a time-ordered UUID (version 7).")
+    int newId() {
+        print(Json.MAPPER.createObjectNode().put("id", SyncClient.newRecordId()));
+        return OK;
+    }
+
     @Command(name = "put", description = "Create or replace a record locally (JSON is its data); works offline.")
     int put(@Parameters(paramLabel = "TABLE") String table, @Parameters(paramLabel = "RECORD_ID") String recordId,
             @Parameters(paramLabel = "JSON") String json) {

@@ -59,7 +59,8 @@ class CliIT {
         JsonNode account = newAccount();
         Path phone = registered("phone", account);
         Path tablet = registered("tablet", account);
-        String bookId = UUID.randomUUID().toString();
+        String bookId = Cli.run(phone, "new-id").succeeded().json().get("id").stringValue();
+        assertThat(UUID.fromString(bookId).version()).as("a time-ordered id").isEqualTo(7);
 
         JsonNode put = Cli.run(phone, "put", "books", bookId, "{\"name\":\"Clinic A\"}").succeeded().json();
         assertThat(fields(put)).containsExactly("table", "record_id", "version", "is_deleted", "is_dirty", "data");
