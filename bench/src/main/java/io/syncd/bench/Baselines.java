@@ -309,7 +309,7 @@ final class Baselines {
 
     /** Change events per second produced with {@code acks=all} and idempotence, as the gateway produces them. */
     static double kafkaProduce(String bootstrap, int records) throws Exception {
-        String topic = "bench.produce." + Workload.id().toString().substring(0, 8);
+        String topic = "bench.produce." + Workload.id().toString().substring(24);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, PRODUCE_PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
