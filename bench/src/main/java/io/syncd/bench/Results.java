@@ -15,7 +15,11 @@ final class Results {
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final Map<String, String> labels = new LinkedHashMap<>();
 
+    /** Records a figure; NaN, a figure that could not be measured, is written as null. */
     void put(String key, Object value, String label) {
+        if (value instanceof Double d && d.isNaN()) {
+            value = null;
+        }
         figures.put(key, value instanceof Double d ? Stats.round(d) : value);
         labels.put(key, label);
         System.out.printf("  %-26s %12s   %s%n", key, value == null ? "-" : figures.get(key), label);

@@ -16,7 +16,8 @@ import io.syncd.standalone.embedded.EmbeddedDatabase;
 /**
  * {@code java -jar bench/target/sync-bench.jar [--quick] [--url URL] [--no-peer]}: starts the embedded default on a
  * fresh folder (or measures the server at URL), runs the seed's sync scenarios, sustained load, the PostgreSQL and
- * Kafka ceilings and the PouchDB peer in one run, prints a table and writes {@code bench/results/latest.json}.
+ * Kafka ceilings, the PouchDB peer and last the applier alone on a backlog in one run, prints a table and writes
+ * {@code bench/results/latest.json}.
  * {@code --appliers 1,2,3} instead measures sustained load with that many applier processes
  * ({@code bench/results/scale.json}).
  */
@@ -238,6 +239,26 @@ public final class SyncBench {
                             "applied_vs_pouch"}) {
                         results.put(key, null, "peer not run");
                     }
+                }
+            }
+            phase("9. the applier alone: a backlog queued on Kafka, decided with the gateway and the clients idle");
+            if (server != null && options.runs(9)) {
+                BacklogDrain.Drained drain = new BacklogDrain(server, client, dataDir, options.serverArgs())
+                        .run(DEVICES, options.count(600_000, 20_000));
+                results.put("drain_per_s", drain.perSecond(), "changes/s a fresh applier decides from a backlog of "
+                        + drain.changes() + " of the load's events on Kafka (as after an outage), the gateway and clients idle");
+                results.put("drain_jvm_cpu_us_per_change", drain.jvmCpuMicros(),
+                        "CPU µs per change of the one JVM meanwhile: the applier and the Kafka broker");
+                results.put("drain_pg_cpu_us_per_change", drain.postgresCpuMicros(),
+                        "CPU µs per change of PostgreSQL meanwhile");
+                results.put("drain_ratio", drain.perSecond() / results.number("raw_pg_per_s"),
+                        "drain_per_s / raw_pg_per_s: the Kafka hop and the decisions against the bare upsert");
+                results.put("drain_ratio_audited", drain.perSecond() / results.number("raw_pg_audited_per_s"),
+                        "drain_per_s / raw_pg_audited_per_s");
+            } else {
+                for (String key : new String[] {"drain_per_s", "drain_jvm_cpu_us_per_change", "drain_pg_cpu_us_per_change",
+                        "drain_ratio", "drain_ratio_audited"}) {
+                    results.put(key, null, server == null ? "needs the embedded servers" : "phase not run");
                 }
             }
             done = true;

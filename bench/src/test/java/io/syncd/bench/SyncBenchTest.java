@@ -30,7 +30,8 @@ class SyncBenchTest {
                 "apply_ratio_audited", "applier_busy_pct", "applier_batch_changes",
                 "pull10k_ms", "pull10k_notes_ms", "pull100k_ms", "pull_incr_p50_ms", "push50_p50_ms_at_1m", "replay_per_s",
                 "replay_kafka_per_s", "heap_mb", "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms",
-                "push50_elsewhere_cpu_pct", "push50_busiest_other", "load_elsewhere_cpu_pct");
+                "push50_elsewhere_cpu_pct", "push50_busiest_other", "load_elsewhere_cpu_pct", "drain_per_s",
+                "drain_jvm_cpu_us_per_change", "drain_pg_cpu_us_per_change", "drain_ratio", "drain_ratio_audited");
         assertThat(json.get("ids").stringValue()).as("the SDK's ids by default").isEqualTo("time-ordered");
         assertThat(json.get("push50_elsewhere_cpu_pct").isNumber()).as("what else used the cores is measured").isTrue();
         assertThat(json.get("load_elsewhere_cpu_pct").isNumber()).isTrue();
@@ -39,7 +40,7 @@ class SyncBenchTest {
         for (String measured : new String[] {"push50_p50_ms", "applied_per_s", "raw_pg_per_s", "raw_pg_seed_sync_per_s",
                 "raw_pg_audited_per_s", "applier_busy_pct", "applier_batch_changes",
                 "kafka_produce_per_s", "pull10k_ms", "pull10k_notes_ms", "pull_incr_p50_ms", "replay_per_s",
-                "replay_kafka_per_s", "heap_mb"}) {
+                "replay_kafka_per_s", "heap_mb", "drain_per_s", "drain_ratio", "drain_ratio_audited"}) {
             assertThat(json.get(measured).isNumber()).as(measured).isTrue();
             assertThat(json.get(measured).doubleValue()).as(measured).isPositive();
         }
