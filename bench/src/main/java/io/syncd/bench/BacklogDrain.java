@@ -9,19 +9,13 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
@@ -126,42 +120,23 @@ final class BacklogDrain {
                 UUID.fromString(device.get("device_id").stringValue()), book);
     }
 
-    /** Queues the events as the gateway does: keyed by account, acks=all, idempotent, lz4; pushes of 50 in turn. */
-    private void queue(List<Device> owners, int changes) throws Exception {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.infrastructure().kafka().bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        AtomicLong acknowledged = new AtomicLong();
+    /** Queues the events as the gateway does: keyed by account, its producer settings; pushes of 50 in turn. */
+    private void queue(List<Device> owners, int changes) {
         List<Workload> workloads = new ArrayList<>();
         for (int d = 0; d < owners.size(); d++) {
             workloads.add(new Workload(d));
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (EventProducer producer = new EventProducer(server.infrastructure().kafka().bootstrapServers(),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024))) {
             for (int i = 0; i < changes; i++) {
                 int device = (i / PUSH) % owners.size();
                 Device owner = owners.get(device);
                 ChangeEvent event = new ChangeEvent(Workload.id(), owner.accountId(), owner.deviceId(), SyncTable.EVENTS,
                         ChangeOp.UPSERT, Workload.id(), 0, workloads.get(device).event(owner.bookId()), Instant.now());
                 producer.send(new ProducerRecord<>(SyncTable.EVENTS.topic(), owner.accountId().toString(),
-                        ChangeEventCodec.encode(event)), (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            } else {
-                                acknowledged.incrementAndGet();
-                            }
-                        });
+                        ChangeEventCodec.encode(event)));
             }
-            producer.flush();
-        }
-        if (failure.get() != null || acknowledged.get() != changes) {
-            throw new IllegalStateException("queueing the backlog: " + acknowledged.get() + " of " + changes
-                    + " events acknowledged", failure.get());
+            producer.flush("queueing the backlog");
         }
     }
 

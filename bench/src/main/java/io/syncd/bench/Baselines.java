@@ -15,17 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeEventCodec;
@@ -313,11 +307,6 @@ final class Baselines {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, PRODUCE_PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         Workload workload = new Workload(3);
         List<byte[]> values = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -325,32 +314,18 @@ final class Baselines {
             values.add(ChangeEventCodec.encode(new ChangeEvent(Workload.id(), account, account, SyncTable.EVENTS,
                     ChangeOp.UPSERT, Workload.id(), 0, workload.event(Workload.id()), Instant.now())));
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (EventProducer producer = new EventProducer(bootstrap, Map.of())) {
             // One record at a time into each new partition first: a burst into a partition the broker has not made
             // leader yet can have its first request overtaken and then refused for good (KAFKA-15591).
             for (int p = 0; p < PRODUCE_PARTITIONS; p++) {
-                producer.send(new ProducerRecord<>(topic, p, "warm", values.get(0))).get(30, TimeUnit.SECONDS);
+                producer.sendAndWait(new ProducerRecord<>(topic, p, "warm", values.get(0)));
             }
-            AtomicReference<Exception> failure = new AtomicReference<>();
-            AtomicLong acknowledged = new AtomicLong();
             long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 512), values.get(i % values.size())),
-                        (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            } else {
-                                acknowledged.incrementAndGet();
-                            }
-                        });
+                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 512), values.get(i % values.size())));
             }
-            producer.flush();
+            producer.flush("Kafka baseline");
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (failure.get() != null || acknowledged.get() != records) {
-                throw new IllegalStateException("Kafka baseline: " + acknowledged.get() + " of " + records
-                        + " records acknowledged", failure.get());
-            }
             return records / seconds;
         }
     }

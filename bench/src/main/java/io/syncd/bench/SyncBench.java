@@ -92,11 +92,10 @@ public final class SyncBench {
                         loadSeconds(options));
                 applied = load.perSecond();
                 results.put("applied_per_s", applied, "decided changes/s, " + DEVICES + " devices × 50-change pushes");
-                results.put("applier_busy_pct", Double.isNaN(load.applierBusyPercent()) ? null : load.applierBusyPercent(),
+                results.put("applier_busy_pct", load.applierBusyPercent(),
                         "share of the time the applier spent deciding batches (% of one consumer; near 100: the"
                         + " applier is the bottleneck)");
-                results.put("applier_batch_changes", Double.isNaN(load.applierBatchChanges()) ? null
-                        : load.applierBatchChanges(), "records per batch the applier decided");
+                results.put("applier_batch_changes", load.applierBatchChanges(), "records per batch the applier decided");
                 if (server != null) {
                     results.put("jvm_cpu_us_per_change", load.jvmCpuMicros(),
                             "CPU µs per decided change: the one JVM of bench client, gateway, Kafka and applier");
