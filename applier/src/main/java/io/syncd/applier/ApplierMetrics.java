@@ -49,6 +49,7 @@ final class ApplierMetrics {
             counter(table, DecisionStatus.APPLIED, NO_CODE);
             counter(table, DecisionStatus.CONFLICT, NO_CODE);
             counter(table, DecisionStatus.REJECTED, BatchApplier.NOT_FOUND);
+            counter(table, DecisionStatus.REJECTED, BatchApplier.INVALID_DATA);
             if (table.parent().isPresent()) {
                 counter(table, DecisionStatus.REJECTED, BatchApplier.MISSING_PARENT);
             }

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.syncd.applier.SyncLogTable.ChangeKey;
 import io.syncd.common.ChangeEvent;
@@ -44,9 +46,12 @@ import tools.jackson.databind.node.ObjectNode;
  * first, so one account's transactions never interleave (see {@link AccountsTable#lockSequences}).
  */
 final class BatchApplier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
     /** Rejection codes (PROTOCOL.md, Push). */
     static final String NOT_FOUND = "not_found";
     static final String MISSING_PARENT = "missing_parent";
+    /** A change whose data breaks the record rules or that PostgreSQL refused to store (see PolledChange#refusal). */
+    static final String INVALID_DATA = "invalid_data";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private static final Comparator<TopicPartition> DECISION_ORDER = Comparator
@@ -156,14 +161,71 @@ final class BatchApplier implements AutoCloseable {
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
-                return decideAndCommit(conn, ordered, parents, batchEnds, false);
+                return decide(conn, ordered, parents, batchEnds);
             } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (!SqlStates.refusesData(e)) {
                     throw e;
                 }
-                return decideAndCommit(conn, ordered, parents, batchEnds, true).asRedecided();
+                log.warn("PostgreSQL refused the data of a batch of {} changes (SQLState {}); deciding them one at a time",
+                        ordered.size(), e.getSQLState());
+                return decideOneByOne(conn, ordered, parents, batchEnds);
             }
         }
+    }
+
+    /** The first attempt without the lookups of new changes, and after a unique violation the second with them. */
+    private BatchResult decide(Connection conn, List<PolledChange> ordered, ParentProgress parents,
+                               Map<TopicPartition, Long> batchEnds) throws SQLException {
+        try {
+            return decideAndCommit(conn, ordered, parents, batchEnds, false);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            return decideAndCommit(conn, ordered, parents, batchEnds, true).asRedecided();
+        }
+    }
+
+    /**
+     * Finds the change PostgreSQL refuses by deciding the batch one change a transaction, in decision order: the one
+     * refused alone is decided {@code rejected} with {@code invalid_data}, and the rest as they would have been. A
+     * value the record rules let through but the database cannot store must cost one change, never its partition
+     * (and every account whose changes share it). A partition that parks stops there, as in one transaction.
+     */
+    private BatchResult decideOneByOne(Connection conn, List<PolledChange> ordered, ParentProgress parents,
+                                       Map<TopicPartition, Long> batchEnds) throws SQLException {
+        List<BatchResult> results = new ArrayList<>();
+        Set<TopicPartition> parked = new HashSet<>();
+        for (PolledChange change : ordered) {
+            if (parked.contains(change.source())) {
+                continue;
+            }
+            Map<TopicPartition, Long> end = Map.of(change.source(), change.offset() + 1);
+            BatchResult one;
+            try {
+                one = decide(conn, List.of(change), parents, end);
+            } catch (SQLException e) {
+                if (!SqlStates.refusesData(e)) {
+                    throw e;
+                }
+                log.warn("PostgreSQL refused change {} of account {} ({}/{}@{}, SQLState {}): rejecting it with {}",
+                        change.event().changeId(), change.event().accountId(), change.source().topic(),
+                        change.source().partition(), change.offset(), e.getSQLState(), INVALID_DATA);
+                PolledChange refused = change.refusedBecause("PostgreSQL refused to store it (SQLState "
+                        + e.getSQLState() + ")");
+                one = decideAndCommit(conn, List.of(refused), parents, end, true);
+            }
+            results.add(one);
+            parked.addAll(one.parked().keySet());
+        }
+        BatchResult merged = BatchResult.merge(results);
+        for (PolledChange change : ordered) {
+            // As one transaction says: a partition that did not park is decided to the batch's end (see Transaction#run).
+            if (!parked.contains(change.source())) {
+                merged.nextOffsets().merge(change.source(), batchEnds.get(change.source()), Math::max);
+            }
+        }
+        return merged;
     }
 
     private BatchResult decideAndCommit(Connection conn, List<PolledChange> ordered, ParentProgress parents,
@@ -338,6 +400,9 @@ final class BatchApplier implements AutoCloseable {
             Map<SyncTable, Set<RecordKey>> keys = new TreeMap<>();
             for (PolledChange change : ordered) {
                 ChangeEvent e = change.event();
+                if (change.refusal() != null) {
+                    continue; // decided rejected without reading anything: its data may name no valid parent
+                }
                 boolean create = e.op() == ChangeOp.UPSERT && e.baseVersion() == 0;
                 if (lookUpAll || !create) {
                     keys.computeIfAbsent(e.table(), t -> new LinkedHashSet<>())
@@ -377,6 +442,10 @@ final class BatchApplier implements AutoCloseable {
             if (!decided.add(changeKey)) {
                 needsLookup.add(e.accountId()); // a re-push waits for a decision this transaction does not announce
                 return true; // decided before (redelivery or a re-push): exactly one decision per change id
+            }
+            if (change.refusal() != null) {
+                log(change, DecisionStatus.REJECTED, null, INVALID_DATA, change.refusal(), null, null, null, null);
+                return true;
             }
             for (Map.Entry<SyncTable, Long> ancestor : e.after().entrySet()) {
                 if (!parents.decidedPast(change, ancestor.getKey(), ancestor.getValue(), progress)) {

@@ -14,23 +14,31 @@ public final class Timestamps {
     // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years written with four digits and no sign.
     private static final long MIN_SECOND = -62_167_219_200L;
     private static final long MAX_SECOND = 253_402_300_799L;
+    /**
+     * The first instant parse accepts, 0001-01-01T00:00:00Z: year 0 is no year to PostgreSQL, and an instant before it
+     * would be written with a sign that RFC 3339 (and so every reader of ours) refuses.
+     */
+    public static final Instant EARLIEST = Instant.ofEpochSecond(-62_135_596_800L);
+    /** The last instant parse accepts: 9999-12-31T23:59:59.999999999Z, the last one with a four-digit year. */
+    public static final Instant LATEST = Instant.ofEpochSecond(MAX_SECOND, 999_999_999);
 
     private Timestamps() {
     }
 
-    /** Parses {@code yyyy-MM-ddTHH:mm:ss[.f…](Z|±hh:mm)} with at most 9 fraction digits. */
+    /** Parses {@code yyyy-MM-ddTHH:mm:ss[.f…](Z|±hh:mm)} with at most 9 fraction digits (see below). */
     public static Instant parse(String text) {
         return parse(text, 9);
     }
 
     /**
      * Parses {@code yyyy-MM-ddTHH:mm:ss[.f…](Z|±hh:mm)}: seconds required, at most {@code maxFractionDigits} fraction
-     * digits, an upper-case {@code T} and {@code Z}; throws {@link DateTimeException} on anything else, including
-     * impossible dates (February 30th) and times (24:00, a 60th second).
+     * digits, {@code T} and {@code Z} in either case and offsets up to ±23:59 (RFC 3339 allows both); throws
+     * {@link DateTimeException} on anything else, including impossible dates (February 30th) and times (24:00, a leap
+     * second, which java.time cannot hold), and instants outside {@link #EARLIEST}…{@link #LATEST} once in UTC.
      */
     public static Instant parse(String text, int maxFractionDigits) {
         int length = text.length();
-        if (length < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+        if (length < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || (text.charAt(10) | 0x20) != 't'
                 || text.charAt(13) != ':' || text.charAt(16) != ':') {
             throw invalid(text);
         }
@@ -57,12 +65,12 @@ public final class Timestamps {
             }
         }
         int offsetSeconds;
-        if (i == length - 1 && text.charAt(i) == 'Z') {
+        if (i == length - 1 && (text.charAt(i) | 0x20) == 'z') {
             offsetSeconds = 0;
         } else if (i == length - 6 && (text.charAt(i) == '+' || text.charAt(i) == '-') && text.charAt(i + 3) == ':') {
             int offsetHours = digits(text, i + 1, 2);
             int offsetMinutes = digits(text, i + 4, 2);
-            if (offsetHours > 18 || offsetMinutes > 59 || (offsetHours == 18 && offsetMinutes > 0)) {
+            if (offsetHours > 23 || offsetMinutes > 59) {
                 throw invalid(text);
             }
             offsetSeconds = (text.charAt(i) == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
@@ -74,7 +82,11 @@ public final class Timestamps {
         }
         long epochDay = LocalDate.of(year, month, day).toEpochDay(); // validates month and day
         long epochSecond = epochDay * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second - offsetSeconds;
-        return Instant.ofEpochSecond(epochSecond, nanos);
+        Instant instant = Instant.ofEpochSecond(epochSecond, nanos);
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new OutOfRangeException(text);
+        }
+        return instant;
     }
 
     /** Exactly {@link Instant#toString()}: UTC, {@code Z}, the fraction in groups of three digits when not zero. */
@@ -140,6 +152,13 @@ public final class Timestamps {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** A well-formed timestamp whose instant lies outside {@link #EARLIEST}…{@link #LATEST}. */
+    public static final class OutOfRangeException extends DateTimeException {
+        OutOfRangeException(String text) {
+            super("not within the years 0001 to 9999 in UTC: " + text);
+        }
     }
 
     private static DateTimeException invalid(String text) {

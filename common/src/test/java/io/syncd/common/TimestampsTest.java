@@ -55,14 +55,41 @@ class TimestampsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "2026-11-24", "2026-11-24T10:00Z", "2026-11-24 10:00:00Z", "2026-11-24t10:00:00Z",
-            "2026-11-24T10:00:00z", "2026-11-24T10:00:00", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z",
+    @ValueSource(strings = {"", "2026-11-24", "2026-11-24T10:00Z", "2026-11-24 10:00:00Z", "2026-11-24x10:00:00Z",
+            "2026-11-24T10:00:00y", "2026-11-24T10:00:00", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z",
             "2026-04-31T00:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24T10:60:00Z", "2026-11-24T10:00:60Z",
             "2026-11-24T10:00:00.Z", "2026-11-24T10:00:00.1234567Z", "2026-11-24T10:00:00+1:00",
-            "2026-11-24T10:00:00+19:00", "2026-11-24T10:00:00+05:60", "2026-11-24T10:00:00+05:30x",
+            "2026-11-24T10:00:00+24:00", "2026-11-24T10:00:00+05:60", "2026-11-24T10:00:00+05:30x",
             "2026-1x-24T10:00:00Z", "+2026-11-24T10:00:00Z", "2026-11-24T10:00:00ZZ", "２０２６-11-24T10:00:00Z"})
     void refusesWhatIsNotAnRfc3339TimestampWithSeconds(String text) {
         assertThatThrownBy(() -> Timestamps.parse(text, 6)).isInstanceOf(DateTimeException.class);
+    }
+
+    @Test
+    void acceptsWhatRfc3339AllowsBeyondJavaTimeNormalizedToUtc() {
+        assertThat(Timestamps.parse("2026-11-24t10:00:00z")).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
+        assertThat(Timestamps.parse("2026-11-24T10:00:00.25z")).isEqualTo(Instant.parse("2026-11-24T10:00:00.250Z"));
+        assertThat(Timestamps.parse("2026-11-24T10:00:00+23:59")).isEqualTo(Instant.parse("2026-11-23T10:01:00Z"));
+        assertThat(Timestamps.parse("2026-11-24T10:00:00-19:30")).isEqualTo(Instant.parse("2026-11-25T05:30:00Z"));
+        assertThat(Timestamps.parse("2026-11-24T10:00:00-00:00")).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0000-01-01T00:00:00+01:00", "0000-12-31T23:59:59Z", "0001-01-01T00:30:00+01:00",
+            "9999-12-31T23:59:59-01:00", "9999-12-31T23:30:00-00:31"})
+    void refusesInstantsOutsideTheYears0001To9999InUtc(String text) {
+        // Out of that range, an instant is written with a sign (-0001-12-31T23:00:00Z) that no RFC 3339 reader takes.
+        assertThatThrownBy(() -> Timestamps.parse(text)).isInstanceOf(DateTimeException.class)
+                .hasMessageContaining("0001 to 9999");
+    }
+
+    @Test
+    void acceptsTheFirstAndLastInstantsOfTheRange() {
+        assertThat(Timestamps.parse("0001-01-01T00:00:00Z")).isEqualTo(Timestamps.EARLIEST);
+        assertThat(Timestamps.parse("0001-01-01T01:00:00+01:00")).isEqualTo(Timestamps.EARLIEST);
+        assertThat(Timestamps.parse("9999-12-31T23:59:59.999999999Z")).isEqualTo(Timestamps.LATEST);
+        assertThat(Timestamps.format(Timestamps.EARLIEST)).isEqualTo("0001-01-01T00:00:00Z");
+        assertThat(Timestamps.format(Timestamps.LATEST)).isEqualTo("9999-12-31T23:59:59.999999999Z");
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.Json;
 import io.syncd.common.Limits;
+import io.syncd.common.RecordRules;
 import io.syncd.common.SyncTable;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.gateway.errors.ApiException;
@@ -114,7 +115,7 @@ public final class ChangeValidator {
             violations.add(change.path("data"), "is required for an upsert");
             return null;
         }
-        ObjectNode normalized = DataValidator.validate(table, data, change.path("data"), violations);
+        ObjectNode normalized = RecordRules.normalize(table, data, change.path("data"), violations::add);
         if (normalized == null) {
             return null;
         }

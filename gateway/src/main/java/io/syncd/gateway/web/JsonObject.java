@@ -3,6 +3,8 @@ package io.syncd.gateway.web;
 import java.util.Set;
 import java.util.UUID;
 
+import io.syncd.common.RecordRules;
+import io.syncd.common.Uuids;
 import tools.jackson.databind.JsonNode;
 
 /** Reads the fields of one JSON object of a request, recording each violation under its full path. */
@@ -66,6 +68,11 @@ public final class JsonObject {
             return null;
         }
         String text = value.stringValue();
+        String problem = RecordRules.textProblem(text);
+        if (problem != null) {
+            violations.add(path(field), problem);
+            return null;
+        }
         if (notBlank && text.isBlank()) {
             violations.add(path(field), "must not be blank");
             return null;
@@ -89,27 +96,11 @@ public final class JsonObject {
     }
 
     public static UUID uuidValue(JsonNode value, String path, Violations violations) {
-        if (!value.isString() || !isCanonicalUuid(value.stringValue())) {
+        if (!value.isString() || !Uuids.isCanonical(value.stringValue())) {
             violations.add(path, "must be a UUID");
             return null;
         }
         return UUID.fromString(value.stringValue());
-    }
-
-    /** 8-4-4-4-12 hex digits: {@link UUID#fromString} alone also takes shortened forms such as "1-1-1-1-1". */
-    private static boolean isCanonicalUuid(String text) {
-        if (text.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = text.charAt(i);
-            boolean ok = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-'
-                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** An integer in [min, max]; null when absent (a violation if required) or invalid. */

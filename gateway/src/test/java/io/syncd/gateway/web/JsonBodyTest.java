@@ -27,7 +27,7 @@ class JsonBodyTest {
                 + ",\"n\":7}}]}");
 
         JsonNode data = body.get("changes").get(0).get("data");
-        assertThat(JsonBody.isArray(data.get("strokes"))).isTrue();
+        assertThat(io.syncd.common.RecordRules.isArray(data.get("strokes"))).isTrue();
         assertThat(data.get("strokes").isArray()).isFalse();
         assertThat(Json.MAPPER.writeValueAsString(data))
                 .isEqualTo("{\"event_id\":\"e\",\"strokes\":" + strokes + ",\"n\":7}");
@@ -49,7 +49,7 @@ class JsonBodyTest {
         assertThat(body.get("f").isFloatingPointNumber()).isTrue();
         assertThat(body.get("t").booleanValue()).isTrue();
         assertThat(body.get("o").get("list").isArray()).isTrue();
-        assertThat(JsonBody.isArray(body.get("o"))).isFalse();
+        assertThat(io.syncd.common.RecordRules.isArray(body.get("o"))).isFalse();
     }
 
     @ParameterizedTest
