@@ -1,5 +1,7 @@
 package io.syncd.gateway;
 
+import java.util.Set;
+
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -19,9 +21,11 @@ import io.syncd.gateway.auth.VerifiedTokens;
 import io.syncd.gateway.devices.DevicesTable;
 import io.syncd.gateway.push.ChangeLag;
 import io.syncd.gateway.push.ChangeProducer;
+import io.syncd.gateway.ratelimit.AddressRateLimiter;
 import io.syncd.gateway.ratelimit.DeviceRateLimiter;
 import io.syncd.gateway.stats.TrafficFilter;
 import io.syncd.gateway.stats.TrafficPublisher;
+import io.syncd.gateway.web.AcceptsJsonInterceptor;
 import io.syncd.gateway.web.CompressingResponseFilter;
 import io.syncd.gateway.web.RequestBodyFilter;
 import io.syncd.gateway.web.RequestLogFilter;
@@ -32,6 +36,9 @@ import io.syncd.gateway.web.RequestLogFilter;
 @EnableConfigurationProperties({GatewayProperties.class, AccessProperties.class})
 public class GatewayConfiguration implements WebMvcConfigurer {
     private static final String[] DEVICE_PATHS = {"/api/sync/**", "/api/devices/**"};
+    private static final String[] JSON_PATHS = {"/api/sync/**", "/api/devices/**", "/api/accounts"};
+    /** The calls that carry no device token: anyone may make them. */
+    private static final String[] OPEN_PATHS = {"/api/accounts", "/api/devices/register"};
 
     private final DevicesTable devices;
     private final GatewayProperties properties;
@@ -45,6 +52,10 @@ public class GatewayConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new AcceptsJsonInterceptor()).addPathPatterns(JSON_PATHS);
+        if (properties.addressRateLimit().enabled()) {
+            registry.addInterceptor(new AddressRateLimiter(properties.addressRateLimit())).addPathPatterns(OPEN_PATHS);
+        }
         registry.addInterceptor(new DeviceAuthInterceptor(devices, verifiedTokens))
                 .addPathPatterns(DEVICE_PATHS)
                 .excludePathPatterns("/api/devices/register");
@@ -112,13 +123,15 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     }
 
     /**
-     * The body limit protects the device API; the admin API is exempt, so an operator's import streams a file of
-     * any size (its body is read only after the admin token passed).
+     * The body limit protects the device API, and a much smaller one the calls anyone may make; the admin API is
+     * exempt, so an operator's import streams a file of any size (its body is read only after the admin token passed).
      */
     @Bean
     FilterRegistrationBean<RequestBodyFilter> requestBodyFilter() {
-        FilterRegistrationBean<RequestBodyFilter> registration = new FilterRegistrationBean<>(
-                new RequestBodyFilter(properties.maxBodySize().toBytes(), "/api/admin/"));
+        FilterRegistrationBean<RequestBodyFilter> registration = new FilterRegistrationBean<>(new RequestBodyFilter(
+                properties.maxBodySize().toBytes(),
+                Math.min(properties.maxOpenBodySize().toBytes(), properties.maxBodySize().toBytes()),
+                Set.of(OPEN_PATHS), "/api/admin/"));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }

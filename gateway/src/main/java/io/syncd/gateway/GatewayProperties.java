@@ -16,6 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param sendTimeout how long a push waits for Kafka to acknowledge its changes before answering 503
  * @param outageTokenAge while PostgreSQL is unreachable, how long a token verified before still passes
  * @param rateLimit requests per authenticated device (off by default)
+ * @param addressRateLimit calls without a device token (account creation, registration) per client address
+ * @param maxOpenBodySize largest request body of a call without a device token (after decoding; at most maxBodySize)
  */
 @ConfigurationProperties("sync.gateway")
 public record GatewayProperties(
@@ -24,7 +26,29 @@ public record GatewayProperties(
         @DefaultValue List<String> corsAllowedOrigins,
         @DefaultValue("10s") Duration sendTimeout,
         @DefaultValue("15m") Duration outageTokenAge,
-        @DefaultValue RateLimit rateLimit) {
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue AddressRateLimit addressRateLimit,
+        @DefaultValue("16KB") DataSize maxOpenBodySize) {
+
+    /**
+     * A token bucket per client address ({@code sync.gateway.address-rate-limit.*}) over the calls anyone may make.
+     *
+     * @param enabled whether those calls are limited (on by default)
+     * @param requestsPerSecond the sustained rate of one address
+     * @param burst how many such calls one address may make at once, after a pause
+     */
+    public record AddressRateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("2") int requestsPerSecond,
+                                   @DefaultValue("30") int burst) {
+        public AddressRateLimit {
+            if (requestsPerSecond < 1) {
+                throw new IllegalArgumentException(
+                        "sync.gateway.address-rate-limit.requests-per-second must be at least 1, was " + requestsPerSecond);
+            }
+            if (burst < 1) {
+                throw new IllegalArgumentException("sync.gateway.address-rate-limit.burst must be at least 1, was " + burst);
+            }
+        }
+    }
 
     /**
      * A token bucket per device ({@code sync.gateway.rate-limit.*}) over the authenticated API.
@@ -52,6 +76,9 @@ public record GatewayProperties(
         }
         if (maxBodySize.toBytes() < 1024) {
             throw new IllegalArgumentException("sync.gateway.max-body-size must be at least 1KB, was " + maxBodySize);
+        }
+        if (maxOpenBodySize.toBytes() < 1024) {
+            throw new IllegalArgumentException("sync.gateway.max-open-body-size must be at least 1KB, was " + maxOpenBodySize);
         }
     }
 }

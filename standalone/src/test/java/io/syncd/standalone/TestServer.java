@@ -31,6 +31,9 @@ public final class TestServer {
             }
             server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
                     "--sync.admin-token=" + ADMIN_TOKEN, "--sync.gateway.decision-wait=10s", "--sync.applier.consumers=2",
+                    // Every test makes its own accounts from this one address: far more than a person signs up.
+                    "--sync.gateway.address-rate-limit.requests-per-second=1000",
+                    "--sync.gateway.address-rate-limit.burst=1000",
                     "--logging.level.io.syncd.gateway.requests=WARN");
             int port = ((WebServerApplicationContext) server.context()).getWebServer().getPort();
             api = new Api("http://127.0.0.1:" + port);

@@ -5,14 +5,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -77,6 +82,13 @@ class DevicesController {
         Credentials.Issued token = Credentials.issue(deviceId);
         DevicesTable.DeviceRow row = devices.insert(deviceId, accountId, name, platform, token.hash());
         return new Registered(deviceId.toString(), accountId.toString(), token.value(), row.registeredAt());
+    }
+
+    /** Without this, {@code GET /api/devices/register} would be taken for a device id and fail without a token. */
+    @RequestMapping(path = "/api/devices/register",
+            method = {RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE})
+    void registerTakesOnlyPost(HttpServletRequest request) throws HttpRequestMethodNotSupportedException {
+        throw new HttpRequestMethodNotSupportedException(request.getMethod(), List.of("POST"));
     }
 
     @GetMapping("/api/devices/{id}")

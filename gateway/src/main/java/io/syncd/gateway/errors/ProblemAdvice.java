@@ -8,6 +8,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingPathVariableException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -66,6 +67,12 @@ class ProblemAdvice {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ObjectNode> pathVariable(MethodArgumentTypeMismatchException e) {
         return Problems.entity(ApiException.invalid(e.getName(), "must be a UUID"));
+    }
+
+    /** A path variable that converts to nothing ({@code /api/devices/%20}) is as invalid as any other non-UUID. */
+    @ExceptionHandler(MissingPathVariableException.class)
+    ResponseEntity<ObjectNode> emptyPathVariable(MissingPathVariableException e) {
+        return Problems.entity(ApiException.invalid(e.getVariableName(), "must be a UUID"));
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)

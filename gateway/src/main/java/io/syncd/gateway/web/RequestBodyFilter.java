@@ -2,6 +2,7 @@ package io.syncd.gateway.web;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -25,12 +26,28 @@ import io.syncd.gateway.errors.Problems;
  */
 public final class RequestBodyFilter extends OncePerRequestFilter {
     private final long maxBytes;
+    private final long maxOpenBytes;
+    private final Set<String> openPaths;
     private final String unlimitedPrefix;
 
-    /** @param unlimitedPrefix requests under this path are decoded but not limited */
-    public RequestBodyFilter(long maxBytes, String unlimitedPrefix) {
+    /**
+     * @param maxOpenBytes    the limit of requests to {@code openPaths}, the calls anyone may make without a token
+     * @param unlimitedPrefix requests under this path are decoded but not limited
+     */
+    public RequestBodyFilter(long maxBytes, long maxOpenBytes, Set<String> openPaths, String unlimitedPrefix) {
         this.maxBytes = maxBytes;
+        this.maxOpenBytes = maxOpenBytes;
+        this.openPaths = Set.copyOf(openPaths);
         this.unlimitedPrefix = unlimitedPrefix;
+    }
+
+    private long limitOf(HttpServletRequest request) {
+        // The container's decoded, normalized path without ;parameters: what routing matches, however it was spelled.
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (path.startsWith(unlimitedPrefix)) {
+            return Long.MAX_VALUE;
+        }
+        return openPaths.contains(path) ? maxOpenBytes : maxBytes;
     }
 
     @Override
@@ -42,7 +59,7 @@ public final class RequestBodyFilter extends OncePerRequestFilter {
             return;
         }
         ContentCoding coding = ContentCoding.named(encoding).orElse(null);
-        long maxBytes = request.getRequestURI().startsWith(unlimitedPrefix) ? Long.MAX_VALUE : this.maxBytes;
+        long maxBytes = limitOf(request);
         if (coding == null && request.getContentLengthLong() > maxBytes) {
             Problems.write(response, tooLarge(maxBytes));
             return;
