@@ -85,6 +85,22 @@ class PullQuery implements DisposableBean {
     record Page(int records, long lastPosition, boolean hasMore, long chainStart) {
     }
 
+    /**
+     * What a cursor is checked against: the account's sequence, and the database's identity (V7__server_identity).
+     *
+     * @param changeSeq the account's last position
+     */
+    record Origin(long changeSeq, UUID databaseId, byte[] cursorKey) {
+    }
+
+    Origin origin(UUID accountId) {
+        return jdbc.sql("SELECT a.change_seq, i.database_id, i.cursor_key FROM accounts a CROSS JOIN server_identity i"
+                        + " WHERE a.id = :id")
+                .param("id", accountId)
+                .query((rs, n) -> new Origin(rs.getLong(1), rs.getObject(2, UUID.class), rs.getBytes(3)))
+                .single();
+    }
+
     /** The current row of one table's stream, and the rest of it. */
     private record Head(SyncedRecord record, Iterator<SyncedRecord> rest) {
     }
@@ -97,7 +113,7 @@ class PullQuery implements DisposableBean {
      * then produces the next rows while the last ones are written, instead of each waiting on the other (a page of
      * 5,000 notes is ~120 ms of PostgreSQL and ~100 ms of writing).
      */
-    Page stream(UUID accountId, PullRequest request, Consumer<SyncedRecord> sink) {
+    Page stream(UUID accountId, VerifiedPull request, Consumer<SyncedRecord> sink) {
         RecordHandoff handoff = new RecordHandoff(READ_AHEAD);
         Future<Page> reading = readers.submit(() -> {
             try {
@@ -150,12 +166,14 @@ class PullQuery implements DisposableBean {
         readers.shutdownNow();
     }
 
-    private Page read(UUID accountId, PullRequest request, Consumer<SyncedRecord> sink) {
+    private Page read(UUID accountId, VerifiedPull pull, Consumer<SyncedRecord> sink) {
+        PullRequest request = pull.request();
+        PullCursor cursor = pull.cursor();
         return snapshot.execute(status -> {
-            long after = request.cursor() == null ? 0 : request.cursor().position();
-            long chainStart = request.cursor() == null
+            long after = cursor == null ? 0 : cursor.position();
+            long chainStart = cursor == null
                     ? jdbc.sql("SELECT change_seq FROM accounts WHERE id = :id").param("id", accountId).query(Long.class).single()
-                    : request.cursor().chainStart();
+                    : cursor.chainStart();
             List<Stream<SyncedRecord>> streams = new ArrayList<>();
             try {
                 PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparingLong(h -> h.record().position()));

@@ -1,15 +1,21 @@
 package io.syncd.gateway.pull;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import io.syncd.common.SyncTable;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.gateway.devices.DevicesTable;
+import io.syncd.gateway.errors.ApiException;
+import io.syncd.gateway.errors.FieldError;
 import tools.jackson.core.JsonGenerator;
 
 /** Serves a pull page and records the device's last sync. */
@@ -31,15 +37,53 @@ public class PullService {
     }
 
     /**
+     * The request with its cursor read and verified: {@code 400 invalid_request} for a cursor no server made, for
+     * other tables, or from the future of this database's history seen from that account; {@code 409 cursor_reset}
+     * for a cursor of another database, of a server before cursors were signed, or from beyond the account's history
+     * (the database was restored from a backup): the device pulls again from null.
+     */
+    public VerifiedPull verify(AuthenticatedDevice device, PullRequest request) {
+        PullQuery.Origin origin = query.origin(device.accountId());
+        if (request.cursor() == null) {
+            return new VerifiedPull(request, null, origin);
+        }
+        PullCursor cursor;
+        try {
+            cursor = PullCursor.decode(request.cursor(), origin.databaseId(), origin.cursorKey());
+        } catch (PullCursor.Refused e) {
+            throw e.reset() ? cursorReset(e.getMessage()) : ApiException.invalid("cursor", e.getMessage());
+        }
+        if (!cursor.tables().equals(request.tables())) {
+            throw ApiException.invalid("cursor", "was issued for tables " + names(cursor.tables())
+                    + "; pull those tables with it, or start from a null cursor");
+        }
+        if (Math.max(cursor.position(), cursor.chainStart()) > origin.changeSeq()) {
+            // Signed by this database, for positions it no longer has: it was restored from a backup taken before.
+            throw cursorReset("is ahead of this account's history (the server's database was restored); pull again"
+                    + " from a null cursor");
+        }
+        return new VerifiedPull(request, cursor, origin);
+    }
+
+    private static ApiException cursorReset(String message) {
+        return new ApiException(HttpStatus.CONFLICT, "cursor_reset", "cursor " + message,
+                List.of(new FieldError("cursor", message)));
+    }
+
+    private static String names(Set<SyncTable> tables) {
+        return tables.stream().map(SyncTable::wireName).toList().toString();
+    }
+
+    /**
      * Writes the page's {@code changes}, {@code cursor} and {@code has_more} as properties of the response object,
      * each record as it is read (see {@link PullQuery}); {@code response} starts the response when first asked.
      */
-    public void pull(AuthenticatedDevice device, PullRequest request, Supplier<JsonGenerator> response) {
+    public void pull(AuthenticatedDevice device, VerifiedPull request, Supplier<JsonGenerator> response) {
         timer.record(() -> page(device, request, response));
     }
 
     /** The response is started (see StreamedObject) only once the page's reads are open: at its first record, or after. */
-    private void page(AuthenticatedDevice device, PullRequest request, Supplier<JsonGenerator> response) {
+    private void page(AuthenticatedDevice device, VerifiedPull request, Supplier<JsonGenerator> response) {
         JsonGenerator[] out = {null};
         PullQuery.Page page = query.stream(device.accountId(), request, record -> {
             if (out[0] == null) {
@@ -51,7 +95,9 @@ public class PullService {
             out[0] = changes(response);
         }
         out[0].writeEndArray();
-        out[0].writeStringProperty("cursor", new PullCursor(page.lastPosition(), page.chainStart(), request.tables()).encode());
+        PullCursor next = new PullCursor(request.origin().databaseId(), page.lastPosition(), page.chainStart(),
+                request.request().tables());
+        out[0].writeStringProperty("cursor", next.encode(request.origin().cursorKey()));
         out[0].writeBooleanProperty("has_more", page.hasMore());
         devices.touchLastSync(device.deviceId());
     }

@@ -1,6 +1,7 @@
 package io.syncd.gateway.push;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.gateway.errors.ApiException;
 import io.syncd.gateway.pull.PullRequest;
 import io.syncd.gateway.pull.PullService;
+import io.syncd.gateway.pull.VerifiedPull;
 import io.syncd.gateway.web.JsonBody;
 import io.syncd.gateway.web.JsonObject;
 import io.syncd.gateway.web.StreamedObject;
@@ -63,7 +65,7 @@ class SyncController {
         List<ChangeEvent> changes = List.of();
         if (request != null) {
             request.allowOnly(Set.of("changes"));
-            changes = ChangeValidator.validate(request.get("changes"), "changes", device, Instant.now(), violations);
+            changes = ChangeValidator.validate(request.get("changes"), "changes", device, receivedAt(), violations);
         }
         violations.throwIfAny();
         ObjectNode response = Json.MAPPER.createObjectNode();
@@ -83,8 +85,9 @@ class SyncController {
             pull = PullRequest.read(request, violations);
         }
         violations.throwIfAny();
+        VerifiedPull verified = pulls.verify(device, pull);
         StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> { });
-        pulls.pull(device, pull, response::start);
+        pulls.pull(device, verified, response::start);
         response.finish();
     }
 
@@ -101,18 +104,18 @@ class SyncController {
             allowed.add("changes");
             request.allowOnly(allowed);
             changes = request.has("changes")
-                    ? ChangeValidator.validate(request.get("changes"), "changes", device, Instant.now(), violations)
+                    ? ChangeValidator.validate(request.get("changes"), "changes", device, receivedAt(), violations)
                     : List.of();
             pull = PullRequest.read(request, violations);
         }
         violations.throwIfAny();
-        StreamedObject.requireJsonAccepted(httpRequest); // 406 before anything is queued
+        VerifiedPull verified = pulls.verify(device, pull); // a refused cursor refuses the request: nothing queued
         ArrayNode results = pushes.push(device.accountId(), changes, Json.MAPPER.createArrayNode());
         StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> {
             out.writeName("results");
             out.writeTree(results);
         });
-        pulls.pull(device, pull, response::start);
+        pulls.pull(device, verified, response::start);
         response.finish();
     }
 
@@ -163,7 +166,15 @@ class SyncController {
             return null;
         }
         return new ChangeEvent(changeId, device.accountId(), device.deviceId(), table, op, recordId, baseVersion, data,
-                Instant.now());
+                receivedAt());
+    }
+
+    /**
+     * When the push was received: its changes' {@code updated_at}, kept to the microsecond, as PostgreSQL keeps it, so
+     * that every answer about a record version (push, lookup, pull) carries the same time.
+     */
+    private static Instant receivedAt() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** One change's decision; {@code pending} while it may still be queued; 404 only once it surely never arrived. */

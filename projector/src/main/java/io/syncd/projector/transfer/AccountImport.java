@@ -87,7 +87,7 @@ class AccountImport implements DisposableBean {
         try (ImportSpool spool = new ImportSpool()) {
             requireEmpty(accountId);
             UUID deviceId = UUID.randomUUID();
-            Instant receivedAt = Instant.now();
+            Instant receivedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as PostgreSQL keeps it
             long tombstones = validate(body, accountId, deviceId, receivedAt, spool);
             requireEmpty(accountId);
             // The import's device: its id marks the imported changes; nobody ever holds its token.

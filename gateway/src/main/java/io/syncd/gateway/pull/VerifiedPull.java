@@ -1,0 +1,9 @@
+package io.syncd.gateway.pull;
+
+/**
+ * A pull request whose cursor was verified against the database that serves it ({@link PullService#verify}).
+ *
+ * @param cursor null for a new chain
+ */
+public record VerifiedPull(PullRequest request, PullCursor cursor, PullQuery.Origin origin) {
+}
