@@ -112,7 +112,8 @@ final class ScaleOut implements AutoCloseable {
         Path log = dataDir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--server.port=" + port, "--sync.data-dir=" + dataDir.resolve(name),
-                "--sync.admin-token=bench", "--logging.level.io.syncd.gateway.requests=WARN"));
+                "--sync.admin-token=bench", "--logging.level.io.syncd.gateway.requests=WARN",
+                "--sync.gateway.address-rate-limit.enabled=false", "--sync.metrics.open=true"));
         command.addAll(List.of(roleArgs));
         command.addAll(serverArgs);
         try {

@@ -67,6 +67,9 @@ public final class SyncBench {
                 dataDir = Files.createTempDirectory("sync-bench-");
                 java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
                         "--sync.data-dir=" + dataDir, "--sync.admin-token=bench", "--logging.level.root=WARN",
+                        // The load makes accounts by the thousand from one address, and scrapes metrics as a
+                        // scraper on a private network would.
+                        "--sync.gateway.address-rate-limit.enabled=false", "--sync.metrics.open=true",
                         "--logging.level.io.syncd=WARN", "--spring.main.banner-mode=off"));
                 args.addAll(options.serverArgs());
                 server = SyncServer.start(args.toArray(String[]::new));

@@ -109,7 +109,10 @@ public final class ServerProcess {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--server.port=" + port,
                     "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN_TOKEN,
-                    "--sync.gateway.decision-wait=10s", "--logging.level.io.syncd.gateway.requests=WARN"));
+                    "--sync.gateway.decision-wait=10s", "--logging.level.io.syncd.gateway.requests=WARN",
+                    // The tests make many accounts from this one address: far more than people signing up.
+                    "--sync.gateway.address-rate-limit.requests-per-second=1000",
+                    "--sync.gateway.address-rate-limit.burst=1000"));
             command.addAll(args);
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {

@@ -105,7 +105,8 @@ class TlsAndRateLimitIT {
     /** The server's count of 429 answers, from its Prometheus metrics. */
     private static double refusedRequests() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().sslContext(tls).build();
-        String metrics = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics"))
+                        .header("Authorization", "Bearer " + ServerProcess.ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines()
                 .filter(line -> line.startsWith("http_server_requests_seconds_count{") && line.contains("status=\"429\""))

@@ -19,7 +19,10 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import io.syncd.common.ContentCoding;
 
-/** A server with non-default configuration: admin-only signup, CORS, a small body limit; and Kafka going away. */
+/**
+ * A server with non-default configuration: admin-only signup, CORS, a small body limit, metrics open to any scraper;
+ * and Kafka going away.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConfiguredServerTest {
     private static final String ADMIN = "configured-admin-token";
@@ -34,7 +37,9 @@ class ConfiguredServerTest {
         Path dataDir = tempDir;
         server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN,
                 "--sync.signup=admin", "--sync.gateway.max-body-size=4KB", "--sync.gateway.send-timeout=2s",
-                "--sync.gateway.cors-allowed-origins=https://app.example");
+                "--sync.gateway.cors-allowed-origins=https://app.example", "--sync.metrics.open=true",
+                // Levels are the JVM's: the shared TestServer, started before in the same JVM, turns this one down.
+                "--logging.level.io.syncd.gateway.requests=INFO");
         api = new Api("http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort());
     }
 
@@ -51,6 +56,14 @@ class ConfiguredServerTest {
                 + account.body().get("enrollment_key").stringValue() + "\",\"device_name\":\"d\"}");
         return new Api.Device(device.body().get("account_id").stringValue(), null,
                 device.body().get("device_id").stringValue(), device.body().get("device_token").stringValue());
+    }
+
+    @Test
+    @Order(1)
+    void openMetricsAreServedWithoutTheAdminToken() {
+        Api.Response metrics = api.get("/metrics", null);
+        assertThat(metrics.status()).as(metrics.text()).isEqualTo(200);
+        assertThat(metrics.text()).contains("jvm_memory_used_bytes");
     }
 
     @Test

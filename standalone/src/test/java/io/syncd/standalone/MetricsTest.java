@@ -25,7 +25,7 @@ import io.syncd.common.SyncTable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code GET /metrics}: Prometheus text, open like {@code /health}, and nothing else of the actuator reachable. The
+ * {@code GET /metrics}: Prometheus text for the admin token, and nothing else of the actuator reachable. The
  * counts are checked as differences before and after this test's own traffic (test classes run one at a time).
  */
 class MetricsTest {
@@ -44,6 +44,19 @@ class MetricsTest {
             assertThat(response.code()).as(path).isEqualTo("not_found");
         }
         assertThat(api.get("/health", null).body().has("components")).as("our /health, not the actuator's").isTrue();
+    }
+
+    @Test
+    void metricsTakeTheAdminTokenByDefault() {
+        for (String token : new String[] {null, "not-the-admin-token"}) {
+            Api.Response response = api.get("/metrics", token);
+            assertThat(response.status()).as(response.text()).isEqualTo(401);
+            assertThat(response.code()).isEqualTo("unauthorized");
+            assertThat(response.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            assertThat(response.text()).doesNotContain("jvm_");
+        }
+        Api.Device device = api.newDevice();
+        assertThat(api.get("/metrics", device.token()).status()).as("a device token is no admin token").isEqualTo(401);
     }
 
     @Test

@@ -18,8 +18,14 @@ public record PrometheusScrape(List<Sample> samples) {
     public record Sample(String name, Map<String, String> labels, double value) {
     }
 
+    /** The metrics of the shared {@link TestServer}, or of a server with the same admin token. */
     public static PrometheusScrape of(Api api) {
-        Api.Response response = api.get("/metrics", null);
+        return of(api, TestServer.ADMIN_TOKEN);
+    }
+
+    /** {@code GET /metrics} with the server's admin token, which it takes by default. */
+    public static PrometheusScrape of(Api api, String adminToken) {
+        Api.Response response = api.get("/metrics", adminToken);
         assertThat(response.status()).as("GET /metrics: %s", response.text()).isEqualTo(200);
         assertThat(response.contentType()).startsWith("text/plain");
         return parse(response.text());

@@ -76,13 +76,13 @@ class SeparateRolesTest {
 
                 // Each process serves the metrics of the roles it runs.
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    PrometheusScrape applierMetrics = PrometheusScrape.of(apiOf(applier));
+                    PrometheusScrape applierMetrics = PrometheusScrape.of(apiOf(applier), "t");
                     assertThat(applierMetrics.sum("syncd_decisions_total", "table", "books", "status", "applied"))
                             .isEqualTo(1);
                     assertThat(applierMetrics.has("syncd_applier_lag")).isTrue();
                     assertThat(applierMetrics.has("syncd_push_seconds_count")).isFalse();
                 });
-                PrometheusScrape gatewayMetrics = PrometheusScrape.of(api);
+                PrometheusScrape gatewayMetrics = PrometheusScrape.of(api, "t");
                 assertThat(gatewayMetrics.sum("syncd_push_seconds_count", "outcome", "pending")).isEqualTo(1);
                 assertThat(gatewayMetrics.has("syncd_decisions_total")).isFalse();
                 assertThat(gatewayMetrics.has("syncd_applier_lag")).isFalse();

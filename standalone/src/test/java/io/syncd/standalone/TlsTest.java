@@ -106,14 +106,16 @@ class TlsTest {
     void metricsAreOnThePlainManagementPortOnly() {
         Api management = new Api("http://127.0.0.1:" + managementPort);
         Api api = new Api("https://localhost:" + port, trusting);
-        PrometheusScrape before = PrometheusScrape.of(management);
+        PrometheusScrape before = PrometheusScrape.of(management, "t");
 
         api.newDevice();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                PrometheusScrape.of(management).sum("http_server_requests_seconds_count", "uri", "/api/accounts")
+                PrometheusScrape.of(management, "t").sum("http_server_requests_seconds_count", "uri", "/api/accounts")
                         - before.sum("http_server_requests_seconds_count", "uri", "/api/accounts")).isEqualTo(1));
-        assertThat(api.get("/metrics", null).status()).as("not on the public port").isEqualTo(404);
+        assertThat(api.get("/metrics", "t").status()).as("not on the public port").isEqualTo(404);
+        assertThat(management.get("/metrics", null).status()).as("the admin token on the management port too")
+                .isEqualTo(401);
     }
 
     /** A PKCS12 keystore with a fresh key and a certificate for localhost and 127.0.0.1, made by the JDK's keytool. */

@@ -1,0 +1,30 @@
+package io.syncd.standalone.metrics;
+
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+
+/**
+ * Guards {@code /metrics} wherever the actuator serves it: a management configuration is added to the main context
+ * when metrics share the server port, and to the management server's own context when {@code management.server.port}
+ * differs, where filters of the main context do not reach.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
+@ConditionalOnProperty(name = "sync.metrics.open", havingValue = "false", matchIfMissing = true)
+public class MetricsAccessConfiguration {
+
+    @Bean
+    FilterRegistrationBean<MetricsAccessFilter> metricsAccessFilter(Environment environment) {
+        // Every process has one: set, or generated into the data folder at start (EmbeddedInfrastructure).
+        String adminToken = environment.getProperty("sync.admin-token");
+        FilterRegistrationBean<MetricsAccessFilter> registration =
+                new FilterRegistrationBean<>(new MetricsAccessFilter(adminToken));
+        registration.addUrlPatterns("/metrics");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+}
