@@ -32,14 +32,19 @@ final class DeadLetters {
      */
     static String producePoison(String bootstrapServers, String accountId) {
         String marker = "poison-" + UUID.randomUUID();
+        produce(bootstrapServers, "sync.changes.books", accountId,
+                ("{\"not\":\"an event\",\"marker\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8));
+        return marker;
+    }
+
+    /** Puts {@code value} on {@code topic} keyed by the account, as the gateway would, bypassing its validation. */
+    static void produce(String bootstrapServers, String topic, String accountId, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("sync.changes.books", accountId,
-                    ("{\"not\":\"an event\",\"marker\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(topic, accountId, value));
             producer.flush();
         }
-        return marker;
     }
 
     /** Waits (bounded) for the dead letter whose value holds {@code marker}. */
