@@ -37,10 +37,10 @@ public class PullService {
     }
 
     /**
-     * The request with its cursor read and verified: {@code 400 invalid_request} for a cursor no server made, for
-     * other tables, or from the future of this database's history seen from that account; {@code 409 cursor_reset}
-     * for a cursor of another database, of a server before cursors were signed, or from beyond the account's history
-     * (the database was restored from a backup): the device pulls again from null.
+     * The request with its cursor read and verified: {@code 400 invalid_request} for a cursor no server made or one
+     * issued for other tables; {@code 409 cursor_reset} for a cursor of another database, of a server before cursors
+     * were signed, or from beyond the account's history (the database was restored from a backup): the device pulls
+     * again from null.
      */
     public VerifiedPull verify(AuthenticatedDevice device, PullRequest request) {
         PullQuery.Origin origin = query.origin(device.accountId());
