@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize largest request body accepted (after decoding zstd or gzip); larger is 413
  * @param corsAllowedOrigins browser origins allowed to call the API (none by default)
  * @param sendTimeout how long a push waits for Kafka to acknowledge its changes before answering 503
- * @param outageTokenAge while PostgreSQL is unreachable, how long a token verified before still passes
+ * @param outageTokenAge while PostgreSQL is unreachable, how long a token verified before still passes; also how long
+ *        a device revoked through another gateway may still push through this one during an outage
  * @param rateLimit requests per authenticated device (off by default)
  * @param addressRateLimit calls without a device token (account creation, registration) per client address
  * @param maxOpenBodySize largest request body of a call without a device token (after decoding; at most maxBodySize)
@@ -25,7 +26,7 @@ public record GatewayProperties(
         @DefaultValue("64MB") DataSize maxBodySize,
         @DefaultValue List<String> corsAllowedOrigins,
         @DefaultValue("10s") Duration sendTimeout,
-        @DefaultValue("15m") Duration outageTokenAge,
+        @DefaultValue("2m") Duration outageTokenAge,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue AddressRateLimit addressRateLimit,
         @DefaultValue("16KB") DataSize maxOpenBodySize) {

@@ -4,7 +4,9 @@ import static io.syncd.standalone.Api.book;
 import static io.syncd.standalone.Api.event;
 import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,29 +68,46 @@ class GuaranteesTest {
         List<Api.Device> devices = List.of(first, api.sibling(first), api.sibling(first), api.sibling(first));
         UUID counterId = UUID.randomUUID();
         api.push(first, upsert("books", counterId, 0, book("0")));
+        // Every device reads version 1 before any of them writes: exactly one first write applies on it, so each of
+        // the others meets at least one conflict, however the threads are scheduled.
+        List<JsonNode> startingPoints = new ArrayList<>();
+        for (Api.Device device : devices) {
+            startingPoints.add(api.pullAll(device, null).records().get(0));
+        }
         ExecutorService pool = Executors.newFixedThreadPool(devices.size());
         try {
             List<Future<Integer>> conflicts = new ArrayList<>();
-            for (Api.Device device : devices) {
-                conflicts.add(pool.submit(() -> incrementTimes(device, counterId, 25)));
+            for (int i = 0; i < devices.size(); i++) {
+                Api.Device device = devices.get(i);
+                JsonNode start = startingPoints.get(i);
+                conflicts.add(pool.submit(() -> incrementTimes(device, counterId, start, 25)));
             }
             int totalConflicts = 0;
             for (Future<Integer> f : conflicts) {
                 totalConflicts += f.get(5, TimeUnit.MINUTES);
             }
 
+            assertThat(totalConflicts).as("lost races became conflicts").isGreaterThanOrEqualTo(devices.size() - 1);
             JsonNode counter = api.pullAll(first, null).records().get(0);
             assertThat(counter.get("data").get("name").stringValue()).isEqualTo("100");
             assertThat(counter.get("version").longValue()).isEqualTo(101);
-            assertThat(totalConflicts).as("lost races became conflicts").isGreaterThanOrEqualTo(0);
+            int answeredConflicts = totalConflicts;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode decided = api.get("/api/sync/stats", first.token()).body().get("totals");
+                assertThat(decided.get("conflicts").longValue()).as("conflicts the server decided")
+                        .isEqualTo(answeredConflicts);
+                assertThat(decided.get("applied").longValue()).as("the create and 100 increments").isEqualTo(101);
+            });
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Read-modify-write with retry on conflict, as a client does; returns how many conflicts it met. */
-    private int incrementTimes(Api.Device device, UUID counterId, int times) {
-        JsonNode current = api.pullAll(device, null).records().get(0);
+    /**
+     * Read-modify-write from {@code current} with retry on conflict, as a client does; returns how many conflicts it
+     * met.
+     */
+    private int incrementTimes(Api.Device device, UUID counterId, JsonNode current, int times) {
         int conflicts = 0;
         int done = 0;
         while (done < times) {

@@ -80,13 +80,52 @@ class IsolationTest {
         Api.Device alice = api.newDevice();
         Api.Device bob = api.newDevice();
         UUID changeId = UUID.randomUUID();
-        api.push(alice, Api.change(changeId, "books", "upsert", UUID.randomUUID(), 0, book("alice's")));
+        UUID alicesBook = UUID.randomUUID();
+        UUID bobsBook = UUID.randomUUID();
+        api.push(alice, Api.change(changeId, "books", "upsert", alicesBook, 0, book("alice's")));
 
-        JsonNode bobs = api.push(bob, Api.change(changeId, "books", "upsert", UUID.randomUUID(), 0, book("bob's")))
+        JsonNode bobs = api.push(bob, Api.change(changeId, "books", "upsert", bobsBook, 0, book("bob's")))
                 .body().get("results").get(0);
 
-        assertThat(bobs.get("status").stringValue()).isEqualTo("applied");
+        assertDecision(bobs, "applied", bobsBook);
+        assertThat(bobs.get("version").longValue()).isEqualTo(1);
+        assertDecision(lookUp(bob, changeId), "applied", bobsBook);
+        assertDecision(lookUp(alice, changeId), "applied", alicesBook);
         assertThat(api.pullAll(bob, null).records()).extracting(r -> r.get("data").get("name").stringValue())
                 .containsExactly("bob's");
+        assertThat(api.pullAll(alice, null).records()).extracting(r -> r.get("data").get("name").stringValue())
+                .containsExactly("alice's");
+    }
+
+    /** A conflict's answer is read back from sync_log (a signal cannot carry it): it must be read from this account's. */
+    @Test
+    void aConflictOnAnotherAccountsChangeIdAnswersThisAccountsOwnRecord() {
+        Api.Device alice = api.newDevice();
+        Api.Device bob = api.newDevice();
+        UUID changeId = UUID.randomUUID();
+        UUID alicesBook = UUID.randomUUID();
+        UUID bobsBook = UUID.randomUUID();
+        api.push(alice, Api.change(changeId, "books", "upsert", alicesBook, 0, book("alice's")));
+        api.push(bob, upsert("books", bobsBook, 0, book("bob's")));
+
+        JsonNode bobs = api.push(bob, Api.change(changeId, "books", "upsert", bobsBook, 0, book("bob's again")))
+                .body().get("results").get(0);
+
+        assertDecision(bobs, "conflict", bobsBook);
+        assertThat(bobs.get("server_record").get("record_id").stringValue()).isEqualTo(bobsBook.toString());
+        assertThat(bobs.get("server_record").get("data").get("name").stringValue()).isEqualTo("bob's");
+        assertDecision(lookUp(bob, changeId), "conflict", bobsBook);
+        assertDecision(lookUp(alice, changeId), "applied", alicesBook);
+    }
+
+    private JsonNode lookUp(Api.Device device, UUID changeId) {
+        Api.Response lookup = api.get("/api/sync/changes/" + changeId, device.token());
+        assertThat(lookup.status()).as(lookup.text()).isEqualTo(200);
+        return lookup.body();
+    }
+
+    private static void assertDecision(JsonNode result, String status, UUID recordId) {
+        assertThat(result.get("status").stringValue()).as(result.toString()).isEqualTo(status);
+        assertThat(result.get("record_id").stringValue()).as(result.toString()).isEqualTo(recordId.toString());
     }
 }

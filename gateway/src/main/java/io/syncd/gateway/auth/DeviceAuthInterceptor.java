@@ -15,7 +15,7 @@ import io.syncd.gateway.errors.ApiException;
 /**
  * Authenticates device calls by their bearer token on every request (no cache), so a revoked device is refused
  * from its next request on. Any failure is the same 401: which part was wrong is never hinted. While PostgreSQL is
- * unreachable, a token this gateway verified recently still passes ({@link VerifiedTokens}).
+ * unreachable, a token this gateway verified recently, and was not refused since, still passes ({@link VerifiedTokens}).
  */
 public final class DeviceAuthInterceptor implements HandlerInterceptor {
     private final DevicesTable devices;
@@ -36,10 +36,15 @@ public final class DeviceAuthInterceptor implements HandlerInterceptor {
         String presented = token.get().value();
         AuthenticatedDevice device;
         try {
-            device = devices.findActiveCredential(token.get().id())
+            Optional<AuthenticatedDevice> active = devices.findActiveCredential(token.get().id())
                     .filter(d -> Credentials.matches(d.tokenHash(), presented))
-                    .map(d -> new AuthenticatedDevice(d.deviceId(), d.accountId()))
-                    .orElseThrow(ApiException::unauthorized);
+                    .map(d -> new AuthenticatedDevice(d.deviceId(), d.accountId()));
+            if (active.isEmpty()) {
+                // Revoked, perhaps through another gateway: should PostgreSQL go down next, this token must not pass.
+                verified.forget(presented);
+                throw ApiException.unauthorized();
+            }
+            device = active.get();
             verified.remember(presented, device);
         } catch (DataAccessException databaseDown) {
             device = verified.recent(presented).orElseThrow(() -> databaseDown);

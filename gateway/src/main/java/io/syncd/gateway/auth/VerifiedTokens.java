@@ -12,7 +12,9 @@ import java.util.UUID;
 /**
  * Tokens this gateway verified recently, used only while PostgreSQL is unreachable: devices keep pushing (Kafka
  * takes their changes) during a database outage. While the database answers it is always asked, so a revocation
- * takes effect on the next request; a device revoked through this gateway is forgotten at once.
+ * takes effect on the next request; a device revoked through this gateway is forgotten at once, and so is a token the
+ * database refused. A device revoked through another gateway, and not seen here since, passes here during an outage
+ * until its last verification here is {@code maxAge} old: the window {@code sync.gateway.outage-token-age} bounds.
  */
 public final class VerifiedTokens {
     private static final int MAX_ENTRIES = 100_000;
@@ -46,8 +48,14 @@ public final class VerifiedTokens {
         return Optional.of(entry.device());
     }
 
+    /** A device revoked through this gateway. */
     public synchronized void forget(UUID deviceId) {
         entries.values().removeIf(e -> e.device().deviceId().equals(deviceId));
+    }
+
+    /** A token PostgreSQL no longer accepts (revoked through another gateway, say). */
+    synchronized void forget(String token) {
+        entries.remove(key(token));
     }
 
     private static String key(String token) {
