@@ -168,6 +168,11 @@ class ProjectorTest {
                     assertThat(books.get("examples").get(0).get("record_id").stringValue()).isEqualTo(bookId.toString());
                     assertThat(books.get("examples").get(0).get("columns").stringValue()).as(body).isEqualTo("name");
                 }
+                try (ResultSet left = db.createStatement().executeQuery(
+                        "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'sync\\_verify\\_%'")) {
+                    left.next();
+                    assertThat(left.getLong(1)).as("scratch schemas left behind by verify").isZero();
+                }
             } finally {
                 try (PreparedStatement restore = db.prepareStatement("UPDATE books SET name = 'true name' WHERE id = ?")) {
                     restore.setObject(1, bookId);
@@ -213,6 +218,116 @@ class ProjectorTest {
         }
         assertThat(rebuilt).isEqualTo(then);
         assertThat(notCrashSafe).as("unlogged relations in the kept rebuild").isZero();
+    }
+
+    /** A rebuild's cutoff can be the {@code sync_log.seq} of a decision ({@code seq}, or its first name {@code position}). */
+    @Test
+    void aRebuildAsOfASyncLogSeqHoldsEveryChangeDecidedUpToIt() throws Exception {
+        Api.Device device = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        api.push(device, upsert("books", bookId, 0, book("then")));
+        long seq;
+        try (Connection db = database(); PreparedStatement ps = db.prepareStatement(
+                "SELECT max(seq) FROM sync_log WHERE account_id = ?")) {
+            ps.setObject(1, UUID.fromString(device.accountId()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+        }
+        api.push(device, upsert("books", bookId, 1, book("later")));
+
+        for (String field : List.of("seq", "position")) {
+            String schema = "by_" + field + "_" + UUID.randomUUID().toString().substring(0, 8);
+            Api.Response rebuild = admin("/api/admin/rebuild", "{\"" + field + "\":" + seq + ",\"schema\":\"" + schema
+                    + "\"}");
+            assertThat(rebuild.status()).as(rebuild.text()).isEqualTo(200);
+            try (Connection db = database(); ResultSet rs = db.createStatement().executeQuery(
+                    "SELECT version, name FROM " + schema + ".books WHERE id = '" + bookId + "'")) {
+                assertThat(rs.next()).as(field).isTrue();
+                assertThat(rs.getLong(1) + ":" + rs.getString(2)).as(field).isEqualTo("1:then");
+            } finally {
+                execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+        Api.Response both = admin("/api/admin/rebuild", "{\"seq\":" + seq + ",\"position\":" + seq
+                + ",\"schema\":\"by_both\"}");
+        assertThat(both.status()).as(both.text()).isEqualTo(400);
+        assertThat(tableExists("by_both", "books")).isFalse();
+    }
+
+    private static boolean tableExists(String schema, String table) throws Exception {
+        try (Connection db = database(); PreparedStatement ps = db.prepareStatement(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection db = database()) {
+            db.createStatement().execute(sql);
+        }
+    }
+
+    /** On a shared PostgreSQL, a schema of the rebuild's name can be another application's data. */
+    @Test
+    void aRebuildNeverReplacesASchemaItDidNotMake() throws Exception {
+        String schema = "billing_" + UUID.randomUUID().toString().substring(0, 8);
+        execute("CREATE SCHEMA " + schema + "; CREATE TABLE " + schema + ".invoices (id int PRIMARY KEY);"
+                + " INSERT INTO " + schema + ".invoices VALUES (1)");
+        try {
+            Api.Response refused = admin("/api/admin/rebuild", "{\"position\":3,\"schema\":\"" + schema + "\"}");
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+            assertThat(refused.code()).isEqualTo("conflict");
+            assertThat(refused.body().get("detail").stringValue()).contains(schema);
+            assertThat(tableExists(schema, "invoices")).as("the other application's table").isTrue();
+            assertThat(tableExists(schema, "books")).isFalse();
+        } finally {
+            execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void aRebuildReplacesTheSchemaOfAnEarlierRebuild() throws Exception {
+        Api.Device device = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        api.push(device, upsert("books", bookId, 0, book("first")));
+        String schema = "recovery_" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"as_of\":\"" + Instant.now().plusSeconds(1) + "\",\"schema\":\"" + schema + "\"}";
+        try {
+            assertThat(admin("/api/admin/rebuild", body).status()).isEqualTo(200);
+            execute("UPDATE " + schema + ".books SET name = 'read and changed by the operator' WHERE id = '" + bookId + "'");
+
+            Api.Response again = admin("/api/admin/rebuild", body);
+
+            assertThat(again.status()).as(again.text()).isEqualTo(200);
+            try (Connection db = database(); ResultSet rs = db.createStatement().executeQuery(
+                    "SELECT name FROM " + schema + ".books WHERE id = '" + bookId + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("first");
+            }
+        } finally {
+            execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void aRebuildRefusesSystemSchemasAndNamesPostgresqlReserves() throws Exception {
+        for (String schema : List.of("public", "information_schema", "pg_catalog", "pg_toast", "pg_temp_1", "user",
+                "select", "Books", "1st", "")) {
+            Api.Response refused = admin("/api/admin/rebuild", "{\"position\":1,\"schema\":\"" + schema + "\"}");
+
+            assertThat(refused.status()).as(schema + ": " + refused.text()).isEqualTo(400);
+            assertThat(refused.code()).as(schema).isEqualTo("invalid_request");
+            assertThat(refused.body().get("errors").get(0).get("field").stringValue()).as(schema).isEqualTo("schema");
+        }
+        assertThat(tableExists("information_schema", "sql_features")).isTrue();
     }
 
     @Test
