@@ -524,6 +524,50 @@ class ProjectorTest {
         assertThat(all.body().get("accounts").size()).isGreaterThanOrEqualTo(workload.accountIds().size());
     }
 
+    /** {@code use_server} writes nothing: it is a resolution of its own, not an applied change. */
+    @Test
+    void aUseServerResolutionIsCountedAsAResolutionNotAsAnAppliedChange() {
+        Api.Device phone = api.newDevice();
+        Api.Device tablet = api.sibling(phone);
+        UUID bookId = UUID.randomUUID();
+        api.push(phone, upsert("books", bookId, 0, book("original")));
+        api.push(phone, upsert("books", bookId, 1, book("phone edit")));
+        assertThat(api.push(tablet, upsert("books", bookId, 1, book("tablet edit"))).body().get("results").get(0)
+                .get("status").stringValue()).isEqualTo("conflict");
+
+        Api.Response resolved = api.post("/api/sync/resolve-conflict", tablet.token(), "{\"change_id\":\""
+                + UUID.randomUUID() + "\",\"table\":\"books\",\"record_id\":\"" + bookId
+                + "\",\"resolution\":\"use_server\",\"base_version\":2}");
+
+        assertThat(resolved.body().get("status").stringValue()).as(resolved.text()).isEqualTo("applied");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Api.Response stats = api.get("/api/admin/stats?account_id=" + phone.accountId(), TestServer.ADMIN_TOKEN);
+            assertThat(stats.body().get("totals").get("use_server").longValue()).as(stats.text()).isEqualTo(1);
+            assertThat(stats.body().get("totals").get("applied").longValue()).isEqualTo(2);
+            assertThat(stats.body().get("totals").get("conflicts").longValue()).isEqualTo(1);
+            assertThat(stats.body().get("tables").get("books").get("use_server").longValue()).isEqualTo(1);
+            JsonNode tabletFigures = stats.body().get("devices").valueStream()
+                    .filter(d -> d.get("device_id").stringValue().equals(tablet.deviceId())).findFirst().orElseThrow();
+            assertThat(tabletFigures.get("applied").longValue()).isZero();
+            assertThat(tabletFigures.get("use_server").longValue()).isEqualTo(1);
+            assertThat(tabletFigures.get("tables").get("books").get("use_server").longValue()).isEqualTo(1);
+            assertThat(api.get("/api/sync/stats", tablet.token()).body().get("totals"))
+                    .isEqualTo(stats.body().get("totals"));
+        });
+    }
+
+    @Test
+    void theStatisticsOfAnUnknownAccountAreNotFound() {
+        Api.Response unknown = api.get("/api/admin/stats?account_id=" + UUID.randomUUID(), TestServer.ADMIN_TOKEN);
+
+        assertThat(unknown.status()).as(unknown.text()).isEqualTo(404);
+        assertThat(unknown.code()).isEqualTo("not_found");
+        Api.Response quiet = api.get("/api/admin/stats?account_id=" + api.newDevice().accountId(), TestServer.ADMIN_TOKEN);
+        assertThat(quiet.status()).as("an account with nothing synced yet").isEqualTo(200);
+        assertThat(quiet.body().get("totals").get("applied").longValue()).isZero();
+        assertThat(quiet.body().get("accounts")).isEmpty();
+    }
+
     private static void assertFigures(JsonNode device, RandomWorkload.Counts expected) {
         String id = device.get("device_id").stringValue();
         assertThat(device.get("pushes").longValue()).as("pushes of " + id).isEqualTo(expected.pushes);
