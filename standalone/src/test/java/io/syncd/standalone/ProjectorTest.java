@@ -37,6 +37,7 @@ import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Guarantee 7: replaying sync_log, or the change topics, rebuilds the live tables exactly; and the admin API around
@@ -89,6 +90,45 @@ class ProjectorTest {
             assertThat(verify.body().propertyNames()).as(source)
                     .containsExactly("equal", "tables", "changes_replayed", "took_ms");
         }
+    }
+
+    /**
+     * The two sources count different things (PROTOCOL.md, "Admin API"): from sync_log the applied changes that wrote a
+     * record, cascaded tombstones included; from the topics every change event, whatever it was decided, re-sent ones
+     * too. Tests of this JVM run one at a time, so the difference of two verifies is this test's own changes.
+     */
+    @Test
+    void verifyCountsTheRecordWritesFromSyncLogAndEveryChangeEventFromTheTopics() {
+        long fromLog = verify("sync_log").body().get("changes_replayed").longValue();
+        long fromTopics = verify("kafka").body().get("changes_replayed").longValue();
+        Api.Device device = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        ObjectNode create = upsert("books", bookId, 0, book("b"));
+        ObjectNode child = upsert("events", UUID.randomUUID(), 0, event(bookId, "e"));
+        assertThat(statuses(api.push(device, create, child))).containsExactly("applied", "applied");
+        assertThat(statuses(api.push(device, create, child))).as("sent again").containsExactly("applied", "applied");
+        assertThat(statuses(api.push(device, upsert("books", bookId, 5, book("stale"))))).containsExactly("conflict");
+        assertThat(statuses(api.push(device, upsert("events", UUID.randomUUID(), 0, event(UUID.randomUUID(), "o")))))
+                .containsExactly("rejected");
+        assertThat(api.post("/api/sync/resolve-conflict", device.token(), "{\"change_id\":\"" + UUID.randomUUID()
+                + "\",\"table\":\"books\",\"record_id\":\"" + bookId + "\",\"resolution\":\"use_server\","
+                + "\"base_version\":1}").body().get("status").stringValue()).isEqualTo("applied");
+        assertThat(statuses(api.push(device, Api.delete("books", bookId, 1)))).containsExactly("applied");
+
+        Api.Response logVerify = verify("sync_log");
+        Api.Response topicsVerify = verify("kafka");
+
+        // The book, its event, the book's delete and the event's cascaded tombstone.
+        assertThat(logVerify.body().get("changes_replayed").longValue() - fromLog).isEqualTo(4);
+        // Two changes twice, the conflict, the rejection, the resolution and the delete; no tombstone.
+        assertThat(topicsVerify.body().get("changes_replayed").longValue() - fromTopics).isEqualTo(8);
+        assertThat(logVerify.body().get("equal").booleanValue()).as(logVerify.text()).isTrue();
+        assertThat(topicsVerify.body().get("equal").booleanValue()).as(topicsVerify.text()).isTrue();
+    }
+
+    private static List<String> statuses(Api.Response push) {
+        assertThat(push.status()).as(push.text()).isEqualTo(200);
+        return push.body().get("results").valueStream().map(r -> r.get("status").stringValue()).toList();
     }
 
     /** The account's partition of a change topic, as the gateway's producer picks it (key = account id). */
