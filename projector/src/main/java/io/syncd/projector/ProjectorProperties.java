@@ -14,6 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sync")
 public record ProjectorProperties(String adminToken, @DefaultValue Projector projector) {
 
+    public ProjectorProperties {
+        // Set but blank (an empty secret file or variable), every admin call would be 401 with no word why.
+        if (adminToken != null && adminToken.isBlank()) {
+            throw new IllegalArgumentException("sync.admin-token is set but blank: give it a value, or leave it unset"
+                    + " to have one generated");
+        }
+    }
+
     /**
      * @param statsInterval how often the statistics fold in the changes decided since the last time
      * @param applierWait how long verify from Kafka and import wait for the applier to decide what they need, while

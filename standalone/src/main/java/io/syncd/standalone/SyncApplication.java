@@ -15,7 +15,7 @@ import io.syncd.gateway.errors.ErrorsConfiguration;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @EnableConfigurationProperties({StandaloneProperties.class, KafkaProperties.class})
-@Import({Roles.class, TopicsInitializer.class, HealthController.class, ErrorsConfiguration.class})
+@Import({Roles.class, TopicsInitializer.class, HealthController.class, RootController.class, ErrorsConfiguration.class})
 public class SyncApplication {
 
     public static void main(String[] args) {

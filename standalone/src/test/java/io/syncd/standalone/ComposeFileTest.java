@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -28,8 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * docker-compose.yml gives the servers only properties they know, named roles that exist, and one Kafka and one
  * PostgreSQL for all of them. A misspelled property would otherwise be ignored silently and the default run instead.
+ * Secrets reach the containers as files, never on a command line or in the environment, and the admin API is reachable.
  */
 class ComposeFileTest {
+    /** Names of settings that hold secrets: shown by {@code ps} (arguments) and {@code docker inspect} (both). */
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|token|secret|jaas|credential).*");
+
     private final Path project = projectRoot();
     private final KnownProperties known = KnownProperties.fromClasspath();
 
@@ -57,11 +63,7 @@ class ComposeFileTest {
 
     @Test
     void serverServicesRunKnownRolesWithAGatewayAndAtLeastTwoAppliers() {
-        Map<String, List<String>> roles = new LinkedHashMap<>();
-        serverCommands().forEach((service, command) -> roles.put(service, values(command, "sync.roles").stream()
-                .flatMap(value -> Arrays.stream(value.split(",")))
-                .map(String::trim)
-                .toList()));
+        Map<String, List<String>> roles = roles();
 
         roles.forEach((service, named) -> assertThat(named)
                 .as("%s: --sync.roles is set (left out, a process runs every role) and names known roles", service)
@@ -77,7 +79,7 @@ class ComposeFileTest {
     @Test
     void serverServicesShareOneDatabaseOneKafkaAndOneTopicLayout() {
         Map<String, List<String>> servers = serverCommands();
-        for (String key : List.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password",
+        for (String key : List.of("spring.datasource.url", "spring.datasource.username",
                 "spring.kafka.bootstrap-servers")) {
             Map<String, List<String>> byService = new LinkedHashMap<>();
             servers.forEach((service, command) -> byService.put(service, values(command, key)));
@@ -94,6 +96,122 @@ class ComposeFileTest {
                 .hasSize(1);
     }
 
+    @Test
+    void noSecretIsOnACommandLineOrInAnEnvironmentVariable() {
+        services().forEach((name, service) -> {
+            assertThat(command(service)).as("%s: arguments that set a secret", name)
+                    .noneSatisfy(arg -> assertThat(KnownProperties.key(arg)).matches(SECRET));
+            environment(service).forEach((variable, value) -> {
+                if (SECRET.matcher(variable).matches()) {
+                    assertThat(variable).as("%s: a secret's variable names the file that holds it", name)
+                            .endsWith("_FILE");
+                    assertThat(value).as("%s: %s", name, variable).startsWith("/run/secrets/");
+                }
+            });
+        });
+    }
+
+    @Test
+    void serverServicesReadTheirSecretsFromFilesNamedForPropertiesTheServerKnows() {
+        Map<String, Object> declared = section("secrets");
+        Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+        serverServices().forEach((name, service) -> secrets.put(name, secretTargets(service)));
+
+        secrets.forEach((name, targets) -> {
+            // Mounted at /run/secrets/<target>, which the image reads as a config tree (DockerfileTest).
+            assertThat(targets.keySet()).as("%s: secret files, each named for a property", name)
+                    .allSatisfy(target -> assertThat(target).doesNotContain("/")
+                            .satisfies(t -> assertThat(known.knows(t)).as("%s is a known property", t).isTrue()));
+            assertThat(targets.values()).as("%s: secrets declared at the top level", name)
+                    .allSatisfy(source -> assertThat(declared).containsKey(source));
+            assertThat(targets).as("%s: the database password", name).containsKey("spring.datasource.password");
+        });
+        Map<String, Object> postgres = services().get("postgres");
+        String initialised = environment(postgres).get("POSTGRES_PASSWORD_FILE").substring("/run/secrets/".length());
+        assertThat(secretTargets(postgres)).as("PostgreSQL's own secret files").containsKey(initialised);
+        assertThat(secrets.values()).as("every server's password is the one PostgreSQL was initialised with")
+                .allSatisfy(targets -> assertThat(targets.get("spring.datasource.password"))
+                        .isEqualTo(secretTargets(postgres).get(initialised)));
+        roles().forEach((name, roles) -> {
+            if (roles.contains("projector") || roles.contains("gateway")) {
+                assertThat(secrets.get(name)).as("%s: the admin token", name).containsKey("sync.admin-token");
+            }
+        });
+        assertThat(secrets.values().stream().map(t -> t.get("sync.admin-token")).filter(Objects::nonNull).distinct())
+                .as("one admin token for every server").hasSize(1);
+    }
+
+    /** The operators' API runs in the projector; README's Operating commands call it at localhost:8081. */
+    @Test
+    void theProjectorsAdminApiIsPublishedOnTheHostsLoopback() {
+        Map<String, List<String>> roles = roles();
+        Map<String, Map<String, Object>> projectors = new LinkedHashMap<>();
+        serverServices().forEach((name, service) -> {
+            if (roles.get(name).contains("projector")) {
+                projectors.put(name, service);
+            }
+        });
+        assertThat(projectors).as("services running the projector role").isNotEmpty();
+        projectors.forEach((name, service) -> {
+            List<String> port = values(command(service), "server.port");
+            String serverPort = port.isEmpty() ? "8080" : port.get(0);
+            assertThat(ports(service)).as("%s: published ports", name).contains("127.0.0.1:8081:" + serverPort);
+        });
+    }
+
+    private Map<String, List<String>> roles() {
+        Map<String, List<String>> roles = new LinkedHashMap<>();
+        serverCommands().forEach((service, command) -> roles.put(service, values(command, "sync.roles").stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim)
+                .toList()));
+        return roles;
+    }
+
+    /** Target file name (under /run/secrets/) to the secret it holds, of a service's {@code secrets:}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> secretTargets(Map<String, Object> service) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        for (Object entry : (List<Object>) service.getOrDefault("secrets", List.of())) {
+            if (entry instanceof Map<?, ?> map) {
+                String source = String.valueOf(map.get("source"));
+                targets.put(String.valueOf(map.containsKey("target") ? map.get("target") : source), source);
+            } else {
+                targets.put(String.valueOf(entry), String.valueOf(entry));
+            }
+        }
+        return targets;
+    }
+
+    /** A service's environment, written as a map or as a list of {@code NAME=value}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> environment(Map<String, Object> service) {
+        Object environment = service.get("environment");
+        Map<String, String> variables = new LinkedHashMap<>();
+        if (environment instanceof Map<?, ?> map) {
+            map.forEach((name, value) -> variables.put(String.valueOf(name), String.valueOf(value)));
+        } else if (environment instanceof List<?> list) {
+            for (Object entry : list) {
+                String text = String.valueOf(entry);
+                int eq = text.indexOf('=');
+                variables.put(eq < 0 ? text : text.substring(0, eq), eq < 0 ? "" : text.substring(eq + 1));
+            }
+        }
+        return variables;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> ports(Map<String, Object> service) {
+        return ((List<Object>) service.getOrDefault("ports", List.of())).stream().map(String::valueOf).toList();
+    }
+
+    private static List<String> command(Map<String, Object> service) {
+        Object command = service.get("command");
+        return command == null ? List.of()
+                : command instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+                : List.of(command.toString().trim().split("\\s+"));
+    }
+
     /** Values of {@code --key=value} arguments whose key, without {@code [index]}, is {@code key}. */
     private static List<String> values(List<String> command, String key) {
         return command.stream()
@@ -103,27 +221,42 @@ class ComposeFileTest {
     }
 
     /** The command arguments of each service built from this project (its image is the server jar), by service. */
-    @SuppressWarnings("unchecked")
     private Map<String, List<String>> serverCommands() {
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        serverServices().forEach((name, service) -> commands.put(name, command(service)));
+        return commands;
+    }
+
+    /** The services built from this project (their image is the server jar), by name. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Map<String, Object>> serverServices() {
+        Map<String, Map<String, Object>> servers = new LinkedHashMap<>();
+        services().forEach((name, service) -> {
+            Object build = service.get("build");
+            Object context = build instanceof Map<?, ?> map ? ((Map<String, Object>) map).getOrDefault("context", ".")
+                    : build;
+            if (context != null && project.resolve(context.toString()).normalize().equals(project)) {
+                servers.put(name, service);
+            }
+        });
+        return servers;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Map<String, Object>> services() {
+        return (Map<String, Map<String, Object>>) (Map<String, ?>) section("services");
+    }
+
+    /** A top-level section of docker-compose.yml ({@code services}, {@code secrets}, …). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> section(String name) {
         Map<String, Object> compose;
         try (Reader reader = Files.newBufferedReader(project.resolve("docker-compose.yml"))) {
             compose = new Yaml().load(reader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, List<String>> commands = new LinkedHashMap<>();
-        ((Map<String, Map<String, Object>>) compose.get("services")).forEach((name, service) -> {
-            Object build = service.get("build");
-            Object context = build instanceof Map<?, ?> map ? ((Map<String, Object>) map).getOrDefault("context", ".")
-                    : build;
-            if (context != null && project.resolve(context.toString()).normalize().equals(project)) {
-                Object command = service.get("command");
-                commands.put(name, command == null ? List.of()
-                        : command instanceof List<?> list ? list.stream().map(String::valueOf).toList()
-                        : List.of(command.toString().trim().split("\\s+")));
-            }
-        });
-        return commands;
+        return (Map<String, Object>) compose.getOrDefault(name, Map.of());
     }
 
     /** The nearest folder above the working directory (the module under surefire) that holds the standalone module. */

@@ -37,6 +37,7 @@ import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Guarantee 7: replaying sync_log, or the change topics, rebuilds the live tables exactly; and the admin API around
@@ -89,6 +90,45 @@ class ProjectorTest {
             assertThat(verify.body().propertyNames()).as(source)
                     .containsExactly("equal", "tables", "changes_replayed", "took_ms");
         }
+    }
+
+    /**
+     * The two sources count different things (PROTOCOL.md, "Admin API"): from sync_log the applied changes that wrote a
+     * record, cascaded tombstones included; from the topics every change event, whatever it was decided, re-sent ones
+     * too. Tests of this JVM run one at a time, so the difference of two verifies is this test's own changes.
+     */
+    @Test
+    void verifyCountsTheRecordWritesFromSyncLogAndEveryChangeEventFromTheTopics() {
+        long fromLog = verify("sync_log").body().get("changes_replayed").longValue();
+        long fromTopics = verify("kafka").body().get("changes_replayed").longValue();
+        Api.Device device = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        ObjectNode create = upsert("books", bookId, 0, book("b"));
+        ObjectNode child = upsert("events", UUID.randomUUID(), 0, event(bookId, "e"));
+        assertThat(statuses(api.push(device, create, child))).containsExactly("applied", "applied");
+        assertThat(statuses(api.push(device, create, child))).as("sent again").containsExactly("applied", "applied");
+        assertThat(statuses(api.push(device, upsert("books", bookId, 5, book("stale"))))).containsExactly("conflict");
+        assertThat(statuses(api.push(device, upsert("events", UUID.randomUUID(), 0, event(UUID.randomUUID(), "o")))))
+                .containsExactly("rejected");
+        assertThat(api.post("/api/sync/resolve-conflict", device.token(), "{\"change_id\":\"" + UUID.randomUUID()
+                + "\",\"table\":\"books\",\"record_id\":\"" + bookId + "\",\"resolution\":\"use_server\","
+                + "\"base_version\":1}").body().get("status").stringValue()).isEqualTo("applied");
+        assertThat(statuses(api.push(device, Api.delete("books", bookId, 1)))).containsExactly("applied");
+
+        Api.Response logVerify = verify("sync_log");
+        Api.Response topicsVerify = verify("kafka");
+
+        // The book, its event, the book's delete and the event's cascaded tombstone.
+        assertThat(logVerify.body().get("changes_replayed").longValue() - fromLog).isEqualTo(4);
+        // Two changes twice, the conflict, the rejection, the resolution and the delete; no tombstone.
+        assertThat(topicsVerify.body().get("changes_replayed").longValue() - fromTopics).isEqualTo(8);
+        assertThat(logVerify.body().get("equal").booleanValue()).as(logVerify.text()).isTrue();
+        assertThat(topicsVerify.body().get("equal").booleanValue()).as(topicsVerify.text()).isTrue();
+    }
+
+    private static List<String> statuses(Api.Response push) {
+        assertThat(push.status()).as(push.text()).isEqualTo(200);
+        return push.body().get("results").valueStream().map(r -> r.get("status").stringValue()).toList();
     }
 
     /** The account's partition of a change topic, as the gateway's producer picks it (key = account id). */
@@ -168,6 +208,11 @@ class ProjectorTest {
                     assertThat(books.get("examples").get(0).get("record_id").stringValue()).isEqualTo(bookId.toString());
                     assertThat(books.get("examples").get(0).get("columns").stringValue()).as(body).isEqualTo("name");
                 }
+                try (ResultSet left = db.createStatement().executeQuery(
+                        "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'sync\\_verify\\_%'")) {
+                    left.next();
+                    assertThat(left.getLong(1)).as("scratch schemas left behind by verify").isZero();
+                }
             } finally {
                 try (PreparedStatement restore = db.prepareStatement("UPDATE books SET name = 'true name' WHERE id = ?")) {
                     restore.setObject(1, bookId);
@@ -213,6 +258,116 @@ class ProjectorTest {
         }
         assertThat(rebuilt).isEqualTo(then);
         assertThat(notCrashSafe).as("unlogged relations in the kept rebuild").isZero();
+    }
+
+    /** A rebuild's cutoff can be the {@code sync_log.seq} of a decision ({@code seq}, or its first name {@code position}). */
+    @Test
+    void aRebuildAsOfASyncLogSeqHoldsEveryChangeDecidedUpToIt() throws Exception {
+        Api.Device device = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        api.push(device, upsert("books", bookId, 0, book("then")));
+        long seq;
+        try (Connection db = database(); PreparedStatement ps = db.prepareStatement(
+                "SELECT max(seq) FROM sync_log WHERE account_id = ?")) {
+            ps.setObject(1, UUID.fromString(device.accountId()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+        }
+        api.push(device, upsert("books", bookId, 1, book("later")));
+
+        for (String field : List.of("seq", "position")) {
+            String schema = "by_" + field + "_" + UUID.randomUUID().toString().substring(0, 8);
+            Api.Response rebuild = admin("/api/admin/rebuild", "{\"" + field + "\":" + seq + ",\"schema\":\"" + schema
+                    + "\"}");
+            assertThat(rebuild.status()).as(rebuild.text()).isEqualTo(200);
+            try (Connection db = database(); ResultSet rs = db.createStatement().executeQuery(
+                    "SELECT version, name FROM " + schema + ".books WHERE id = '" + bookId + "'")) {
+                assertThat(rs.next()).as(field).isTrue();
+                assertThat(rs.getLong(1) + ":" + rs.getString(2)).as(field).isEqualTo("1:then");
+            } finally {
+                execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+        Api.Response both = admin("/api/admin/rebuild", "{\"seq\":" + seq + ",\"position\":" + seq
+                + ",\"schema\":\"by_both\"}");
+        assertThat(both.status()).as(both.text()).isEqualTo(400);
+        assertThat(tableExists("by_both", "books")).isFalse();
+    }
+
+    private static boolean tableExists(String schema, String table) throws Exception {
+        try (Connection db = database(); PreparedStatement ps = db.prepareStatement(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection db = database()) {
+            db.createStatement().execute(sql);
+        }
+    }
+
+    /** On a shared PostgreSQL, a schema of the rebuild's name can be another application's data. */
+    @Test
+    void aRebuildNeverReplacesASchemaItDidNotMake() throws Exception {
+        String schema = "billing_" + UUID.randomUUID().toString().substring(0, 8);
+        execute("CREATE SCHEMA " + schema + "; CREATE TABLE " + schema + ".invoices (id int PRIMARY KEY);"
+                + " INSERT INTO " + schema + ".invoices VALUES (1)");
+        try {
+            Api.Response refused = admin("/api/admin/rebuild", "{\"position\":3,\"schema\":\"" + schema + "\"}");
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+            assertThat(refused.code()).isEqualTo("conflict");
+            assertThat(refused.body().get("detail").stringValue()).contains(schema);
+            assertThat(tableExists(schema, "invoices")).as("the other application's table").isTrue();
+            assertThat(tableExists(schema, "books")).isFalse();
+        } finally {
+            execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void aRebuildReplacesTheSchemaOfAnEarlierRebuild() throws Exception {
+        Api.Device device = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        api.push(device, upsert("books", bookId, 0, book("first")));
+        String schema = "recovery_" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"as_of\":\"" + Instant.now().plusSeconds(1) + "\",\"schema\":\"" + schema + "\"}";
+        try {
+            assertThat(admin("/api/admin/rebuild", body).status()).isEqualTo(200);
+            execute("UPDATE " + schema + ".books SET name = 'read and changed by the operator' WHERE id = '" + bookId + "'");
+
+            Api.Response again = admin("/api/admin/rebuild", body);
+
+            assertThat(again.status()).as(again.text()).isEqualTo(200);
+            try (Connection db = database(); ResultSet rs = db.createStatement().executeQuery(
+                    "SELECT name FROM " + schema + ".books WHERE id = '" + bookId + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("first");
+            }
+        } finally {
+            execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void aRebuildRefusesSystemSchemasAndNamesPostgresqlReserves() throws Exception {
+        for (String schema : List.of("public", "information_schema", "pg_catalog", "pg_toast", "pg_temp_1", "user",
+                "select", "Books", "1st", "")) {
+            Api.Response refused = admin("/api/admin/rebuild", "{\"position\":1,\"schema\":\"" + schema + "\"}");
+
+            assertThat(refused.status()).as(schema + ": " + refused.text()).isEqualTo(400);
+            assertThat(refused.code()).as(schema).isEqualTo("invalid_request");
+            assertThat(refused.body().get("errors").get(0).get("field").stringValue()).as(schema).isEqualTo("schema");
+        }
+        assertThat(tableExists("information_schema", "sql_features")).isTrue();
     }
 
     @Test
@@ -407,6 +562,50 @@ class ProjectorTest {
                 .isGreaterThanOrEqualTo(workload.counts.values().stream()
                         .mapToLong(c -> c.tables.keySet().stream().mapToLong(c::applied).sum()).sum());
         assertThat(all.body().get("accounts").size()).isGreaterThanOrEqualTo(workload.accountIds().size());
+    }
+
+    /** {@code use_server} writes nothing: it is a resolution of its own, not an applied change. */
+    @Test
+    void aUseServerResolutionIsCountedAsAResolutionNotAsAnAppliedChange() {
+        Api.Device phone = api.newDevice();
+        Api.Device tablet = api.sibling(phone);
+        UUID bookId = UUID.randomUUID();
+        api.push(phone, upsert("books", bookId, 0, book("original")));
+        api.push(phone, upsert("books", bookId, 1, book("phone edit")));
+        assertThat(api.push(tablet, upsert("books", bookId, 1, book("tablet edit"))).body().get("results").get(0)
+                .get("status").stringValue()).isEqualTo("conflict");
+
+        Api.Response resolved = api.post("/api/sync/resolve-conflict", tablet.token(), "{\"change_id\":\""
+                + UUID.randomUUID() + "\",\"table\":\"books\",\"record_id\":\"" + bookId
+                + "\",\"resolution\":\"use_server\",\"base_version\":2}");
+
+        assertThat(resolved.body().get("status").stringValue()).as(resolved.text()).isEqualTo("applied");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Api.Response stats = api.get("/api/admin/stats?account_id=" + phone.accountId(), TestServer.ADMIN_TOKEN);
+            assertThat(stats.body().get("totals").get("use_server").longValue()).as(stats.text()).isEqualTo(1);
+            assertThat(stats.body().get("totals").get("applied").longValue()).isEqualTo(2);
+            assertThat(stats.body().get("totals").get("conflicts").longValue()).isEqualTo(1);
+            assertThat(stats.body().get("tables").get("books").get("use_server").longValue()).isEqualTo(1);
+            JsonNode tabletFigures = stats.body().get("devices").valueStream()
+                    .filter(d -> d.get("device_id").stringValue().equals(tablet.deviceId())).findFirst().orElseThrow();
+            assertThat(tabletFigures.get("applied").longValue()).isZero();
+            assertThat(tabletFigures.get("use_server").longValue()).isEqualTo(1);
+            assertThat(tabletFigures.get("tables").get("books").get("use_server").longValue()).isEqualTo(1);
+            assertThat(api.get("/api/sync/stats", tablet.token()).body().get("totals"))
+                    .isEqualTo(stats.body().get("totals"));
+        });
+    }
+
+    @Test
+    void theStatisticsOfAnUnknownAccountAreNotFound() {
+        Api.Response unknown = api.get("/api/admin/stats?account_id=" + UUID.randomUUID(), TestServer.ADMIN_TOKEN);
+
+        assertThat(unknown.status()).as(unknown.text()).isEqualTo(404);
+        assertThat(unknown.code()).isEqualTo("not_found");
+        Api.Response quiet = api.get("/api/admin/stats?account_id=" + api.newDevice().accountId(), TestServer.ADMIN_TOKEN);
+        assertThat(quiet.status()).as("an account with nothing synced yet").isEqualTo(200);
+        assertThat(quiet.body().get("totals").get("applied").longValue()).isZero();
+        assertThat(quiet.body().get("accounts")).isEmpty();
     }
 
     private static void assertFigures(JsonNode device, RandomWorkload.Counts expected) {

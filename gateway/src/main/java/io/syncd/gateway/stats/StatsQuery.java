@@ -55,8 +55,8 @@ public final class StatsQuery {
     private Sums read(UUID accountId) {
         String where = accountId == null ? "" : " WHERE account_id = :account";
         Sums sums = new Sums();
-        var decisions = jdbc.sql("SELECT account_id, device_id, table_name, applied, cascaded, conflicts, rejected"
-                + " FROM stats_decisions" + where);
+        var decisions = jdbc.sql("SELECT account_id, device_id, table_name, applied, cascaded, conflicts, rejected,"
+                + " use_server FROM stats_decisions" + where);
         var traffic = jdbc.sql("SELECT account_id, device_id, pushes, pulls, bytes_in, bytes_out, last_sync_at"
                 + " FROM stats_traffic" + where);
         if (accountId != null) {
@@ -64,7 +64,8 @@ public final class StatsQuery {
             traffic = traffic.param("account", accountId);
         }
         decisions.query(rs -> {
-            long[] counts = {rs.getLong("applied"), rs.getLong("cascaded"), rs.getLong("conflicts"), rs.getLong("rejected")};
+            long[] counts = {rs.getLong("applied"), rs.getLong("cascaded"), rs.getLong("conflicts"), rs.getLong("rejected"),
+                    rs.getLong("use_server")};
             String table = rs.getString("table_name");
             sums.each(rs.getObject("account_id", UUID.class), rs.getObject("device_id", UUID.class),
                     f -> f.addDecisions(table, counts));
@@ -106,7 +107,7 @@ public final class StatsQuery {
 
     /** Counters of one level: decisions per table, requests and bytes. */
     private static final class Figures {
-        private static final String[] DECISIONS = {"applied", "cascaded", "conflicts", "rejected"};
+        private static final String[] DECISIONS = {"applied", "cascaded", "conflicts", "rejected", "use_server"};
         private static final String[] TRAFFIC = {"pushes", "pulls", "bytes_in", "bytes_out"};
 
         private final Map<String, long[]> tables = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -29,7 +28,6 @@ import io.syncd.projector.admin.Progress;
 @Component
 public class Replay {
     private static final Logger log = LoggerFactory.getLogger(Replay.class);
-    private static final Pattern SCHEMA_NAME = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
     private static final String SYNC_COLUMNS = "account_id, id, version, is_deleted, device_id, updated_at, synced_at, position";
 
     /** Memory for the fold's sorts and joins of one table, so that they stay off the disk. */
@@ -37,19 +35,21 @@ public class Replay {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
+    private final ReplaySchemas schemas;
 
-    public Replay(JdbcClient jdbc, PlatformTransactionManager transactions) {
+    Replay(JdbcClient jdbc, PlatformTransactionManager transactions, ReplaySchemas schemas) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
+        this.schemas = schemas;
     }
 
     /** How far to replay: every decided change, or those up to a {@code sync_log.seq} or a decision time. */
-    public record Cutoff(Long position, java.time.Instant asOf) {
+    public record Cutoff(Long seq, java.time.Instant asOf) {
         public static final Cutoff NONE = new Cutoff(null, null);
 
         String sql() {
-            if (position != null) {
-                return " AND seq <= " + position;
+            if (seq != null) {
+                return " AND seq <= " + seq;
             }
             if (asOf != null) {
                 return " AND decided_at <= '" + asOf + "'::timestamptz";
@@ -74,15 +74,11 @@ public class Replay {
         }
     }
 
-    public static boolean isValidSchemaName(String name) {
-        return name != null && SCHEMA_NAME.matcher(name).matches() && !name.equals("public") && !name.startsWith("pg_");
-    }
-
-    /** (Re)creates {@code schema} with the synced tables as the cutoff saw them. */
+    /**
+     * Creates {@code schema} (or replaces the one an earlier replay made) with the synced tables as the cutoff saw
+     * them; {@code 409} when a schema of that name exists that no replay made.
+     */
     public Result into(String schema, Cutoff cutoff, Target target) {
-        if (!isValidSchemaName(schema)) {
-            throw new IllegalArgumentException("not a schema name replay may write: " + schema);
-        }
         // The fold's joins are planned from sync_log's statistics; a table that grew since (or was never) analyzed
         // looked like one row and got nested loops that compared every change with every other: minutes, not seconds.
         jdbc.sql("ANALYZE sync_log").update();
@@ -94,8 +90,7 @@ public class Replay {
                 });
         long changes = changesByTable.values().stream().mapToLong(Long::longValue).sum();
         Progress progress = new Progress(log, "Replay of sync_log into " + schema, changes);
-        jdbc.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
-        jdbc.sql("CREATE SCHEMA " + schema).update();
+        schemas.create(schema);
         Map<SyncTable, Long> rows = new LinkedHashMap<>();
         for (SyncTable table : SyncTable.values()) {
             jdbc.sql(target.createTable() + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
@@ -130,10 +125,9 @@ public class Replay {
         }
     }
 
+    /** Drops {@code schema} if a replay made it. */
     public void drop(String schema) {
-        if (isValidSchemaName(schema)) {
-            jdbc.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
-        }
+        schemas.drop(schema);
     }
 
     /**

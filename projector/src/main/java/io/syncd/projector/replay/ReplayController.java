@@ -33,11 +33,13 @@ class ReplayController {
     private final Replay replay;
     private final TopicReplay topicReplay;
     private final TableComparison comparison;
+    private final ReplaySchemas schemas;
 
-    ReplayController(Replay replay, TopicReplay topicReplay, TableComparison comparison) {
+    ReplayController(Replay replay, TopicReplay topicReplay, TableComparison comparison, ReplaySchemas schemas) {
         this.replay = replay;
         this.topicReplay = topicReplay;
         this.comparison = comparison;
+        this.schemas = schemas;
     }
 
     /**
@@ -91,7 +93,10 @@ class ReplayController {
         }
     }
 
-    /** Materializes the tables as of a decision time or a {@code sync_log} position into the named schema. */
+    /**
+     * Materializes the tables as of a decision time ({@code as_of}) or a {@code sync_log.seq} ({@code seq}, or by its
+     * first name {@code position}) into the named schema.
+     */
     @PostMapping(path = "/api/admin/rebuild", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> rebuild(@RequestBody byte[] body) {
         Violations violations = new Violations();
@@ -99,25 +104,28 @@ class ReplayController {
         Replay.Cutoff cutoff = Replay.Cutoff.NONE;
         String schema = null;
         if (request != null) {
-            request.allowOnly(Set.of("as_of", "position", "schema"));
+            request.allowOnly(Set.of("as_of", "seq", "position", "schema"));
             schema = request.string("schema", true, 63, true);
-            if (schema != null && !Replay.isValidSchemaName(schema)) {
-                violations.add("schema", "must be a lowercase SQL name (a-z, 0-9, _), not public or pg_*");
+            String problem = schema == null ? null : schemas.problemWith(schema);
+            if (problem != null) {
+                violations.add("schema", problem);
             }
             String asOf = request.string("as_of", false, 64, true);
+            Long seq = request.integer("seq", false, 0, Long.MAX_VALUE);
             Long position = request.integer("position", false, 0, Long.MAX_VALUE);
-            if (asOf != null && position != null) {
-                violations.add("as_of", "give as_of or position, not both");
+            int given = (request.has("as_of") ? 1 : 0) + (request.has("seq") ? 1 : 0) + (request.has("position") ? 1 : 0);
+            if (given > 1) {
+                violations.add(request.has("as_of") ? "as_of" : "seq", "give one of as_of and seq (or position)");
             } else if (asOf != null) {
                 try {
                     cutoff = new Replay.Cutoff(null, Instant.parse(asOf));
                 } catch (DateTimeParseException e) {
                     violations.add("as_of", "must be an RFC 3339 timestamp such as 2026-11-24T10:00:00Z");
                 }
-            } else if (position != null) {
-                cutoff = new Replay.Cutoff(position, null);
-            } else if (!request.has("as_of") && !request.has("position")) {
-                violations.add("as_of", "give as_of or position");
+            } else if (seq != null || position != null) {
+                cutoff = new Replay.Cutoff(seq != null ? seq : position, null);
+            } else if (given == 0) {
+                violations.add("as_of", "give as_of or seq");
             }
         }
         violations.throwIfAny();

@@ -44,20 +44,23 @@ public class TopicReplay {
     private final JdbcClient jdbc;
     private final KafkaProperties kafka;
     private final ProjectorProperties.Projector properties;
+    private final ReplaySchemas schemas;
     private final ReplayApplier applier = new ReplayApplier(Clock.systemUTC());
 
-    public TopicReplay(DataSource dataSource, JdbcClient jdbc, KafkaProperties kafka, ProjectorProperties properties) {
+    TopicReplay(DataSource dataSource, JdbcClient jdbc, KafkaProperties kafka, ProjectorProperties properties,
+            ReplaySchemas schemas) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.kafka = kafka;
         this.properties = properties.projector();
+        this.schemas = schemas;
     }
 
-    /** (Re)creates {@code schema} with the tables the change topics rebuild; waits for the applier to catch up first. */
+    /**
+     * Creates {@code schema} (or replaces the one an earlier replay made) with the tables the change topics rebuild;
+     * waits for the applier to catch up first.
+     */
     public Replay.Result into(String schema) {
-        if (!Replay.isValidSchemaName(schema)) {
-            throw new IllegalArgumentException("not a schema name replay may write: " + schema);
-        }
         try (ChangeTopicsReader reader = ChangeTopicsReader.open(consumer(), properties.applierWait())) {
             // The live tables must hold every decision of the changes this replay reads, or they differ for nothing.
             try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
@@ -97,8 +100,7 @@ public class TopicReplay {
      * note twice (record and audit row), took most of the replay's time.
      */
     private void createScratch(String schema) {
-        jdbc.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
-        jdbc.sql("CREATE SCHEMA " + schema).update();
+        schemas.create(schema);
         jdbc.sql("CREATE UNLOGGED TABLE " + schema + ".accounts"
                 + " (id uuid PRIMARY KEY, change_seq bigint NOT NULL DEFAULT 0)").update();
         jdbc.sql("INSERT INTO " + schema + ".accounts (id) SELECT id FROM public.accounts").update();

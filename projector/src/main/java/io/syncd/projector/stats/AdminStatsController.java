@@ -7,20 +7,28 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.syncd.gateway.errors.ApiException;
 import io.syncd.gateway.stats.StatsQuery;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code GET /api/admin/stats}: the statistics of every account, or of one ({@code ?account_id=}). */
 @RestController
 class AdminStatsController {
+    private final JdbcClient jdbc;
     private final StatsQuery stats;
 
     AdminStatsController(JdbcClient jdbc) {
+        this.jdbc = jdbc;
         this.stats = new StatsQuery(jdbc);
     }
 
     @GetMapping("/api/admin/stats")
     ObjectNode stats(@RequestParam(name = "account_id", required = false) UUID accountId) {
+        // Zero figures would read as an account that never synced (export answers 404 for it too).
+        if (accountId != null && !jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = :id)")
+                .param("id", accountId).query(Boolean.class).single()) {
+            throw ApiException.notFound("no account " + accountId);
+        }
         return stats.all(accountId);
     }
 }

@@ -98,12 +98,13 @@ final class DecisionsFold {
         long to = Math.min(highWater, from + CHUNK);
         int rows = jdbc.sql("""
                         INSERT INTO stats_decisions AS s (account_id, device_id, table_name, applied, cascaded, conflicts,
-                            rejected, last_decided_at)
+                            rejected, use_server, last_decided_at)
                         SELECT account_id, device_id, table_name,
-                            count(*) FILTER (WHERE status = 'applied' AND cause_change_id IS NULL),
+                            count(*) FILTER (WHERE status = 'applied' AND cause_change_id IS NULL AND op <> 'use_server'),
                             count(*) FILTER (WHERE status = 'applied' AND cause_change_id IS NOT NULL),
                             count(*) FILTER (WHERE status = 'conflict'),
                             count(*) FILTER (WHERE status = 'rejected'),
+                            count(*) FILTER (WHERE status = 'applied' AND op = 'use_server'),
                             max(decided_at)
                         FROM sync_log WHERE seq > :from AND seq <= :to
                         GROUP BY account_id, device_id, table_name
@@ -112,6 +113,7 @@ final class DecisionsFold {
                             cascaded = s.cascaded + EXCLUDED.cascaded,
                             conflicts = s.conflicts + EXCLUDED.conflicts,
                             rejected = s.rejected + EXCLUDED.rejected,
+                            use_server = s.use_server + EXCLUDED.use_server,
                             last_decided_at = greatest(s.last_decided_at, EXCLUDED.last_decided_at)
                         """)
                 .param("from", from).param("to", to).update();
