@@ -51,13 +51,26 @@ public final class SyncClient implements AutoCloseable {
         this.registered = store.inTransaction(() -> store.deviceInfo().get()).map(this::connect).orElse(null);
     }
 
-    /** Opens (or creates) the store file with the default options. */
+    /**
+     * Opens the store file with the default options, creating the store if the file is missing or empty. Another
+     * application's file (any SQLite database that is not a syncd store) is refused with {@link NotAStoreException}
+     * and left as it was.
+     */
     public static SyncClient open(Path file) {
         return open(file, SyncOptions.defaults());
     }
 
+    /** Opens or creates the store; see {@link #open(Path)}. */
     public static SyncClient open(Path file, SyncOptions options) {
         return new SyncClient(LocalStore.open(file), options);
+    }
+
+    /**
+     * Opens a store that exists already: a missing or empty file is refused with {@link NotAStoreException}, and
+     * nothing is created (a mistyped path is an error, not a new empty store).
+     */
+    public static SyncClient openExisting(Path file, SyncOptions options) {
+        return new SyncClient(LocalStore.openExisting(file), options);
     }
 
     /** Creates an account on the server (open signup); returns its id and enrollment key. */

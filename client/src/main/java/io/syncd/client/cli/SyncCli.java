@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 
 import io.syncd.client.Account;
 import io.syncd.client.ChangeResult;
+import io.syncd.client.NotAStoreException;
 import io.syncd.client.RecordNotFoundException;
 import io.syncd.client.Registration;
 import io.syncd.client.Resolution;
@@ -41,7 +42,7 @@ public final class SyncCli implements Callable<Integer> {
     static final int NOT_FOUND = 3;
 
     @Option(names = "--db", required = true, paramLabel = "FILE",
-            description = "the local store (created if missing)")
+            description = "the local store: a syncd SQLite file; only register creates one")
     Path db;
 
     @Option(names = {"-v", "--verbose"}, description = "log retries and sync summaries to stderr")
@@ -66,6 +67,10 @@ public final class SyncCli implements Callable<Integer> {
             if (e instanceof ServerUnreachableException) {
                 err.println("server unreachable: " + e.getMessage());
                 return UNREACHABLE;
+            }
+            if (e instanceof NotAStoreException notAStore && notAStore.missing()) {
+                err.println("error: " + e.getMessage() + "; register creates a store");
+                return ERROR;
             }
             if (e instanceof RecordNotFoundException) {
                 err.println("not found: " + e.getMessage());
@@ -100,7 +105,8 @@ public final class SyncCli implements Callable<Integer> {
                  @Option(names = "--enrollment-key", required = true, paramLabel = "KEY") String key,
                  @Option(names = "--device-name", required = true, paramLabel = "NAME") String deviceName,
                  @Option(names = "--platform", paramLabel = "P") String platform) {
-        try (SyncClient client = open()) {
+        configureLogging();
+        try (SyncClient client = SyncClient.open(db)) {
             Registration registration = client.register(server, key, deviceName, platform);
             print(Json.MAPPER.createObjectNode().put("device_id", registration.deviceId())
                     .put("account_id", registration.accountId()));
@@ -211,9 +217,10 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
+    /** An existing store: a mistyped path must not become a new, empty store (only register creates one). */
     private SyncClient open() {
         configureLogging();
-        return SyncClient.open(db);
+        return SyncClient.openExisting(db, SyncOptions.defaults());
     }
 
     private void configureLogging() {

@@ -22,8 +22,14 @@ public final class LocalStore implements AutoCloseable {
         this.metadata = new SyncMetadataTable(db);
     }
 
+    /** Opens the store, creating it if the file is missing or empty. */
     public static LocalStore open(Path file) {
-        return new LocalStore(Database.open(file));
+        return new LocalStore(Database.open(file, true));
+    }
+
+    /** Opens an existing store; a missing or empty file is refused ({@link io.syncd.client.NotAStoreException}). */
+    public static LocalStore openExisting(Path file) {
+        return new LocalStore(Database.open(file, false));
     }
 
     /** Runs the work in one SQLite transaction, holding the store's lock. */
