@@ -216,6 +216,25 @@ public final class SyncClient implements AutoCloseable {
         return requireRegistered().api().healthy(options.connectTimeout());
     }
 
+    // ---- the account's devices ----
+
+    /** The account's devices, revoked ones included ({@code GET /api/devices}). */
+    public List<Device> devices() {
+        return whileSyncing(c -> c.api().devices(c.device().deviceToken()));
+    }
+
+    /**
+     * Revokes a device of the account: its token stops working at once. Revoking this store's own device is allowed;
+     * the store can then no longer sync. {@link ServerRejectedException} with status 404 if the account has no
+     * active device of that id.
+     */
+    public void revokeDevice(String deviceId) {
+        whileSyncing(c -> {
+            c.api().revokeDevice(c.device().deviceToken(), deviceId);
+            return null;
+        });
+    }
+
     // ---- conflicts and rejections ----
 
     /** Open conflicts, oldest first. */
