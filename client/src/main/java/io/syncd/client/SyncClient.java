@@ -192,8 +192,7 @@ public final class SyncClient implements AutoCloseable {
 
     /** Pulls every page of changes since the stored cursor. */
     public SyncReport pullChanges() {
-        return whileSyncing(c -> new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(),
-                options.clock()).pullAll());
+        return whileSyncing(c -> newPull(c).pullAll());
     }
 
     /**
@@ -203,9 +202,11 @@ public final class SyncClient implements AutoCloseable {
     public SyncReport syncAll() {
         return whileSyncing(c -> {
             SyncReport pushed = newPush(c).pushAll();
-            SyncReport pulled = new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(),
-                    options.clock()).pullAll();
-            SyncReport report = pushed.plus(pulled);
+            PullRun pull = newPull(c);
+            SyncReport report = pushed.plus(pull.pullAll());
+            if (pull.gaveBack() > 0) {
+                report = report.plus(newPush(c).pushAll()); // what a restored server lost, sent back at once
+            }
             LOG.log(System.Logger.Level.INFO, "sync of device {0}: {1}", c.device().deviceId(), report);
             return report;
         });
@@ -287,6 +288,10 @@ public final class SyncClient implements AutoCloseable {
         } finally {
             syncLock.unlock();
         }
+    }
+
+    private PullRun newPull(RegisteredDevice c) {
+        return new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(), options.clock(), edits);
     }
 
     private PushRun newPush(RegisteredDevice c) {

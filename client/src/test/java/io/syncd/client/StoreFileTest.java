@@ -68,7 +68,7 @@ class StoreFileTest {
         }
 
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(1);
+        assertThat(pragma(file, "user_version")).isEqualTo(2);
         try (SyncClient again = SyncClient.openExisting(file, SyncOptions.defaults())) {
             assertThat(again.list("books")).hasSize(1);
         }
@@ -143,8 +143,8 @@ class StoreFileTest {
         try (SyncClient client = SyncClient.open(file)) {
             client.put("books", bookId, book("written offline"));
         }
-        // Exactly the file the SDK before the mark made: schema version 1, no application id.
-        sql(file, "PRAGMA application_id = 0");
+        // Exactly the file the SDK before the mark made: schema version 1, no application id, no resync table.
+        sql(file, "DROP TABLE resync_unconfirmed", "PRAGMA application_id = 0", "PRAGMA user_version = 1");
 
         try (SyncClient upgraded = SyncClient.openExisting(file, SyncOptions.defaults())) {
             LocalRecord book = upgraded.get("books", bookId).orElseThrow();
@@ -153,7 +153,12 @@ class StoreFileTest {
             assertThat(upgraded.status().outbox()).isEqualTo(1);
         }
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(1);
+        assertThat(pragma(file, "user_version")).isEqualTo(2);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             ResultSet rs = connection.createStatement().executeQuery(
+                     "SELECT count(*) FROM sqlite_master WHERE name = 'resync_unconfirmed'")) {
+            assertThat(rs.getInt(1)).as("version 2's table, added by the upgrade").isEqualTo(1);
+        }
         try (LocalStore store = LocalStore.openExisting(file)) {
             assertThat(store.inTransaction(() -> store.outbox().all())).singleElement()
                     .satisfies(change -> assertThat(change.recordId()).isEqualTo(bookId));
@@ -175,10 +180,10 @@ class StoreFileTest {
     void aStoreOfANewerSdkIsRefusedWithoutChangingIt() throws SQLException {
         Path file = dir.resolve("device.db");
         SyncClient.open(file).close();
-        sql(file, "PRAGMA user_version = 2");
+        sql(file, "PRAGMA user_version = 3");
 
         assertThatThrownBy(() -> SyncClient.open(file)).isInstanceOf(SyncException.class)
-                .hasMessageContaining("schema version 2, newer than this SDK's (1): use a newer SDK");
-        assertThat(pragma(file, "user_version")).isEqualTo(2);
+                .hasMessageContaining("schema version 3, newer than this SDK's (2): use a newer SDK");
+        assertThat(pragma(file, "user_version")).isEqualTo(3);
     }
 }

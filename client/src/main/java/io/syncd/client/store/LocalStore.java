@@ -11,6 +11,7 @@ public final class LocalStore implements AutoCloseable {
     private final HeldRecordsTable held;
     private final DeviceInfoTable deviceInfo;
     private final SyncMetadataTable metadata;
+    private final ResyncTable resync;
 
     private LocalStore(Database db) {
         this.db = db;
@@ -20,6 +21,7 @@ public final class LocalStore implements AutoCloseable {
         this.held = new HeldRecordsTable(db);
         this.deviceInfo = new DeviceInfoTable(db);
         this.metadata = new SyncMetadataTable(db);
+        this.resync = new ResyncTable(db);
     }
 
     /** Opens the store, creating it if the file is missing or empty. */
@@ -59,6 +61,10 @@ public final class LocalStore implements AutoCloseable {
 
     public SyncMetadataTable metadata() {
         return metadata;
+    }
+
+    public ResyncTable resync() {
+        return resync;
     }
 
     @Override

@@ -19,7 +19,7 @@ import io.syncd.common.SyncTable;
  * {@code PRAGMA application_id}, so the SDK never takes another application's SQLite file for one of its stores.
  */
 final class Schema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** {@code PRAGMA application_id} of a syncd store: "SYND" in ASCII. */
     static final int APPLICATION_ID = 0x53594E44;
     /** The tables version 1 created; a file with all of them and {@code user_version} 1 is a store of an older SDK. */
@@ -81,6 +81,16 @@ final class Schema {
               PRIMARY KEY (table_name, record_id)
             );
             """;
+    /**
+     * Version 2: the rows that were clean when the server answered {@code cursor_reset}, until the pull from the
+     * start returns them; whatever it does not return, the server lost (see {@code Resync}).
+     */
+    private static final String RESYNC = """
+            CREATE TABLE resync_unconfirmed (
+              table_name TEXT NOT NULL,
+              record_id  TEXT NOT NULL,
+              PRIMARY KEY (table_name, record_id)
+            )""";
 
     private Schema() {
     }
@@ -95,10 +105,15 @@ final class Schema {
             return;
         }
         try (Statement statement = connection.createStatement()) {
+            int version = found.version();
             if (found.kind() == StoreFile.Kind.EMPTY) {
                 for (String ddl : statements()) {
                     statement.execute(ddl);
                 }
+                version = 1;
+            }
+            if (version < 2) {
+                statement.execute(RESYNC);
             }
             // A store of an SDK before the mark keeps every row, its outbox included: it is marked, not refused.
             statement.execute("PRAGMA application_id = " + APPLICATION_ID);
