@@ -52,6 +52,21 @@ final class LocalEdits {
         return store.records().find(table, recordId).orElseThrow();
     }
 
+    /**
+     * Queues a clean row's state to be sent again, based on the server's version ({@code 0}: the server has no such
+     * record): the server lost it in a restore, and this device's copy is the one left. The row becomes dirty; its
+     * data stays as it is.
+     */
+    void giveBack(SyncTable table, LocalRecord row, long serverVersion) throws SQLException {
+        store.records().setVersion(table, row.recordId(), serverVersion);
+        if (row.deleted()) {
+            queue(table, row.recordId(), DELETE, null, serverVersion);
+        } else {
+            queue(table, row.recordId(), UPSERT, Json.MAPPER.writeValueAsString(row.data()), serverVersion);
+        }
+        store.records().refreshDirty(table, row.recordId());
+    }
+
     private void queue(SyncTable table, String recordId, String op, String data, long rowVersion) throws SQLException {
         OpenIssue issue = store.conflicts().forRecord(table, recordId).orElse(null);
         if (issue != null && !issue.resolving()) {

@@ -18,8 +18,15 @@ import tools.jackson.databind.JsonNode;
  * A pulled record never overwrites a dirty local row. It updates the record's open conflict (a resolution is then
  * based on it) or is held aside: when the local edit is applied at a lower version, the held record is newer and
  * becomes the row (the cursor has moved past it, so it would otherwise be lost).
+ * <p>
+ * A {@code cursor_reset} answer (409: the server was restored from a backup, or is another database) starts a
+ * {@link Resync}: the cursor is forgotten and everything is pulled again from the start, once per run.
  */
 final class PullRun {
+    private static final System.Logger LOG = System.getLogger(PullRun.class.getName());
+    /** The problem code of a cursor the server no longer accepts (PROTOCOL.md, Pull). */
+    static final String CURSOR_RESET = "cursor_reset";
+
     /** Always all four tables: a cursor holds only for the table set it was issued for (PROTOCOL.md). */
     static final List<String> TABLES = Arrays.stream(SyncTable.values()).map(SyncTable::wireName).toList();
 
@@ -28,18 +35,51 @@ final class PullRun {
     private final String token;
     private final int pageSize;
     private final Clock clock;
+    private final Resync resync;
+    private int pulled;
+    private boolean reset;
+    private boolean resyncing;
 
-    PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock) {
+    PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock, LocalEdits edits) {
         this.store = store;
         this.api = api;
         this.token = token;
         this.pageSize = pageSize;
         this.clock = clock;
+        this.resync = new Resync(store, edits);
     }
 
     SyncReport pullAll() {
+        try {
+            pullChain();
+        } catch (ServerRejectedException e) {
+            if (e.status() != 409 || !CURSOR_RESET.equals(e.code())) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "the server no longer accepts this device''s pull cursor ({0}):"
+                    + " pulling everything again from the start; unsynced local edits are kept", e.getMessage());
+            store.inTransaction(() -> {
+                resync.start();
+                return null;
+            });
+            reset = true;
+            pullChain(); // a second cursor_reset, to a pull from the start, is thrown: nothing to recover
+            if (resync.gaveBack() > 0) {
+                LOG.log(System.Logger.Level.WARNING, "{0} record(s) the server no longer had are queued to be sent"
+                        + " again", resync.gaveBack());
+            }
+        }
+        return new SyncReport(0, 0, 0, 0, 0, pulled);
+    }
+
+    /** Rows a resync queued to be sent again (the server lost them); the caller pushes them. */
+    int gaveBack() {
+        return resync.gaveBack();
+    }
+
+    private void pullChain() {
         String cursor = store.inTransaction(() -> store.metadata().cursor().orElse(null));
-        int pulled = 0;
+        resyncing = reset || store.inTransaction(resync::underWay);
         boolean hasMore = true;
         while (hasMore) {
             JsonNode page = api.pull(token, cursor, TABLES, pageSize);
@@ -53,6 +93,9 @@ final class PullRun {
                 }
                 store.metadata().setCursor(next);
                 if (last) {
+                    if (resyncing) {
+                        resync.finish();
+                    }
                     store.metadata().setLastSyncAt(clock.instant());
                 }
                 return null;
@@ -60,7 +103,6 @@ final class PullRun {
             pulled += changes.size();
             cursor = next;
         }
-        return new SyncReport(0, 0, 0, 0, 0, pulled);
     }
 
     private void apply(JsonNode record) throws SQLException {
@@ -75,7 +117,12 @@ final class PullRun {
             } // a tombstone of a record this store never had: nothing to delete
             return;
         }
-        if (version <= row.version()) {
+        if (resyncing && resync.settle(table, row, record)) {
+            return;
+        }
+        // After a reset the server's versions may be lower than the row's (a restore): a dirty row's conflict and
+        // held record still take the server's current copy.
+        if (version <= row.version() && !(resyncing && row.dirty())) {
             return; // this store knows this version or a newer one already (its own applied change, say)
         }
         if (!row.dirty()) {
@@ -84,7 +131,7 @@ final class PullRun {
         }
         OpenIssue issue = store.conflicts().forRecord(table, recordId).orElse(null);
         if (issue != null && OpenIssue.CONFLICT.equals(issue.status()) && !issue.resolving()) {
-            if (version > issue.serverVersion()) {
+            if (version > issue.serverVersion() || resyncing) {
                 store.conflicts().updateServerRecord(issue.changeId(), record.toString(), version);
             }
             return;

@@ -51,13 +51,26 @@ public final class SyncClient implements AutoCloseable {
         this.registered = store.inTransaction(() -> store.deviceInfo().get()).map(this::connect).orElse(null);
     }
 
-    /** Opens (or creates) the store file with the default options. */
+    /**
+     * Opens the store file with the default options, creating the store if the file is missing or empty. Another
+     * application's file (any SQLite database that is not a syncd store) is refused with {@link NotAStoreException}
+     * and left as it was.
+     */
     public static SyncClient open(Path file) {
         return open(file, SyncOptions.defaults());
     }
 
+    /** Opens or creates the store; see {@link #open(Path)}. */
     public static SyncClient open(Path file, SyncOptions options) {
         return new SyncClient(LocalStore.open(file), options);
+    }
+
+    /**
+     * Opens a store that exists already: a missing or empty file is refused with {@link NotAStoreException}, and
+     * nothing is created (a mistyped path is an error, not a new empty store).
+     */
+    public static SyncClient openExisting(Path file, SyncOptions options) {
+        return new SyncClient(LocalStore.openExisting(file), options);
     }
 
     /** Creates an account on the server (open signup); returns its id and enrollment key. */
@@ -179,8 +192,7 @@ public final class SyncClient implements AutoCloseable {
 
     /** Pulls every page of changes since the stored cursor. */
     public SyncReport pullChanges() {
-        return whileSyncing(c -> new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(),
-                options.clock()).pullAll());
+        return whileSyncing(c -> newPull(c).pullAll());
     }
 
     /**
@@ -190,9 +202,11 @@ public final class SyncClient implements AutoCloseable {
     public SyncReport syncAll() {
         return whileSyncing(c -> {
             SyncReport pushed = newPush(c).pushAll();
-            SyncReport pulled = new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(),
-                    options.clock()).pullAll();
-            SyncReport report = pushed.plus(pulled);
+            PullRun pull = newPull(c);
+            SyncReport report = pushed.plus(pull.pullAll());
+            if (pull.gaveBack() > 0) {
+                report = report.plus(newPush(c).pushAll()); // what a restored server lost, sent back at once
+            }
             LOG.log(System.Logger.Level.INFO, "sync of device {0}: {1}", c.device().deviceId(), report);
             return report;
         });
@@ -201,6 +215,25 @@ public final class SyncClient implements AutoCloseable {
     /** {@code GET /health} of the registered server answers 200 (one quick attempt). */
     public boolean isServerReachable() {
         return requireRegistered().api().healthy(options.connectTimeout());
+    }
+
+    // ---- the account's devices ----
+
+    /** The account's devices, revoked ones included ({@code GET /api/devices}). */
+    public List<Device> devices() {
+        return whileSyncing(c -> c.api().devices(c.device().deviceToken()));
+    }
+
+    /**
+     * Revokes a device of the account: its token stops working at once. Revoking this store's own device is allowed;
+     * the store can then no longer sync. {@link ServerRejectedException} with status 404 if the account has no
+     * active device of that id.
+     */
+    public void revokeDevice(String deviceId) {
+        whileSyncing(c -> {
+            c.api().revokeDevice(c.device().deviceToken(), deviceId);
+            return null;
+        });
     }
 
     // ---- conflicts and rejections ----
@@ -255,6 +288,10 @@ public final class SyncClient implements AutoCloseable {
         } finally {
             syncLock.unlock();
         }
+    }
+
+    private PullRun newPull(RegisteredDevice c) {
+        return new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(), options.clock(), edits);
     }
 
     private PushRun newPush(RegisteredDevice c) {

@@ -1,9 +1,11 @@
 package io.syncd.client.cli;
 
+import java.time.Instant;
 import java.util.List;
 
 import io.syncd.client.ChangeResult;
 import io.syncd.client.Conflict;
+import io.syncd.client.Device;
 import io.syncd.client.LocalRecord;
 import io.syncd.client.Rejection;
 import io.syncd.client.SyncReport;
@@ -86,13 +88,38 @@ final class CliJson {
         return json;
     }
 
+    /** {@link SyncStatus}'s fields, in its order. */
     static ObjectNode status(SyncStatus status) {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("device_id", status.deviceId());
-        json.put("dirty", status.dirty());
-        json.put("conflicts", status.conflicts());
-        json.put("last_sync_at", status.lastSyncAt() == null ? null : status.lastSyncAt().toString());
+        json.put("account_id", status.accountId());
         json.put("server", status.server());
+        json.put("dirty", status.dirty());
+        json.put("outbox", status.outbox());
+        json.put("conflicts", status.conflicts());
+        json.put("rejections", status.rejections());
+        json.put("last_sync_at", text(status.lastSyncAt()));
         return json;
+    }
+
+    /** The protocol's device objects, and whether each is this store's own. */
+    static ArrayNode devices(List<Device> devices, String ownDeviceId) {
+        ArrayNode json = Json.MAPPER.createArrayNode();
+        for (Device device : devices) {
+            ObjectNode item = json.addObject();
+            item.put("device_id", device.deviceId());
+            item.put("account_id", device.accountId());
+            item.put("device_name", device.deviceName());
+            item.put("platform", device.platform());
+            item.put("registered_at", text(device.registeredAt()));
+            item.put("last_sync_at", text(device.lastSyncAt()));
+            item.put("is_active", device.active());
+            item.put("this_device", device.deviceId().equals(ownDeviceId));
+        }
+        return json;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 }

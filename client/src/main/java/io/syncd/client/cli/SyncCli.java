@@ -9,13 +9,16 @@ import java.util.logging.Logger;
 
 import io.syncd.client.Account;
 import io.syncd.client.ChangeResult;
+import io.syncd.client.NotAStoreException;
 import io.syncd.client.RecordNotFoundException;
 import io.syncd.client.Registration;
 import io.syncd.client.Resolution;
+import io.syncd.client.ServerRejectedException;
 import io.syncd.client.ServerUnreachableException;
 import io.syncd.client.SyncClient;
 import io.syncd.client.SyncOptions;
 import io.syncd.client.SyncReport;
+import io.syncd.client.SyncStatus;
 import io.syncd.common.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,25 +29,39 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code java -jar sync-cli.jar --db FILE COMMAND [ARGS]}: the SDK on the command line. JSON on stdout, messages on
- * stderr; exit 0 on success, 2 when the server cannot be reached (nothing lost), 3 for "not found", 1 otherwise.
+ * stderr; the exit codes are listed once, in the {@code @Command} below (and README).
  */
-@Command(name = "sync-cli", mixinStandardHelpOptions = true, version = "syncd sync-cli 0.1.0",
+// scope INHERIT: every subcommand takes --help (and shows the exit codes); HelpCommand adds "help [COMMAND]".
+@Command(name = "sync-cli", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "syncd sync-cli 0.1.0",
         description = "A syncd device on the command line: a local SQLite store that works offline, and sync.",
+        subcommands = {CommandLine.HelpCommand.class, DevicesCommand.class},
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:error (invalid input, server refused, …)",
-                "2:the server cannot be reached; nothing is lost", "3:not found"})
+        exitCodeList = {"0:success",
+                "1:error (invalid input, a refused request, not a store); on 401 the device was revoked: register"
+                        + " a new store",
+                "2:the server cannot be reached; nothing is lost", "3:not found",
+                "4:sync done, but conflicts or rejections are open: see conflicts, rejections, resolve"})
 public final class SyncCli implements Callable<Integer> {
     static final int OK = 0;
     static final int ERROR = 1;
     static final int UNREACHABLE = 2;
     static final int NOT_FOUND = 3;
+    static final int ISSUES_OPEN = 4;
 
-    @Option(names = "--db", required = true, paramLabel = "FILE",
-            description = "the local store (created if missing)")
+    private static final String TABLE = "one of: ${COMPLETION-CANDIDATES}";
+    private static final String RECORD_ID = "the record's id, a UUID (new-id makes one)";
+
+    // Inherited, not required: every command's help shows it and takes it after the command name too, and --help,
+    // help, new-id and create-account work without it. The commands that use the store ask for it (store()).
+    @Option(names = "--db", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "the local store, a syncd SQLite file (needed by every command that reads or writes it);"
+                    + " only register creates one")
     Path db;
 
-    @Option(names = {"-v", "--verbose"}, description = "log retries and sync summaries to stderr")
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "log retries and sync summaries to stderr")
     boolean verbose;
 
     @CommandLine.Spec
@@ -55,8 +72,17 @@ public final class SyncCli implements Callable<Integer> {
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The command tree with its help, usage on a wrong argument, and exit codes. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new SyncCli());
         cli.setOut(out).setErr(err);
+        // The fields of each table come from the one table definition in common, so help never lists stale ones.
+        for (String command : new String[] {"put", "resolve"}) {
+            cli.getSubcommands().get(command).getCommandSpec().usageMessage().footer(TableNames.fieldsHelp());
+        }
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("error: " + e.getMessage());
             e.getCommandLine().usage(err);
@@ -67,14 +93,28 @@ public final class SyncCli implements Callable<Integer> {
                 err.println("server unreachable: " + e.getMessage());
                 return UNREACHABLE;
             }
-            if (e instanceof RecordNotFoundException) {
+            if (e instanceof NotAStoreException notAStore && notAStore.missing()) {
+                err.println("error: " + e.getMessage() + "; register creates a store");
+                return ERROR;
+            }
+            if (e instanceof RecordNotFoundException
+                    || e instanceof ServerRejectedException rejected && rejected.status() == 404) {
                 err.println("not found: " + e.getMessage());
                 return NOT_FOUND;
+            }
+            if (e instanceof ServerRejectedException rejected && rejected.status() == 401) {
+                err.println("error: " + e.getMessage());
+                err.println("create-account".equals(commandLine.getCommandName())
+                        ? "the server's signup needs its admin token: --admin-token TOKEN"
+                        : "the server no longer accepts this device's token: the device was revoked (devices list"
+                                + " on another device shows it), or the server does not know it. Register again with"
+                                + " a new store: sync-cli --db NEW_FILE register ...");
+                return ERROR;
             }
             err.println("error: " + e.getMessage());
             return ERROR;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     @Override
@@ -83,10 +123,13 @@ public final class SyncCli implements Callable<Integer> {
         return ERROR;
     }
 
-    @Command(name = "create-account", description = "Create an account; prints its id and enrollment key.")
-    int createAccount(@Option(names = "--server", required = true, paramLabel = "URL") URI server,
-                      @Option(names = "--name", required = true) String name,
-                      @Option(names = "--admin-token", description = "when the server's signup needs it")
+    @Command(name = "create-account", description = "Create an account; prints its id and enrollment key. Does not"
+            + " use the --db file.")
+    int createAccount(@Option(names = "--server", required = true, paramLabel = "URL",
+                              description = "the sync server, e.g. http://localhost:8080") URI server,
+                      @Option(names = "--name", required = true, description = "the account's name") String name,
+                      @Option(names = "--admin-token", paramLabel = "TOKEN",
+                              description = "the server's admin token, when its signup is admin only")
                       String adminToken) {
         configureLogging();
         Account account = SyncClient.createAccount(server, name, adminToken, SyncOptions.defaults());
@@ -95,12 +138,18 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    @Command(name = "register", description = "Register this store as a device of the enrollment key's account.")
-    int register(@Option(names = "--server", required = true, paramLabel = "URL") URI server,
-                 @Option(names = "--enrollment-key", required = true, paramLabel = "KEY") String key,
-                 @Option(names = "--device-name", required = true, paramLabel = "NAME") String deviceName,
-                 @Option(names = "--platform", paramLabel = "P") String platform) {
-        try (SyncClient client = open()) {
+    @Command(name = "register", description = "Create the --db store (if missing) and register it as a new device of"
+            + " the enrollment key's account. A store registers once.")
+    int register(@Option(names = "--server", required = true, paramLabel = "URL",
+                         description = "the sync server, e.g. http://localhost:8080") URI server,
+                 @Option(names = "--enrollment-key", required = true, paramLabel = "KEY",
+                         description = "the account's enrollment key (from create-account)") String key,
+                 @Option(names = "--device-name", required = true, paramLabel = "NAME",
+                         description = "a name for this device, e.g. \"Alice's phone\"") String deviceName,
+                 @Option(names = "--platform", paramLabel = "PLATFORM",
+                         description = "what the device is, e.g. android, ios, cli (optional)") String platform) {
+        configureLogging();
+        try (SyncClient client = SyncClient.open(store())) {
             Registration registration = client.register(server, key, deviceName, platform);
             print(Json.MAPPER.createObjectNode().put("device_id", registration.deviceId())
                     .put("account_id", registration.accountId()));
@@ -114,9 +163,11 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    @Command(name = "put", description = "Create or replace a record locally (JSON is its data); works offline.")
-    int put(@Parameters(paramLabel = "TABLE") String table, @Parameters(paramLabel = "RECORD_ID") String recordId,
-            @Parameters(paramLabel = "JSON") String json) {
+    @Command(name = "put", description = "Create or replace a record locally; works offline. The next sync sends it.")
+    int put(@Parameters(paramLabel = "TABLE", completionCandidates = TableNames.class, description = TABLE) String table,
+            @Parameters(paramLabel = "RECORD_ID", description = RECORD_ID) String recordId,
+            @Parameters(paramLabel = "JSON", description = "the record's whole data, a JSON object with the table's"
+                    + " fields (listed below); it replaces the record's data (not a patch)") String json) {
         JsonNode data = parse(json);
         try (SyncClient client = open()) {
             print(CliJson.record(client.put(table, recordId, data)));
@@ -124,16 +175,20 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    @Command(name = "delete", description = "Delete a record locally; works offline.")
-    int delete(@Parameters(paramLabel = "TABLE") String table, @Parameters(paramLabel = "RECORD_ID") String recordId) {
+    @Command(name = "delete", description = "Delete a record locally; works offline. The next sync sends it.")
+    int delete(@Parameters(paramLabel = "TABLE", completionCandidates = TableNames.class, description = TABLE)
+               String table,
+               @Parameters(paramLabel = "RECORD_ID", description = RECORD_ID) String recordId) {
         try (SyncClient client = open()) {
             print(CliJson.record(client.delete(table, recordId)));
         }
         return OK;
     }
 
-    @Command(name = "get", description = "Print the local record (also a deleted one).")
-    int get(@Parameters(paramLabel = "TABLE") String table, @Parameters(paramLabel = "RECORD_ID") String recordId) {
+    @Command(name = "get", description = "Print the local record (also a deleted one); exit 3 if the store never had"
+            + " it.")
+    int get(@Parameters(paramLabel = "TABLE", completionCandidates = TableNames.class, description = TABLE) String table,
+            @Parameters(paramLabel = "RECORD_ID", description = RECORD_ID) String recordId) {
         try (SyncClient client = open()) {
             print(CliJson.record(client.get(table, recordId).orElseThrow(() -> new RecordNotFoundException(
                     "no " + table + " record " + recordId + " in the local store"))));
@@ -142,14 +197,16 @@ public final class SyncCli implements Callable<Integer> {
     }
 
     @Command(name = "list", description = "Print the table's live local records as a JSON array.")
-    int list(@Parameters(paramLabel = "TABLE") String table) {
+    int list(@Parameters(paramLabel = "TABLE", completionCandidates = TableNames.class, description = TABLE)
+             String table) {
         try (SyncClient client = open()) {
             print(CliJson.records(client.list(table)));
         }
         return OK;
     }
 
-    @Command(name = "sync", description = "Push the outbox, then pull the server's changes.")
+    @Command(name = "sync", description = "Push the outbox, then pull the server's changes; prints the counts. Exit 4"
+            + " when conflicts or rejections are left open, 2 when the server cannot be reached (nothing is lost).")
     int sync() {
         try (SyncClient client = open()) {
             try {
@@ -159,6 +216,12 @@ public final class SyncCli implements Callable<Integer> {
                     message(report.pending() + " change(s) are queued on the server but not decided yet; the next"
                             + " sync sends them again");
                 }
+                SyncStatus status = client.status();
+                if (status.conflicts() > 0 || status.rejections() > 0) {
+                    message(status.conflicts() + " conflict(s) and " + status.rejections() + " rejection(s) are open:"
+                            + " list them with conflicts and rejections, settle each with resolve");
+                    return ISSUES_OPEN;
+                }
             } catch (ServerUnreachableException e) {
                 throw new ServerUnreachableException(e.getMessage() + "; nothing is lost: "
                         + client.status().outbox() + " change(s) wait in the outbox for the next sync", e);
@@ -167,7 +230,8 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    @Command(name = "conflicts", description = "Print the open conflicts.")
+    @Command(name = "conflicts", description = "Print the open conflicts: the local data and the server's record of"
+            + " each.")
     int conflicts() {
         try (SyncClient client = open()) {
             print(CliJson.conflicts(client.conflicts()));
@@ -183,13 +247,19 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    @Command(name = "resolve", description = "Resolve an open conflict (or rejection) by its change id.")
-    int resolve(@Parameters(paramLabel = "CHANGE_ID") String changeId,
-                @Parameters(paramLabel = "use_server|use_local|merge") String resolution,
-                @Parameters(paramLabel = "JSON", arity = "0..1", description = "the merged data (merge only)")
+    @Command(name = "resolve", description = "Resolve an open conflict (or rejection) by its change id and send the"
+            + " choice; without the server, the next sync sends it.")
+    int resolve(@Parameters(paramLabel = "CHANGE_ID", description = "the change_id shown by conflicts or rejections")
+                String changeId,
+                @Parameters(paramLabel = "use_server|use_local|merge", description = {
+                        "use_server: take the server's record, drop the local edit",
+                        "use_local: send the local record over the server's",
+                        "merge: send JSON as the record's data"}) String resolution,
+                @Parameters(paramLabel = "JSON", arity = "0..1", description = "merge only: the whole record as"
+                        + " merged, every field as for put (not a patch); it also becomes the local record")
                 String json) {
         Resolution chosen = Resolution.fromWireName(resolution).orElseThrow(() -> new CommandLine.ParameterException(
-                spec.commandLine(), "resolution must be use_server, use_local or merge, got " + resolution));
+                running(), "resolution must be use_server, use_local or merge, got " + resolution));
         JsonNode data = json == null ? null : parse(json);
         try (SyncClient client = open()) {
             try {
@@ -203,7 +273,8 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    @Command(name = "status", description = "Print the device id, dirty records, open conflicts and last sync.")
+    @Command(name = "status", description = "Print the device and account, the server, dirty records, changes in the"
+            + " outbox, open conflicts and rejections, and the last sync.")
     int status() {
         try (SyncClient client = open()) {
             print(CliJson.status(client.status()));
@@ -211,9 +282,26 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    private SyncClient open() {
+    /** An existing store: a mistyped path must not become a new, empty store (only register creates one). */
+    SyncClient open() {
         configureLogging();
-        return SyncClient.open(db);
+        return SyncClient.openExisting(store(), SyncOptions.defaults());
+    }
+
+    private Path store() {
+        if (db == null) {
+            throw new CommandLine.ParameterException(running(), "Missing required option: '--db=FILE'");
+        }
+        return db;
+    }
+
+    /** The command being run (a subcommand's, for its usage), found through the parse result. */
+    private CommandLine running() {
+        CommandLine.ParseResult result = spec.commandLine().getParseResult();
+        while (result.hasSubcommand()) {
+            result = result.subcommand();
+        }
+        return result.commandSpec().commandLine();
     }
 
     private void configureLogging() {
@@ -226,17 +314,17 @@ public final class SyncCli implements Callable<Integer> {
         try {
             return Json.MAPPER.readTree(json);
         } catch (JacksonException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "not valid JSON: " + e.getOriginalMessage());
+            throw new CommandLine.ParameterException(running(), "not valid JSON: " + e.getOriginalMessage());
         }
     }
 
-    private void print(JsonNode json) {
+    void print(JsonNode json) {
         PrintWriter out = spec.commandLine().getOut();
         out.println(json.toString());
         out.flush();
     }
 
-    private void message(String text) {
+    void message(String text) {
         spec.commandLine().getErr().println(text);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 import io.syncd.client.Account;
+import io.syncd.client.Device;
 import io.syncd.client.RetryPolicy;
 import io.syncd.client.SyncException;
 import io.syncd.common.Json;
@@ -89,9 +90,38 @@ public final class SyncApi {
         return required(http.send("POST", "/api/sync/resolve-conflict", token, resolution, true));
     }
 
+    /** {@code GET /api/devices}: the account's devices, revoked ones included. */
+    public List<Device> devices(String token) {
+        JsonNode answer = required(http.send("GET", "/api/devices", token, null, true));
+        List<Device> devices = new ArrayList<>();
+        for (JsonNode device : answer.path("devices")) {
+            devices.add(new Device(device.get("device_id").asString(), device.get("account_id").asString(),
+                    device.get("device_name").asString(), text(device.get("platform")),
+                    Instant.parse(device.get("registered_at").asString()), instant(device.get("last_sync_at")),
+                    device.get("is_active").asBoolean()));
+        }
+        return devices;
+    }
+
+    /**
+     * {@code DELETE /api/devices/{id}}: its token stops working at once. Not repeated after a lost answer: a second
+     * revoke of the same device is answered 404, which would hide that the first one was done.
+     */
+    public void revokeDevice(String token, String deviceId) {
+        http.send("DELETE", "/api/devices/" + deviceId, token, null, false);
+    }
+
     /** {@code GET /health} answers 200 within the timeout; one attempt, never retried. */
     public boolean healthy(Duration timeout) {
         return http.status("/health", timeout) == 200;
+    }
+
+    private static String text(JsonNode value) {
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static Instant instant(JsonNode value) {
+        return value == null || value.isNull() ? null : Instant.parse(value.asString());
     }
 
     private static JsonNode required(JsonNode answer) {

@@ -1,5 +1,6 @@
 package io.syncd.client.store;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.sqlite.SQLiteConfig;
+
+import io.syncd.client.NotAStoreException;
 import io.syncd.client.SyncException;
 
 /**
@@ -25,10 +29,23 @@ public final class Database implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Opens (or creates) the store file and brings its schema up to date. */
-    public static Database open(Path file) {
+    /**
+     * Opens the store file and brings its schema up to date. With {@code create}, a missing or empty file becomes a
+     * new store; without, it is refused. A file that is not a store is always refused and left as it was: it is
+     * looked at through a read-only connection first.
+     */
+    public static Database open(Path file, boolean create) {
+        if (Files.exists(file)) {
+            StoreFile found = inspectReadOnly(file);
+            if (found.kind() == StoreFile.Kind.EMPTY && !create) {
+                throw NotAStoreException.foreign(file, "it is empty");
+            }
+        } else if (!create) {
+            throw NotAStoreException.missing(file);
+        }
+        Connection connection = null;
         try {
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            connection = DriverManager.getConnection(url(file));
             try (Statement pragma = connection.createStatement()) {
                 pragma.execute("PRAGMA journal_mode=WAL");
                 // FULL: a commit is on disk before it returns, so a change id persisted before a send survives a crash.
@@ -37,13 +54,43 @@ public final class Database implements AutoCloseable {
                 pragma.execute("PRAGMA busy_timeout=10000");
             }
             Database database = new Database(connection);
+            Connection schema = connection;
             database.inTransaction(() -> {
-                Schema.apply(connection);
+                Schema.apply(schema, file);
                 return null;
             });
             return database;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection, e);
+            if (e instanceof SQLException) {
+                throw new SyncException("cannot open the local store " + file + ": " + e.getMessage(), e);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static StoreFile inspectReadOnly(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        try (Connection connection = config.createConnection(url(file))) {
+            return StoreFile.inspect(connection, file);
         } catch (SQLException e) {
             throw new SyncException("cannot open the local store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String url(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath();
+    }
+
+    private static void closeQuietly(Connection connection, Exception failure) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -43,6 +43,11 @@ public final class HeldRecordsTable {
         }
     }
 
+    /** Forgets every held record (their versions belong to a server history that was reset). */
+    public void clear() throws SQLException {
+        db.statement("DELETE FROM held_records").executeUpdate();
+    }
+
     public void delete(SyncTable table, String recordId) throws SQLException {
         PreparedStatement statement = db.statement("DELETE FROM held_records WHERE table_name = ? AND record_id = ?");
         statement.setString(1, table.wireName());

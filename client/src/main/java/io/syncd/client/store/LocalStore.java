@@ -11,6 +11,7 @@ public final class LocalStore implements AutoCloseable {
     private final HeldRecordsTable held;
     private final DeviceInfoTable deviceInfo;
     private final SyncMetadataTable metadata;
+    private final ResyncTable resync;
 
     private LocalStore(Database db) {
         this.db = db;
@@ -20,10 +21,17 @@ public final class LocalStore implements AutoCloseable {
         this.held = new HeldRecordsTable(db);
         this.deviceInfo = new DeviceInfoTable(db);
         this.metadata = new SyncMetadataTable(db);
+        this.resync = new ResyncTable(db);
     }
 
+    /** Opens the store, creating it if the file is missing or empty. */
     public static LocalStore open(Path file) {
-        return new LocalStore(Database.open(file));
+        return new LocalStore(Database.open(file, true));
+    }
+
+    /** Opens an existing store; a missing or empty file is refused ({@link io.syncd.client.NotAStoreException}). */
+    public static LocalStore openExisting(Path file) {
+        return new LocalStore(Database.open(file, false));
     }
 
     /** Runs the work in one SQLite transaction, holding the store's lock. */
@@ -53,6 +61,10 @@ public final class LocalStore implements AutoCloseable {
 
     public SyncMetadataTable metadata() {
         return metadata;
+    }
+
+    public ResyncTable resync() {
+        return resync;
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -43,6 +45,7 @@ public final class RecordsTable {
         final String setVersion;
         final String refreshDirty;
         final String remove;
+        final String updatedAt;
 
         Sql(SyncTable table) {
             String t = table.wireName();
@@ -68,6 +71,7 @@ public final class RecordsTable {
                     + "' AND record_id = ?1) OR EXISTS (SELECT 1 FROM conflicts WHERE table_name = '" + t
                     + "' AND record_id = ?1)) WHERE record_id = ?1";
             remove = "DELETE FROM " + t + " WHERE record_id = ?";
+            updatedAt = "SELECT updated_at FROM " + t + " WHERE record_id = ?";
         }
     }
 
@@ -132,6 +136,16 @@ public final class RecordsTable {
         PreparedStatement statement = db.statement(sql.get(table).remove);
         statement.setString(1, recordId);
         statement.executeUpdate();
+    }
+
+    /** The server's {@code updated_at} of the row's server state; empty when unknown (a record made here). */
+    public Optional<Instant> updatedAt(SyncTable table, String recordId) throws SQLException {
+        PreparedStatement statement = db.statement(sql.get(table).updatedAt);
+        statement.setString(1, recordId);
+        try (ResultSet rs = statement.executeQuery()) {
+            String value = rs.next() ? rs.getString(1) : null;
+            return Optional.ofNullable(value).map(text -> OffsetDateTime.parse(text).toInstant());
+        }
     }
 
     public int countDirty() throws SQLException {

@@ -1,7 +1,7 @@
 package io.syncd.client.store;
 
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -15,10 +15,16 @@ import io.syncd.common.SyncTable;
 /**
  * The local schema: the four synced tables (their protocol fields as columns, derived from {@link SyncTable}, plus
  * the local {@code version}, {@code is_dirty} and {@code is_deleted}), and the sync bookkeeping tables. Versioned
- * with {@code PRAGMA user_version}, so a later release can migrate a store in place.
+ * with {@code PRAGMA user_version}, so a later release can migrate a store in place, and marked with
+ * {@code PRAGMA application_id}, so the SDK never takes another application's SQLite file for one of its stores.
  */
 final class Schema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** {@code PRAGMA application_id} of a syncd store: "SYND" in ASCII. */
+    static final int APPLICATION_ID = 0x53594E44;
+    /** The tables version 1 created; a file with all of them and {@code user_version} 1 is a store of an older SDK. */
+    static final Set<String> VERSION_1_TABLES = Set.of("books", "events", "notes", "schedule_drawings", "device_info",
+            "sync_metadata", "outbox", "conflicts", "held_records");
     /** Columns every synced table has besides its fields; a field with one of these names would be a bug. */
     static final Set<String> LOCAL_COLUMNS =
             Set.of("record_id", "version", "is_dirty", "is_deleted", "updated_at", "device_id");
@@ -75,26 +81,42 @@ final class Schema {
               PRIMARY KEY (table_name, record_id)
             );
             """;
+    /**
+     * Version 2: the rows that were clean when the server answered {@code cursor_reset}, until the pull from the
+     * start returns them; whatever it does not return, the server lost (see {@code Resync}).
+     */
+    private static final String RESYNC = """
+            CREATE TABLE resync_unconfirmed (
+              table_name TEXT NOT NULL,
+              record_id  TEXT NOT NULL,
+              PRIMARY KEY (table_name, record_id)
+            )""";
 
     private Schema() {
     }
 
-    static void apply(Connection connection) throws SQLException {
+    /**
+     * Creates the schema in an empty file or brings a store's up to date, in the caller's transaction: the mark, the
+     * tables and the version commit together, so a file is either a whole store or untouched.
+     */
+    static void apply(Connection connection, Path file) throws SQLException {
+        StoreFile found = StoreFile.inspect(connection, file);
+        if (found.kind() == StoreFile.Kind.STORE && found.version() == VERSION) {
+            return;
+        }
         try (Statement statement = connection.createStatement()) {
-            int version;
-            try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
-                version = rs.next() ? rs.getInt(1) : 0;
+            int version = found.version();
+            if (found.kind() == StoreFile.Kind.EMPTY) {
+                for (String ddl : statements()) {
+                    statement.execute(ddl);
+                }
+                version = 1;
             }
-            if (version == VERSION) {
-                return;
+            if (version < 2) {
+                statement.execute(RESYNC);
             }
-            if (version != 0) {
-                throw new SQLException("the store's schema version " + version + " is newer than this SDK's ("
-                        + VERSION + "): use a newer SDK");
-            }
-            for (String ddl : statements()) {
-                statement.execute(ddl);
-            }
+            // A store of an SDK before the mark keeps every row, its outbox included: it is marked, not refused.
+            statement.execute("PRAGMA application_id = " + APPLICATION_ID);
             statement.execute("PRAGMA user_version = " + VERSION);
         }
     }

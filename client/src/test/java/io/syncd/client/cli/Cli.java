@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import io.syncd.client.SyncClient;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
 
@@ -48,6 +49,7 @@ final class Cli {
             Path file = JAR.resolveSibling("sync-cli.jsa");
             try {
                 Path db = Files.createTempFile("cli-cds", ".db");
+                SyncClient.open(db).close(); // a store: the CLI opens no other file
                 Process dump = new ProcessBuilder(JAVA, "-XX:ArchiveClassesAtExit=" + file, "-jar", JAR.toString(),
                         "--db", db.toString(), "list", "books").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

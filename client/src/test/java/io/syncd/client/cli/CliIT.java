@@ -19,7 +19,7 @@ import io.syncd.client.SyncClient;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
 
-/** The command line's contract, through the jar: JSON on stdout, messages on stderr, exit codes 0, 1, 2 and 3. */
+/** The command line's contract, through the jar: JSON on stdout, messages on stderr, exit codes 0 to 3 (4: SyncCliTest). */
 class CliIT {
     private final ServerProcess server = ServerProcess.shared();
     @TempDir
@@ -67,8 +67,11 @@ class CliIT {
         assertThat(put.get("is_dirty").booleanValue()).isTrue();
         assertThat(put.get("data").get("archived").booleanValue()).isFalse();
         JsonNode status = Cli.run(phone, "status").succeeded().json();
-        assertThat(fields(status)).containsExactly("device_id", "dirty", "conflicts", "last_sync_at", "server");
+        assertThat(fields(status)).containsExactly("device_id", "account_id", "server", "dirty", "outbox", "conflicts",
+                "rejections", "last_sync_at");
         assertThat(status.get("dirty").intValue()).isEqualTo(1);
+        assertThat(status.get("outbox").intValue()).isEqualTo(1);
+        assertThat(status.get("account_id")).isEqualTo(account.get("account_id"));
         assertThat(status.get("last_sync_at").isNull()).isTrue();
         assertThat(status.get("server").stringValue()).isEqualTo(server.uri().toString());
 
@@ -175,10 +178,42 @@ class CliIT {
         assertThat(Cli.run(phone, "resolve", unknown, "keep_both").exit()).isEqualTo(1);
         assertThat(Cli.run(phone, "frobnicate").exit()).isEqualTo(1);
         assertThat(Cli.run(null, "list", "books").exit()).as("--db is required").isEqualTo(1);
+        Cli.Run missing = Cli.run(dir.resolve("fresh.db"), "sync");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no syncd store at").contains("register creates a store");
+        assertThat(dir.resolve("fresh.db")).doesNotExist();
+        SyncClient.open(dir.resolve("fresh.db")).close();
         Cli.Run unregistered = Cli.run(dir.resolve("fresh.db"), "sync");
         assertThat(unregistered.exit()).isEqualTo(1);
         assertThat(unregistered.err()).contains("not registered");
         assertThat(Cli.run(phone, "status").succeeded().json().get("dirty").intValue()).isZero();
+    }
+
+    @Test
+    void aDeviceRevokedFromAnotherIsListedInactiveAndItsSyncSaysToRegisterAgain() {
+        JsonNode account = newAccount();
+        Path phone = registered("phone", account);
+        Path tablet = registered("tablet", account);
+        String tabletId = Cli.run(tablet, "status").succeeded().json().get("device_id").stringValue();
+        Cli.run(tablet, "put", "books", UUID.randomUUID().toString(), "{\"name\":\"unsent\"}").succeeded();
+
+        JsonNode devices = Cli.run(phone, "devices", "list").succeeded().json();
+        assertThat(devices).hasSize(2).allSatisfy(device -> assertThat(device.get("is_active").booleanValue()).isTrue());
+        JsonNode revoked = Cli.run(phone, "devices", "revoke", tabletId).succeeded().json();
+        assertThat(revoked.get("device_id").stringValue()).isEqualTo(tabletId);
+
+        Cli.Run sync = Cli.run(tablet, "sync");
+        assertThat(sync.exit()).isEqualTo(1);
+        assertThat(sync.err()).contains("401").contains("the device was revoked")
+                .contains("Register again with a new store");
+        assertThat(Cli.run(tablet, "status").succeeded().json().get("outbox").intValue()).as("kept").isEqualTo(1);
+        JsonNode after = Cli.run(phone, "devices", "list").succeeded().json();
+        for (JsonNode device : after) {
+            boolean isTablet = device.get("device_id").stringValue().equals(tabletId);
+            assertThat(device.get("is_active").booleanValue()).isEqualTo(!isTablet);
+            assertThat(device.get("this_device").booleanValue()).isEqualTo(!isTablet);
+        }
+        assertThat(Cli.run(phone, "devices", "revoke", tabletId).exit()).as("no active device of that id").isEqualTo(3);
     }
 
     @Test
