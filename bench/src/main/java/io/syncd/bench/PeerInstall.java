@@ -44,7 +44,7 @@ final class PeerInstall {
                     + " and npm is not on the PATH: install Node.js (npm), or pass --no-peer";
         }
         Path log = peerDir.resolve("npm-install.log");
-        System.out.println("  installing the peer, PouchDB-server: npm ci in " + peerDir + " (about 2 min; output in "
+        System.out.println("  installing the peer, PouchDB-server: npm ci in " + peerDir + " (2–4 min; output in "
                 + log + ")");
         Process npmCi = new ProcessBuilder(npm.toString(), "ci", "--no-audit", "--no-fund")
                 .directory(peerDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
