@@ -23,7 +23,7 @@ import io.syncd.common.FileTrees;
 
 /**
  * The peer, side by side: PouchDB-server (CouchDB's protocol, on leveldb, so on disk like us) under the same
- * workload shape. Installed by {@code bench/peer/install.sh}; skipped with a message when it is not installed.
+ * workload shape. Installed by {@link PeerInstall} (or {@code bench/peer/install.sh}).
  */
 final class PouchPeer implements AutoCloseable {
     private final Process process;
@@ -38,12 +38,11 @@ final class PouchPeer implements AutoCloseable {
         this.baseUrl = "http://127.0.0.1:" + port;
     }
 
-    /** Starts pouchdb-server from {@code peerDir}, or returns null (saying why) when it is not installed. */
+    /** Starts pouchdb-server from {@code peerDir}, installed there by {@link PeerInstall}. */
     static PouchPeer start(Path peerDir) throws Exception {
-        Path bin = peerDir.resolve("node_modules").resolve(".bin").resolve("pouchdb-server");
+        Path bin = PeerInstall.server(peerDir);
         if (!Files.isExecutable(bin)) {
-            System.out.println("  (PouchDB-server not installed: run bench/peer/install.sh to compare with it)");
-            return null;
+            throw new IllegalStateException("PouchDB-server is not installed: no " + bin);
         }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

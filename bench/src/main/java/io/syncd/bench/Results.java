@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.syncd.common.Json;
@@ -23,6 +24,11 @@ final class Results {
         figures.put(key, value instanceof Double d ? Stats.round(d) : value);
         labels.put(key, label);
         System.out.printf("  %-26s %12s   %s%n", key, value == null ? "-" : figures.get(key), label);
+    }
+
+    /** The keys written so far, in order. */
+    List<String> keys() {
+        return List.copyOf(figures.keySet());
     }
 
     Object get(String key) {

@@ -1,9 +1,12 @@
 package io.syncd.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,8 +14,48 @@ import org.junit.jupiter.api.io.TempDir;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
 
-/** The harness runs end to end on tiny sizes and writes every key as well-formed JSON. No timing is asserted. */
+/**
+ * The harness runs end to end on tiny sizes and writes every key, those of the last full run
+ * ({@code bench/results/latest.json}), as well-formed JSON, whatever the mode or {@code --only}. No timing is asserted.
+ */
 class SyncBenchTest {
+    private static final Path LAST_FULL_RUN = Path.of("results", "latest.json");
+
+    @Test
+    void thePhasesDeclareTheKeysOfTheLastFullRunInItsOrder() throws Exception {
+        assertThat(SyncBench.keys()).containsExactlyElementsOf(fullRunKeys());
+        assertThat(SyncBench.PHASES).extracting(Phase::number).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void aPhaseThatWritesOtherKeysThanItDeclaresFailsTheRun() {
+        Phase sloppy = new Phase() {
+            @Override
+            public int number() {
+                return 1;
+            }
+
+            @Override
+            public String title() {
+                return "writes one key of two";
+            }
+
+            @Override
+            public List<String> keys() {
+                return List.of("a", "b");
+            }
+
+            @Override
+            public void measure(Run run, Results results) {
+                results.put("a", 1.0, "the first");
+            }
+        };
+        Run run = new Run(Options.parse(), null, "http://127.0.0.1:1", null, null, null);
+
+        assertThatThrownBy(() -> new SyncBench().runPhase(sloppy, run, new Results()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("phase 1 wrote [a], not its keys [a, b]");
+    }
 
     @Test
     void aTinyQuickRunWritesEveryFigure(@TempDir Path tmp) throws Exception {
@@ -24,6 +67,7 @@ class SyncBenchTest {
         results.write(options.output());
 
         JsonNode json = Json.MAPPER.readTree(Files.readString(output));
+        assertThat(json.propertyNames()).as("a quick run has the full run's keys").containsExactlyElementsOf(fullRunKeys());
         assertThat(json.propertyNames()).contains("push1_p50_ms", "push50_p50_ms", "push50_p99_ms", "bytes_per_sync50",
                 "applied_per_s", "raw_pg_per_s", "raw_pg_cpu_us_per_row", "raw_pg_seed_sync_per_s", "kafka_produce_per_s",
                 "apply_ratio", "raw_pg_audited_per_s", "raw_pg_audited_cpu_us_per_row",
@@ -47,6 +91,25 @@ class SyncBenchTest {
     }
 
     @Test
+    void withOnlyOnePhaseTheOthersMeasureNothingAndWriteTheirKeysAsNull(@TempDir Path tmp) throws Exception {
+        Options options = Options.parse("--quick", "--scale", "0.02", "--no-peer", "--warmup-seconds", "1", "--only", "1",
+                "--output", tmp.resolve("latest.json").toString());
+
+        Results results = new SyncBench().run(options);
+
+        assertThat(results.keys()).containsExactlyElementsOf(fullRunKeys());
+        Set<String> measured = Set.of("mode", "ids", "warmup_s", "push1_p50_ms", "push10_p50_ms", "push50_p50_ms",
+                "push50_p99_ms", "push50_elsewhere_cpu_pct", "bytes_per_sync50", "bytes_per_sync50_gzip");
+        for (String key : results.keys()) {
+            if (measured.contains(key)) {
+                assertThat(results.get(key)).as(key).isNotNull();
+            } else if (!key.equals("push50_busiest_other")) { // null when nothing else used the cores
+                assertThat(results.get(key)).as(key + " of a phase not run").isNull();
+            }
+        }
+    }
+
+    @Test
     void aTinyScaleOutRunMeasuresOneThenTwoApplierProcesses(@TempDir Path tmp) throws Exception {
         Path output = tmp.resolve("scale.json");
         Options options = Options.parse("--quick", "--load-seconds", "3", "--appliers", "1,2",
@@ -59,5 +122,11 @@ class SyncBenchTest {
         assertThat(json.propertyNames()).containsExactly("mode", "ids", "applied_per_s_appliers_1", "applied_per_s_appliers_2");
         assertThat(json.get("applied_per_s_appliers_1").doubleValue()).isPositive();
         assertThat(json.get("applied_per_s_appliers_2").doubleValue()).isPositive();
+    }
+
+    private static List<String> fullRunKeys() throws Exception {
+        JsonNode fullRun = Json.MAPPER.readTree(Files.readString(LAST_FULL_RUN));
+        assertThat(fullRun.get("mode").stringValue()).isEqualTo("full");
+        return List.copyOf(fullRun.propertyNames());
     }
 }

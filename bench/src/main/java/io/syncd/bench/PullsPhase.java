@@ -1,0 +1,46 @@
+package io.syncd.bench;
+
+import java.util.List;
+
+import io.syncd.common.ContentCoding;
+
+/** Phase 4: initial sync of 10,000 records and of 10,000 notes in each content coding, 100,000 records, incremental. */
+final class PullsPhase implements Phase {
+    @Override
+    public int number() {
+        return 4;
+    }
+
+    @Override
+    public String title() {
+        return "pulls: initial sync of 10,000 records, of 10,000 notes, incremental";
+    }
+
+    @Override
+    public List<String> keys() {
+        return List.of("pull10k_ms", "pull10k_notes_ms", "pull10k_notes_gzip_ms", "pull10k_notes_plain_ms",
+                "pull100k_ms", "pull_incr_p50_ms");
+    }
+
+    @Override
+    public void measure(Run run, Results results) {
+        Options options = run.options();
+        PullScenarios pulls = new PullScenarios(run.client());
+        String small = pulls.accountWithEvents(10_000);
+        results.put("pull10k_ms", pulls.initialPull(small, 10_001, 3), "initial pull of 10,000 small records (ms); target ≤ 300");
+        String notes = pulls.accountWithNotes(10_000);
+        results.put("pull10k_notes_ms", pulls.initialPull(notes, 10_101, 3),
+                "initial pull of 10,000 notes, ~5 KB strokes (ms); target ≤ 600");
+        results.put("pull10k_notes_gzip_ms", new PullScenarios(new BenchClient(run.url(), ContentCoding.GZIP))
+                .initialPull(notes, 10_101, 3), "the same with gzip (clients without zstd)");
+        results.put("pull10k_notes_plain_ms", new PullScenarios(new BenchClient(run.url(), null))
+                .initialPull(notes, 10_101, 3), "the same uncompressed (loopback: compression is the cost)");
+        if (options.quick()) {
+            results.put("pull100k_ms", null, "full mode only");
+        } else {
+            String big = pulls.accountWithEvents(100_000);
+            results.put("pull100k_ms", pulls.initialPull(big, 100_001, 1), "initial pull of 100,000 records (ms)");
+        }
+        results.put("pull_incr_p50_ms", pulls.incremental(options.count(50, 15)), "incremental pull of 50 changes, p50 (ms)");
+    }
+}
