@@ -120,7 +120,7 @@ public final class SyncBench {
                 results.put("raw_pg_seed_sync_per_s", baselines.rawPostgres(Baselines.Rows.SEED_SYNC,
                         loadSeconds(options), 4).perSecond(),
                         "rows/s, the same with phase 1's syncs (24 notes, 5 drawings)");
-                results.put("kafka_produce_per_s", Baselines.kafkaProduce(server.infrastructure().kafka().bootstrapServers(),
+                results.put("kafka_produce_per_s", Baselines.kafkaProduce(server.infrastructure().kafka().clientProperties(),
                         options.count(400_000, 20_000)), "change events/s, acks=all, idempotent");
                 results.put("apply_ratio", applied / raw, "applied_per_s / raw_pg_per_s; target ≥ 0.7");
                 Baselines.Raw auditedRows = baselines.rawPostgres(Baselines.Rows.EVENTS_AUDITED,
