@@ -26,6 +26,7 @@ import io.syncd.common.ChangeOp;
 import io.syncd.common.SyncTable;
 import io.syncd.standalone.SyncServer;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
+import io.syncd.standalone.embedded.JoinSettings;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -82,9 +83,7 @@ final class BacklogDrain {
         EmbeddedDatabase database = server.infrastructure().database();
         List<String> args = new ArrayList<>(List.of("--sync.roles=applier", "--server.port=0",
                 "--sync.data-dir=" + dataDir.resolve("drain-applier"),
-                "--spring.kafka.bootstrap-servers=" + server.infrastructure().kafka().bootstrapServers(),
-                "--spring.datasource.url=" + database.jdbcUrl(), "--spring.datasource.username=" + database.username(),
-                "--spring.datasource.password=" + database.password(), "--logging.level.root=WARN",
+                "--spring.config.import=file:" + dataDir.resolve(JoinSettings.FILE), "--logging.level.root=WARN",
                 "--logging.level.io.syncd=WARN", "--spring.main.banner-mode=off"));
         args.addAll(serverArgs);
         try (SyncServer applier = SyncServer.start(args.toArray(String[]::new))) {
@@ -126,7 +125,7 @@ final class BacklogDrain {
         for (int d = 0; d < owners.size(); d++) {
             workloads.add(new Workload(d));
         }
-        try (EventProducer producer = new EventProducer(server.infrastructure().kafka().bootstrapServers(),
+        try (EventProducer producer = new EventProducer(server.infrastructure().kafka().clientProperties(),
                 Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024))) {
             for (int i = 0; i < changes; i++) {
                 int device = (i / PUSH) % owners.size();

@@ -302,9 +302,9 @@ final class Baselines {
     }
 
     /** Change events per second produced with {@code acks=all} and idempotence, as the gateway produces them. */
-    static double kafkaProduce(String bootstrap, int records) throws Exception {
+    static double kafkaProduce(Map<String, Object> client, int records) throws Exception {
         String topic = "bench.produce." + Workload.id().toString().substring(24);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(client)) {
             admin.createTopics(List.of(new NewTopic(topic, PRODUCE_PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Workload workload = new Workload(3);
@@ -314,7 +314,7 @@ final class Baselines {
             values.add(ChangeEventCodec.encode(new ChangeEvent(Workload.id(), account, account, SyncTable.EVENTS,
                     ChangeOp.UPSERT, Workload.id(), 0, workload.event(Workload.id()), Instant.now())));
         }
-        try (EventProducer producer = new EventProducer(bootstrap, Map.of())) {
+        try (EventProducer producer = new EventProducer(client, Map.of())) {
             // One record at a time into each new partition first: a burst into a partition the broker has not made
             // leader yet can have its first request overtaken and then refused for good (KAFKA-15591).
             for (int p = 0; p < PRODUCE_PARTITIONS; p++) {

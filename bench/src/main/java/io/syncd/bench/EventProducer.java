@@ -22,10 +22,13 @@ final class EventProducer implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private long sent;
 
-    /** @param settings producer settings on top of the gateway's guarantees (e.g. its linger and batch size) */
-    EventProducer(String bootstrap, Map<String, Object> settings) {
+    /**
+     * @param client the broker's address and login ({@code EmbeddedKafka#clientProperties})
+     * @param settings producer settings on top of the gateway's guarantees (e.g. its linger and batch size)
+     */
+    EventProducer(Map<String, Object> client, Map<String, Object> settings) {
         Map<String, Object> config = new HashMap<>(settings);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.putAll(client);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

@@ -24,16 +24,20 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
 
 import io.syncd.common.SyncTable;
 import io.syncd.common.Topics;
+import io.syncd.standalone.embedded.EmbeddedKafka;
+import io.syncd.standalone.embedded.JoinSettings;
 
 /**
  * Roles as separate processes of the standalone jar: one runs the gateway with the embedded Kafka and PostgreSQL and
- * no applier, and applier-only processes join it by address, so a run can measure throughput with 1, 2, 3… appliers.
+ * no applier, and applier-only processes join it with the join.properties it writes, so a run can measure throughput
+ * with 1, 2, 3… appliers.
  */
 final class ScaleOut implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(120);
@@ -91,15 +95,14 @@ final class ScaleOut implements AutoCloseable {
      * Starts (or stops, with SIGTERM) applier processes until {@code count} run, and waits until each is healthy and
      * the applier group is those members sharing every partition.
      */
-    void appliers(int count) throws InterruptedException, ExecutionException, TimeoutException {
+    void appliers(int count) throws InterruptedException, ExecutionException, TimeoutException, IOException {
         while (appliers.size() > count) {
             stop(appliers.remove(appliers.size() - 1));
         }
         while (appliers.size() < count) {
+            // The gateway wrote the embedded servers' addresses and secrets there, owner-only.
             appliers.add(launch("applier-" + (appliers.size() + 1), "--sync.roles=applier",
-                    "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
-                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
-                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
+                    "--spring.config.import=file:" + dataDir.resolve("gateway").resolve(JoinSettings.FILE)));
         }
         for (Server applier : appliers) {
             awaitHealthy(applier);
@@ -147,8 +150,12 @@ final class ScaleOut implements AutoCloseable {
         }
     }
 
-    private void awaitGroup(int members) throws InterruptedException, ExecutionException, TimeoutException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort))) {
+    private void awaitGroup(int members) throws InterruptedException, ExecutionException, TimeoutException, IOException {
+        String password = Files.readString(dataDir.resolve("gateway").resolve("kafka.password")).strip();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort,
+                AdminClientConfig.SECURITY_PROTOCOL_CONFIG, EmbeddedKafka.SECURITY_PROTOCOL,
+                SaslConfigs.SASL_MECHANISM, EmbeddedKafka.SASL_MECHANISM,
+                SaslConfigs.SASL_JAAS_CONFIG, EmbeddedKafka.clientJaas(password)))) {
             Set<TopicPartition> all = new HashSet<>();
             for (String topic : SyncTable.topics()) {
                 int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)

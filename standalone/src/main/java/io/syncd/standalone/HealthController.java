@@ -2,7 +2,9 @@ package io.syncd.standalone;
 
 import java.sql.Connection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -22,24 +24,33 @@ import io.syncd.applier.ApplierRole;
 /**
  * {@code GET /health}: 200 UP only when PostgreSQL and Kafka answer and this process's applier (if it runs one) is
  * consuming; otherwise 503 naming the failing component. Every role has it, so orchestrators can probe any process.
+ * An embedded server's fatal fault makes it 503 at once, while the process stops ({@link FatalFaults}).
  */
 @RestController
 class HealthController implements DisposableBean {
     private final DataSource dataSource;
     private final Admin admin;
     private final ObjectProvider<ApplierRole> applier;
+    private final ObjectProvider<FatalFaults> faults;
 
-    HealthController(DataSource dataSource, KafkaProperties kafka, ObjectProvider<ApplierRole> applier) {
+    HealthController(DataSource dataSource, KafkaProperties kafka, ObjectProvider<ApplierRole> applier,
+                     ObjectProvider<FatalFaults> faults) {
         this.dataSource = dataSource;
         this.admin = Admin.create(kafka.buildAdminProperties());
         this.applier = applier;
+        this.faults = faults;
     }
 
     @GetMapping("/health")
     ResponseEntity<Map<String, Object>> health() {
         Map<String, Object> components = new LinkedHashMap<>();
-        components.put("postgres", check(this::checkPostgres));
-        components.put("kafka", check(this::checkKafka));
+        Optional<FatalFaults.Fault> fatal = Optional.ofNullable(faults.getIfAvailable()).flatMap(FatalFaults::fault);
+        for (String component : List.of("postgres", "kafka")) {
+            // The reason stays in the log: this answer is public.
+            components.put(component, fatal.filter(f -> f.component().equals(component)).isPresent()
+                    ? down("fatal fault; the process is stopping")
+                    : check(component.equals("postgres") ? this::checkPostgres : this::checkKafka));
+        }
         ApplierRole role = applier.getIfAvailable();
         if (role != null) {
             String problem = role.problem();

@@ -27,6 +27,8 @@ public record StandaloneProperties(
     /**
      * The embedded servers; used only when no external address is configured.
      *
+     * @param kafkaPort port of the embedded Kafka (0: the last one used, else a free one)
+     * @param postgresPort port of the embedded PostgreSQL (0: the last one used, else a free one)
      * @param postgresSharedBuffersMb the embedded PostgreSQL's page cache ({@code shared_buffers}) in MB
      */
     public record Embedded(@DefaultValue("0") int kafkaPort, @DefaultValue("0") int postgresPort,

@@ -18,8 +18,38 @@ import io.syncd.gateway.errors.ErrorsConfiguration;
 @Import({Roles.class, TopicsInitializer.class, HealthController.class, RootController.class, ErrorsConfiguration.class})
 public class SyncApplication {
 
+    /**
+     * Exits 0 after {@code --help} or {@code --version}, 2 on an unknown {@code --sync.*} setting, and 1 when the
+     * start fails (after stopping whatever it started); a running server stops on SIGTERM.
+     */
     public static void main(String[] args) {
-        SyncServer server = SyncServer.start(args);
+        switch (CommandLine.request(args)) {
+            case HELP -> {
+                System.out.print(CommandLine.usage());
+                System.exit(0);
+            }
+            case VERSION -> {
+                System.out.print(CommandLine.version());
+                System.exit(0);
+            }
+            case RUN -> {
+            }
+        }
+        try {
+            CommandLine.checkSyncSettings(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+        SyncServer server;
+        try {
+            server = SyncServer.start(args);
+        } catch (RuntimeException e) {
+            // Spring Boot logged it with its causes; this line is for whoever only reads the end.
+            System.err.println("syncd did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "syncd-shutdown"));
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,29 +31,29 @@ final class DeadLetters {
      * Produces {@code {"not":"an event","marker":…}} to the books topic with the account's id as key, so it lands on
      * the partition of that account's pushes; returns the marker that identifies it.
      */
-    static String producePoison(String bootstrapServers, String accountId) {
+    static String producePoison(Map<String, Object> client, String accountId) {
         String marker = "poison-" + UUID.randomUUID();
-        produce(bootstrapServers, "sync.changes.books", accountId,
+        produce(client, "sync.changes.books", accountId,
                 ("{\"not\":\"an event\",\"marker\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8));
         return marker;
     }
 
     /** Puts {@code value} on {@code topic} keyed by the account, as the gateway would, bypassing its validation. */
-    static void produce(String bootstrapServers, String topic, String accountId, byte[] value) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer())) {
+    static void produce(Map<String, Object> client, String topic, String accountId, byte[] value) {
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, accountId, value));
             producer.flush();
         }
     }
 
     /** Waits (bounded) for the dead letter whose value holds {@code marker}. */
-    static ConsumerRecord<byte[], byte[]> awaitLetter(String bootstrapServers, String marker, Duration within) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    static ConsumerRecord<byte[], byte[]> awaitLetter(Map<String, Object> client, String marker, Duration within) {
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.DEAD_LETTER));
             List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>();
             await("the poison record " + marker + " in " + Topics.DEAD_LETTER).atMost(within).until(() -> {

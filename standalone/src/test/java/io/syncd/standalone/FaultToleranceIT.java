@@ -10,13 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +30,7 @@ import io.syncd.common.Topics;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
 import io.syncd.standalone.embedded.EmbeddedKafka;
 import io.syncd.standalone.embedded.EmbeddedServerProcess;
+import io.syncd.standalone.embedded.JoinSettings;
 
 /**
  * Guarantees 1, 2 and 8 in the shape users deploy: a gateway process and applier processes of the packaged jar,
@@ -45,6 +44,8 @@ class FaultToleranceIT {
     private static final List<String> JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final int DEVICES = 4;
     private static final Duration PROGRESS_LIMIT = Duration.ofSeconds(60);
+    /** Four JVMs start side by side on two cores, next to other builds: a start took over 90 s on a loaded machine. */
+    private static final Duration START_LIMIT = Duration.ofMinutes(4);
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(90);
 
     /** Kept when a test fails: the processes' logs are beside their data folders. */
@@ -66,6 +67,7 @@ class FaultToleranceIT {
                 CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(root.resolve("postgres"), postgresPort));
         kafka = EmbeddedKafka.start(root.resolve("kafka"), kafkaPort);
         database = startingDatabase.join();
+        JoinSettings.write(root.resolve(JoinSettings.FILE), JoinSettings.of(database, kafka));
         // A short decision wait keeps devices pushing while partitions stall; the send timeout bounds a 503.
         gateway = ServerProcess.start("gateway", root.resolve("gateway"), JVM, joined("--sync.roles=gateway",
                 "--sync.gateway.decision-wait=2s", "--sync.gateway.send-timeout=5s",
@@ -73,8 +75,8 @@ class FaultToleranceIT {
         for (int i = 0; i < 3; i++) {
             startApplier();
         }
-        gateway.awaitHealthy();
-        appliers.forEach(ServerProcess::awaitHealthy);
+        gateway.awaitHealthy(START_LIMIT);
+        appliers.forEach(applier -> applier.awaitHealthy(START_LIMIT));
         awaitGroupOfLiveAppliers();
     }
 
@@ -98,14 +100,14 @@ class FaultToleranceIT {
     @Test
     void appliersKilledStartedAndStoppedUnderLoadDecideEveryAcknowledgedChangeExactlyOnce() throws Exception {
         while (live().size() < 3) {
-            startApplier().awaitHealthy();
+            startApplier().awaitHealthy(START_LIMIT);
         }
         awaitGroupOfLiveAppliers();
         try (PushLoad load = new PushLoad(gateway.api(), DEVICES).start()) {
             load.awaitProgress(200, PROGRESS_LIMIT);
             live().get(0).kill();
             load.awaitProgress(200, PROGRESS_LIMIT);
-            startApplier().awaitHealthy();
+            startApplier().awaitHealthy(START_LIMIT);
             load.awaitProgress(200, PROGRESS_LIMIT);
             long stopMillis = live().get(0).stop();
             load.awaitProgress(200, PROGRESS_LIMIT);
@@ -113,8 +115,8 @@ class FaultToleranceIT {
 
             assertThat(load.unexpectedAnswers()).isEmpty();
             assertThat(stopMillis).as("an applier stops within 30 s of SIGTERM").isLessThan(30_000);
-            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
-            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            LoadAudit.awaitDecided(LoadAudit.Postgres.of(database), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(LoadAudit.Postgres.of(database), load).assertExactlyOnce();
             // Each push carries the parent of its child, and the gateway never failed a send: none may miss its parent.
             assertThat(audit.rejected()).as("rejected changes").isZero();
             awaitGroupOfLiveAppliers();
@@ -147,8 +149,8 @@ class FaultToleranceIT {
             load.stop();
 
             assertThat(load.unexpectedAnswers()).isEmpty();
-            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
-            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            LoadAudit.awaitDecided(LoadAudit.Postgres.of(database), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(LoadAudit.Postgres.of(database), load).assertExactlyOnce();
             assertThat(audit.rejected()).as("rejected changes").isZero();
             System.out.println(audit.line("postgres-outage") + " (" + load.summary() + "; PostgreSQL down " + downMillis
                     + " ms, " + acceptedWhileDown + " changes acknowledged meanwhile; health 503, then 200)");
@@ -172,8 +174,8 @@ class FaultToleranceIT {
 
             assertThat(load.unexpectedAnswers()).as("answers other than 200 and 503").isEmpty();
             assertThat(load.pushesAnswered("io-error")).as("pushes without an answer").isZero();
-            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
-            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            LoadAudit.awaitDecided(LoadAudit.Postgres.of(database), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(LoadAudit.Postgres.of(database), load).assertExactlyOnce();
             System.out.println(audit.line("kafka-restart") + " (" + load.summary() + "; broker down " + downMillis + " ms)");
         }
     }
@@ -183,17 +185,17 @@ class FaultToleranceIT {
         try (PushLoad load = new PushLoad(gateway.api(), 2).start()) {
             load.awaitProgress(50, PROGRESS_LIMIT);
             String account = load.accountIds().get(0);
-            String marker = DeadLetters.producePoison(kafka.bootstrapServers(), account);
+            String marker = DeadLetters.producePoison(kafka.clientProperties(), account);
             load.awaitProgress(100, PROGRESS_LIMIT);
             load.stop();
 
-            ConsumerRecord<byte[], byte[]> letter = DeadLetters.awaitLetter(kafka.bootstrapServers(), marker,
+            ConsumerRecord<byte[], byte[]> letter = DeadLetters.awaitLetter(kafka.clientProperties(), marker,
                     Duration.ofSeconds(30));
             assertThat(DeadLetters.header(letter, Topics.DLT_REASON_HEADER)).isEqualTo("unknown field not");
             assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(account);
             // The account's changes pushed after the poison, on its partition, are decided like all others.
-            LoadAudit.awaitDecided(database.jdbcUrl(), load, RECOVERY_LIMIT);
-            LoadAudit audit = LoadAudit.of(database.jdbcUrl(), load).assertExactlyOnce();
+            LoadAudit.awaitDecided(LoadAudit.Postgres.of(database), load, RECOVERY_LIMIT);
+            LoadAudit audit = LoadAudit.of(LoadAudit.Postgres.of(database), load).assertExactlyOnce();
             System.out.println(audit.line("poison-record") + " (" + load.summary() + "; dead-lettered from "
                     + DeadLetters.header(letter, Topics.DLT_SOURCE_HEADER) + ": "
                     + DeadLetters.header(letter, Topics.DLT_REASON_HEADER) + ")");
@@ -212,25 +214,26 @@ class FaultToleranceIT {
         return appliers.stream().filter(ServerProcess::isAlive).toList();
     }
 
-    /** Arguments that join a process to this JVM's Kafka and PostgreSQL, then {@code args}. */
+    /**
+     * Arguments that join a process to this JVM's Kafka and PostgreSQL, then {@code args}: their addresses and secrets
+     * are in a file, as an embedded server writes it, so none is on a command line.
+     */
     private static String[] joined(String... args) {
-        List<String> all = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
-                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+        List<String> all = new ArrayList<>(List.of("--spring.config.import=file:" + root.resolve(JoinSettings.FILE),
                 "--sync.admin-token=faults"));
         all.addAll(List.of(args));
         return all.toArray(String[]::new);
     }
 
     private static void awaitAllHealthy() {
-        gateway.awaitHealthy();
-        live().forEach(ServerProcess::awaitHealthy);
+        gateway.awaitHealthy(START_LIMIT);
+        live().forEach(applier -> applier.awaitHealthy(START_LIMIT));
     }
 
     /** Every live applier is a member of the group and has partitions, and together they have them all. */
     private static void awaitGroupOfLiveAppliers() throws Exception {
         Set<TopicPartition> all = new HashSet<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             for (String topic : SyncTable.topics()) {
                 int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                         .get(topic).partitions().size();

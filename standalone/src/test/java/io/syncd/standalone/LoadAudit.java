@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.syncd.common.SyncTable;
+import io.syncd.standalone.embedded.EmbeddedDatabase;
 
 /**
  * What PostgreSQL holds for a {@link PushLoad}'s accounts, against what the gateway acknowledged: each acknowledged
@@ -31,17 +32,28 @@ import io.syncd.common.SyncTable;
 record LoadAudit(int acknowledged, int decided, int applied, int conflicts, int rejected, int duplicates, int lost,
                  int unacknowledged, int versionMismatches) {
 
+    /** The PostgreSQL a server decides into, as its superuser. */
+    record Postgres(String jdbcUrl, String password) {
+        static Postgres of(EmbeddedDatabase database) {
+            return new Postgres(database.jdbcUrl(), database.password());
+        }
+
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(jdbcUrl, "postgres", password);
+        }
+    }
+
     /** Waits (bounded) until every change the load had acknowledged is in sync_log. */
-    static void awaitDecided(String jdbcUrl, PushLoad load, Duration within) {
+    static void awaitDecided(Postgres postgres, PushLoad load, Duration within) {
         Set<UUID> acknowledged = load.acknowledged();
         await("every acknowledged change decided").atMost(within).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(countDecided(jdbcUrl, load.accountIds(), acknowledged))
+                .untilAsserted(() -> assertThat(countDecided(postgres, load.accountIds(), acknowledged))
                         .as("acknowledged changes in sync_log").isEqualTo(acknowledged.size()));
     }
 
-    static LoadAudit of(String jdbcUrl, PushLoad load) throws SQLException {
+    static LoadAudit of(Postgres postgres, PushLoad load) throws SQLException {
         Set<UUID> acknowledged = load.acknowledged();
-        try (Connection db = connect(jdbcUrl)) {
+        try (Connection db = postgres.connect()) {
             Array accounts = db.createArrayOf("uuid", load.accountIds().stream().map(UUID::fromString).toArray());
             Map<UUID, Integer> copies = new HashMap<>();
             Map<String, Integer> statuses = new HashMap<>();
@@ -82,9 +94,9 @@ record LoadAudit(int acknowledged, int decided, int applied, int conflicts, int 
                 + ", unacknowledged=" + unacknowledged + ", version mismatches=" + versionMismatches;
     }
 
-    private static int countDecided(String jdbcUrl, List<String> accountIds, Set<UUID> changeIds)
+    private static int countDecided(Postgres postgres, List<String> accountIds, Set<UUID> changeIds)
             throws SQLException {
-        try (Connection db = connect(jdbcUrl);
+        try (Connection db = postgres.connect();
              PreparedStatement st = db.prepareStatement(
                      "SELECT count(*) FROM sync_log WHERE account_id = ANY(?) AND change_id = ANY(?)")) {
             st.setArray(1, db.createArrayOf("uuid", accountIds.stream().map(UUID::fromString).toArray()));
@@ -118,10 +130,5 @@ record LoadAudit(int acknowledged, int decided, int applied, int conflicts, int 
                 return rs.getInt(1);
             }
         }
-    }
-
-    private static Connection connect(String jdbcUrl) throws SQLException {
-        // The embedded PostgreSQL trusts local connections: any password does.
-        return DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
     }
 }

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -113,12 +114,11 @@ class MetricsTest {
 
     @Test
     void aDeadLetteredRecordIsCountedByReason() {
-        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
+        Map<String, Object> config = new HashMap<>(TestServer.server().infrastructure().kafka().clientProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
         PrometheusScrape before = PrometheusScrape.of(api);
 
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("sync.changes.notes", UUID.randomUUID().toString(),
                     "not json".getBytes(StandardCharsets.UTF_8)));
         }

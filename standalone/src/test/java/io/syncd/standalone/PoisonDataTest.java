@@ -40,12 +40,12 @@ class PoisonDataTest {
     void poisonedDataOnTheTopicsIsRejectedAndEveryonesLaterChangesAreDecided() {
         Api.Device poisoner = api.newDevice();
         Api.Device bystander = api.newDevice();
-        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
+        Map<String, Object> kafka = TestServer.server().infrastructure().kafka().clientProperties();
         List<UUID> poisoned = new java.util.ArrayList<>();
         POISONS.forEach((table, datas) -> datas.forEach(data -> {
             UUID changeId = UUID.randomUUID();
             poisoned.add(changeId);
-            DeadLetters.produce(bootstrap, table.topic(), poisoner.accountId(), ChangeEventCodec.encode(new ChangeEvent(
+            DeadLetters.produce(kafka, table.topic(), poisoner.accountId(), ChangeEventCodec.encode(new ChangeEvent(
                     changeId, UUID.fromString(poisoner.accountId()), UUID.fromString(poisoner.deviceId()), table,
                     ChangeOp.UPSERT, UUID.randomUUID(), 0, data, Instant.now())));
         }));

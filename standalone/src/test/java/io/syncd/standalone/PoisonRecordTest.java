@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,14 +22,14 @@ class PoisonRecordTest {
     @Test
     void aPoisonRecordIsDeadLetteredAndLaterChangesOnItsPartitionStillApply() {
         Api.Device device = api.newDevice();
-        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
-        String marker = DeadLetters.producePoison(bootstrap, device.accountId());
+        Map<String, Object> kafka = TestServer.server().infrastructure().kafka().clientProperties();
+        String marker = DeadLetters.producePoison(kafka, device.accountId());
 
         JsonNode after = api.push(device, upsert("books", UUID.randomUUID(), 0, book("after the poison")))
                 .body().get("results").get(0);
 
         assertThat(after.get("status").stringValue()).isEqualTo("applied");
-        ConsumerRecord<byte[], byte[]> letter = DeadLetters.awaitLetter(bootstrap, marker, Duration.ofSeconds(30));
+        ConsumerRecord<byte[], byte[]> letter = DeadLetters.awaitLetter(kafka, marker, Duration.ofSeconds(30));
         assertThat(DeadLetters.header(letter, Topics.DLT_REASON_HEADER)).isEqualTo("unknown field not");
         assertThat(DeadLetters.header(letter, Topics.DLT_SOURCE_HEADER)).startsWith("sync.changes.books/");
         assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(device.accountId());

@@ -144,10 +144,9 @@ class ProjectorTest {
      */
     @Test
     void verifyFromTheTopicsFollowsAppendOrderAlsoWhenAPushAcceptedEarlierIsAppendedLater() throws Exception {
-        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer())) {
+        Map<String, Object> config = new HashMap<>(TestServer.server().infrastructure().kafka().clientProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             int partitions = producer.partitionsFor(SyncTable.EVENTS.topic()).size();
             Api.Device early = api.newDevice();
             Api.Device late = api.newDevice();

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,11 +72,10 @@ class RequestOrderTest {
     }
 
     private Found changeEvent(SyncTable table, String changeId) {
-        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "request-order-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> config = new HashMap<>(TestServer.server().infrastructure().kafka().clientProperties());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "request-order-test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(table.topic()));
             List<Found> found = new ArrayList<>();
             await("change " + changeId + " on " + table.topic()).atMost(Duration.ofSeconds(30)).until(() -> {

@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -112,8 +111,7 @@ class RestartTest {
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(SyncServer server) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                server.infrastructure().kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(server.infrastructure().kafka().clientProperties())) {
             return admin.listConsumerGroupOffsets(Topics.APPLIER_GROUP).partitionsToOffsetAndMetadata()
                     .get(30, TimeUnit.SECONDS);
         }

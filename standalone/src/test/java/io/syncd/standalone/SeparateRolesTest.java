@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Roles in separate processes (here: two servers in this JVM): a gateway-only server on the embedded Kafka and
- * PostgreSQL answers {@code pending} while no applier runs, and an applier-only server joining by address decides.
+ * PostgreSQL answers {@code pending} while no applier runs, and an applier-only server joining them with the file the
+ * gateway wrote ({@code join.properties}: addresses, the PostgreSQL password, the Kafka login) decides.
  */
 class SeparateRolesTest {
 
@@ -30,7 +31,7 @@ class SeparateRolesTest {
     }
 
     @Test
-    void aGatewayWithoutApplierAnswersPendingUntilAnApplierJoinsByAddress(@TempDir Path dataDir) throws Exception {
+    void aGatewayWithoutApplierAnswersPendingUntilAnApplierJoinsItsKafkaAndPostgres(@TempDir Path dataDir) throws Exception {
         int kafkaPort = ServerProcess.freePort();
         int postgresPort = ServerProcess.freePort();
         try (SyncServer gateway = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
@@ -61,9 +62,7 @@ class SeparateRolesTest {
 
             try (SyncServer applier = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir.resolve("other"),
                     "--sync.roles=applier", "--sync.admin-token=t",
-                    "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
-                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
-                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres")) {
+                    "--spring.config.import=file:" + dataDir.resolve("join.properties"))) {
                 assertThat(applier.infrastructure().kafka()).as("no embedded Kafka with an external address").isNull();
                 assertThat(applier.infrastructure().database()).as("no embedded PostgreSQL with an external URL").isNull();
                 assertThat(applier.context().containsBean("changeProducer")).as("no gateway in an applier").isFalse();

@@ -26,7 +26,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * when its JVM is killed (it runs outside the JVM's process tree), so a failed run leaves no orphans.
  */
 final class ServerProcess implements AutoCloseable {
-    private static final Duration START_LIMIT = Duration.ofSeconds(90);
+    /** Generous: a start that takes 20 s alone took over 90 s beside other JVMs and builds on a loaded 2-core machine. */
+    static final Duration START_LIMIT = Duration.ofMinutes(3);
     private static final Duration EXIT_LIMIT = Duration.ofSeconds(30);
     private static final Set<ServerProcess> UNCLOSED = ConcurrentHashMap.newKeySet();
 
@@ -58,17 +59,37 @@ final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(String, Path, List, String...)}, on {@code port}: a restart keeps its address. */
     static ServerProcess start(String name, Path dataDir, int port, List<String> jvmOptions, String... args) {
+        List<String> all = new ArrayList<>(List.of("--server.port=" + port, "--sync.data-dir=" + dataDir));
+        all.addAll(List.of(args));
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launch(name, dataDir, port, dataDir.getParent(), jvmOptions, all);
+    }
+
+    /**
+     * The jar with exactly {@code args}, run in {@code workDir} (where a default {@code ./sync-data} would be), for
+     * tests of its command line; its data folder is taken to be {@code workDir/sync-data}.
+     */
+    static ServerProcess startWithArguments(String name, Path workDir, List<String> jvmOptions, String... args) {
+        return launch(name, workDir.resolve("sync-data"), 8080, workDir, jvmOptions, List.of(args));
+    }
+
+    private static ServerProcess launch(String name, Path dataDir, int port, Path workDir, List<String> jvmOptions,
+                                        List<String> args) {
         Path jar = Path.of("target", "sync-standalone.jar").toAbsolutePath();
         assertThat(jar).as("the packaged jar (mvn -pl standalone -am package)").exists();
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--sync.data-dir=" + dataDir));
-        command.addAll(List.of(args));
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(args);
         try {
-            Files.createDirectories(dataDir);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
             ServerProcess server = new ServerProcess(name, dataDir, log, port, process);
             UNCLOSED.add(server);
             return server;
@@ -85,20 +106,56 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
     /** Waits (bounded) until {@code GET /health} answers 200; returns how long that took, in ms. */
     long awaitHealthy() {
+        return awaitHealthy(START_LIMIT);
+    }
+
+    /** As {@link #awaitHealthy()}, within {@code limit}. */
+    long awaitHealthy(Duration limit) {
         long start = System.nanoTime();
         try {
-            await(name + " healthy").atMost(START_LIMIT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            await(name + " healthy").atMost(limit).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
                 }
                 return api.get("/health", null).status() == 200;
             });
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException(name + " was not healthy within " + START_LIMIT + ":\n" + tail(), e);
+            throw new IllegalStateException(name + " was not healthy within " + limit + ":\n" + tail(), e);
         }
         return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Waits (bounded) until the process exits on its own; returns its exit status. */
+    int awaitExit(Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " (pid " + process.pid() + ") did not exit within " + limit + ":\n"
+                        + tail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for " + name + " to exit", e);
+        }
+        return process.exitValue();
+    }
+
+    /** Everything the process wrote so far (stdout and stderr). */
+    String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGKILL, as {@code kill -9}: no shutdown hook runs; an embedded PostgreSQL it started keeps running. */
@@ -166,7 +223,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Alive and not a zombie: an orphaned postmaster may linger as one where nothing reaps it. */
-    private static boolean running(ProcessHandle process) {
+    static boolean running(ProcessHandle process) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"), StandardCharsets.UTF_8);
             return !stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");

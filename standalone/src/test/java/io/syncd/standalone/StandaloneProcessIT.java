@@ -5,6 +5,7 @@ import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar as a user runs it: starts to a healthy server within 60 s, survives {@code kill -9} and a restart
- * on the same data folder with nothing lost (also under load: nothing applied twice), and stops cleanly on SIGTERM
- * within 30 s.
+ * The packaged jar as a user runs it: starts to a healthy server, survives {@code kill -9} (which its PostgreSQL
+ * follows) and a restart on the same data folder with nothing lost (also under load: nothing applied twice), and stops
+ * cleanly on SIGTERM within 30 s.
  */
 class StandaloneProcessIT {
     private static final List<String> JVM = List.of("-Xmx512m");
@@ -50,7 +51,11 @@ class StandaloneProcessIT {
         assertThat(api.push(device, upsert("books", bookId, 0, book("before kill"))).body().get("results").get(0)
                 .get("status").stringValue()).isEqualTo("applied");
 
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(
+                Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim())).orElseThrow();
         first.kill();
+        await("its PostgreSQL stopped after kill -9").atMost(Duration.ofSeconds(60))
+                .until(() -> !ServerProcess.running(postmaster));
         ServerProcess second = launch("after kill -9", dataDir, port);
         long afterKill = second.awaitHealthy();
 
@@ -95,9 +100,10 @@ class StandaloneProcessIT {
             load.stop();
 
             assertThat(load.unexpectedAnswers()).isEmpty();
-            String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
-            LoadAudit.awaitDecided(jdbcUrl, load, Duration.ofSeconds(90));
-            LoadAudit audit = LoadAudit.of(jdbcUrl, load).assertExactlyOnce();
+            LoadAudit.Postgres postgres = new LoadAudit.Postgres("jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
+                    Files.readString(dataDir.resolve("postgres.password")).strip());
+            LoadAudit.awaitDecided(postgres, load, Duration.ofSeconds(90));
+            LoadAudit audit = LoadAudit.of(postgres, load).assertExactlyOnce();
             System.out.println(audit.line("standalone-kill") + " (" + load.summary() + ")");
         }
     }

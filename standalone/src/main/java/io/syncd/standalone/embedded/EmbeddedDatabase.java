@@ -9,21 +9,37 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-/** A PostgreSQL server (zonky's binaries) keeping its data in a folder, configured to be durable. */
+/**
+ * A PostgreSQL server (zonky's binaries) keeping its data in a folder, configured to be durable. It listens on
+ * 127.0.0.1 only and takes password (SCRAM) authentication only, with a generated password kept beside the folder
+ * ({@code <dir>.password}, owner-only). It stops when the JVM that started it is gone, also after {@code kill -9}.
+ */
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final String USER = "postgres";
-    // initdb runs with trust authentication for local connections: any password is accepted.
-    private static final String PASSWORD = "postgres";
+    /**
+     * The whole of pg_hba.conf, written before every start: no {@code trust}, no socket, no other address. A data
+     * directory whose pg_hba.conf differs was made before passwords (or edited): see {@link #setPassword}.
+     */
+    static final String HBA = """
+            # Written by syncd before every start of this server: connections over TCP from 127.0.0.1 only, each with
+            # the password kept beside this folder (postgres.password). Changes made here are overwritten.
+            host all all 127.0.0.1/32 scram-sha-256
+            """;
     /**
      * PostgreSQL's own default. 1 GB kept a 150 s sustained load's index pages cached (pg_stat_io: 1.2-1.5 reads and
      * writes per change by its end with 128 MB, none with 1 GB) but decided no more changes, the operating system's
@@ -37,16 +53,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
     // zonky's lock file in the data directory, held by the JVM that runs the server.
     private static final String ZONKY_LOCK = "epg-lock";
     private static final boolean PROCFS = Files.isDirectory(Path.of("/proc/self"));
+    private static final Path SHELL = Path.of("/bin/sh");
+    /** How often the postmaster is looked at, to tell its owner should it exit unasked. */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+    private static final FatalFaultListener LOG_ONLY = (component, reason) -> log.error("{}", reason);
 
     private final EmbeddedPostgres postgres;
     private final ProcessHandle postmaster;
     private final Path dataDir;
+    private final String password;
+    private final Optional<Process> stopOnJvmExit;
     private boolean closed;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, ProcessHandle postmaster, Path dataDir) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, ProcessHandle postmaster, Path dataDir, String password,
+                             Optional<Process> stopOnJvmExit) {
         this.postgres = postgres;
         this.postmaster = postmaster;
         this.dataDir = dataDir;
+        this.password = password;
+        this.stopOnJvmExit = stopOnJvmExit;
     }
 
     /** {@link #start(Path, int, int)} with PostgreSQL's own default of 128 MB of shared buffers. */
@@ -54,13 +79,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return start(dir, port, DEFAULT_SHARED_BUFFERS_MB);
     }
 
+    /** {@link #start(Path, int, int, FatalFaultListener)} that only logs a server that exits unasked. */
+    public static EmbeddedDatabase start(Path dir, int port, int sharedBuffersMb) {
+        return start(dir, port, sharedBuffersMb, LOG_ONLY);
+    }
+
     /**
      * Starts PostgreSQL on the data directory {@code dir}, creating the cluster on first use. Port 0 reuses the port of
      * the last run if it is free, else picks a free one; any other port is used as is and must be free.
      *
      * @param sharedBuffersMb PostgreSQL's page cache ({@code shared_buffers}) in MB, set on every start
+     * @param onFatalFault told (from a thread of its own, within a second or so) should the server exit without
+     *        {@link #close()}: killed, crashed
      */
-    public static EmbeddedDatabase start(Path dir, int port, int sharedBuffersMb) {
+    public static EmbeddedDatabase start(Path dir, int port, int sharedBuffersMb, FatalFaultListener onFatalFault) {
         if (sharedBuffersMb < 1) {
             throw new IllegalArgumentException("sync.embedded.postgres-shared-buffers-mb must be at least 1, was "
                     + sharedBuffersMb);
@@ -69,12 +101,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Path dataDir = dir.toAbsolutePath().normalize();
         // Beside the data directory, not in it: initdb refuses a directory that is not empty.
         Path serverLog = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        Path passwordFile = dataDir.resolveSibling(dataDir.getFileName() + ".password");
         try {
             Files.createDirectories(dataDir.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create " + dataDir.getParent(), e);
         }
+        OwnerOnly.file(serverLog);
         boolean created = !Files.exists(dataDir.resolve("postgresql.conf"));
+        boolean passwordOnly = !created && HBA.equals(readHba(dataDir));
+        if (passwordOnly && !Files.exists(passwordFile)) {
+            throw new IllegalStateException("The embedded PostgreSQL in " + dataDir + " takes only the password that was kept in "
+                    + passwordFile + ", which is missing: restore it. (To give it a new password instead, replace its "
+                    + "pg_hba.conf with the line \"host all all 127.0.0.1/32 trust\": the next start sets a new one.)");
+        }
+        String password = OwnerOnly.secret(passwordFile);
         ensureNotInUse(dataDir);
         stopOrphanedServer(dataDir);
         Ports ports = new Ports(dataDir.resolveSibling(dataDir.getFileName() + ".ports.properties"));
@@ -83,16 +124,38 @@ public final class EmbeddedDatabase implements AutoCloseable {
             // Checked before, not found out by a failed start: zonky keeps the data directory's lock after one.
             chosen = ports.fresh("postgres");
         }
-        EmbeddedPostgres postgres = startServer(dataDir, chosen, sharedBuffersMb, serverLog);
+        EmbeddedPostgres postgres = startServer(dataDir, chosen, sharedBuffersMb, serverLog, passwordFile, password,
+                created || passwordOnly);
         ProcessHandle postmaster = livePostmaster(dataDir).orElseThrow(() -> new IllegalStateException(
                 "The embedded PostgreSQL in " + dataDir + " started but " + dataDir.resolve("postmaster.pid") + " names no live process"));
+        Optional<Process> stopOnJvmExit = Optional.empty();
+        try {
+            if (!created && !passwordOnly) {
+                setPassword(dataDir, chosen, password, passwordFile);
+            }
+            stopOnJvmExit = stopWhenThisJvmEnds(dataDir, postmaster);
+        } catch (RuntimeException e) {
+            try {
+                postgres.close();
+            } catch (IOException | RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            throw e;
+        }
         log.info("Embedded PostgreSQL started at 127.0.0.1:{} in {} ms (data in {}{}, {} MB shared buffers, messages in {})",
                 chosen, (System.nanoTime() - started) / 1_000_000, dataDir, created ? ", created now" : "", sharedBuffersMb,
                 serverLog);
-        return new EmbeddedDatabase(postgres, postmaster, dataDir);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, postmaster, dataDir, password, stopOnJvmExit);
+        database.watch(onFatalFault, serverLog);
+        return database;
     }
 
-    private static EmbeddedPostgres startServer(Path dataDir, int port, int sharedBuffersMb, Path serverLog) {
+    /**
+     * @param passwordOnly whether pg_hba.conf is to be {@link #HBA} from the start: true unless the directory was made
+     *        before passwords, whose server must first be given one (see {@link #setPassword})
+     */
+    private static EmbeddedPostgres startServer(Path dataDir, int port, int sharedBuffersMb, Path serverLog, Path passwordFile,
+                                                String password, boolean passwordOnly) {
         try {
             return EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
@@ -101,6 +164,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .setPort(port)
                     .setPGStartupWait(STARTUP_WAIT)
+                    // zonky runs initdb with "-A trust" and nothing else to pass but these "--name=value" options, which
+                    // come after it and win: the superuser has its password, and host connections need it, from the start.
+                    .setLocaleConfig("pwfile", passwordFile.toString())
+                    .setLocaleConfig("auth-host", "scram-sha-256")
+                    .setLocaleConfig("auth-local", "scram-sha-256")
+                    // zonky's own check that the server is up connects as the superuser.
+                    .setConnectConfig("password", password)
+                    .setDataDirectoryCustomizer(directory -> {
+                        if (passwordOnly) {
+                            OwnerOnly.write(directory.toPath().resolve("pg_hba.conf"), HBA);
+                        }
+                    })
                     // Its messages outlive this JVM: a server orphaned by kill -9 keeps writing them.
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
@@ -125,6 +200,86 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             throw failure;
         }
+    }
+
+    private static String readHba(Path dataDir) {
+        try {
+            Path hba = dataDir.resolve("pg_hba.conf");
+            return Files.exists(hba) ? Files.readString(hba, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + dataDir.resolve("pg_hba.conf"), e);
+        }
+    }
+
+    /**
+     * A data directory made before passwords has a superuser without one and a pg_hba.conf that trusts every local
+     * connection; its server was started with that once more (as every start before did). The superuser gets the
+     * password now, and pg_hba.conf becomes {@link #HBA}, which the server reloads: from then on it takes the password only.
+     */
+    private static void setPassword(Path dataDir, int port, String password, Path passwordFile) {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, password);
+                Statement statement = connection.createStatement()) {
+            // ALTER ROLE takes no parameters; the literal is escaped as a standard string (quotes doubled).
+            statement.execute("ALTER ROLE " + USER + " PASSWORD '" + password.replace("'", "''") + "'");
+            OwnerOnly.write(dataDir.resolve("pg_hba.conf"), HBA);
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot give the embedded PostgreSQL in " + dataDir
+                    + " the password kept in " + passwordFile + " (its pg_hba.conf must let it connect from 127.0.0.1)", e);
+        }
+        log.warn("The embedded PostgreSQL in {} trusted every local connection: it takes only the password kept in {} now",
+                dataDir, passwordFile);
+    }
+
+    /**
+     * A shell that outlives this JVM only to stop its PostgreSQL, which runs outside the JVM's process tree and would
+     * otherwise keep running and hold its port after {@code kill -9}. It reads a pipe that only this JVM writes to (a
+     * child gets none of the JVM's other descriptors), which ends once the JVM is gone, however it ended; it then asks
+     * the postmaster for a fast shutdown, if postmaster.pid still names it (a pid reused since must not get the
+     * signal). It ignores the terminal's Ctrl-C, which the JVM handles by stopping the server itself. Where there is
+     * no {@code /bin/sh}, the next start stops such a server ({@link #stopOrphanedServer}).
+     */
+    private static Optional<Process> stopWhenThisJvmEnds(Path dataDir, ProcessHandle postmaster) {
+        if (!Files.isExecutable(SHELL)) {
+            return Optional.empty();
+        }
+        String script = "trap '' INT HUP QUIT; read -r line; "
+                + "IFS= read -r pid < \"$0/postmaster.pid\" && [ \"$pid\" = \"$1\" ] && kill -INT \"$1\"";
+        try {
+            return Optional.of(new ProcessBuilder(SHELL.toString(), "-c", script, dataDir.toString(),
+                    Long.toString(postmaster.pid()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the shell that stops the embedded PostgreSQL in " + dataDir
+                    + " should this JVM end without stopping it", e);
+        }
+    }
+
+    /** Tells {@code onFatalFault} should the postmaster exit before {@link #close()}, which still releases the rest. */
+    private void watch(FatalFaultListener onFatalFault, Path serverLog) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (true) {
+                    TimeUnit.MILLISECONDS.sleep(WATCH_INTERVAL.toMillis());
+                    synchronized (this) {
+                        if (closed) {
+                            return;
+                        }
+                        if (!isAlive(postmaster)) {
+                            break;
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            onFatalFault.fatalFault("postgres", "The embedded PostgreSQL (pid " + postmaster.pid() + ", data in " + dataDir
+                    + ") exited unasked; its messages are in " + serverLog);
+        }, "embedded-postgres-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /**
@@ -316,9 +471,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return USER;
     }
 
-    /** Any password works (trust authentication); this one is for clients that insist on one. */
+    /** The superuser's password, kept owner-only beside the data directory ({@code <dir>.password}). */
     public String password() {
-        return PASSWORD;
+        return password;
     }
 
     /** The server's TCP port on 127.0.0.1. */
@@ -339,6 +494,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         closed = true;
         long started = System.nanoTime();
+        stopOnJvmExit.ifPresent(Process::destroy);
         try {
             // zonky logs rather than throws when pg_ctl stop fails or times out (after 5 s); the wait below catches that.
             postgres.close();

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import io.syncd.common.FileTrees;
@@ -26,37 +28,69 @@ import org.slf4j.LoggerFactory;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 
-/** A single-node Kafka (KRaft, broker and controller in one) running in this JVM and keeping its log in a folder. */
+/**
+ * A single-node Kafka (KRaft, broker and controller in one) running in this JVM and keeping its log in a folder that
+ * only its owner may read. Both listeners are on the loopback address and take SASL/PLAIN clients that know the
+ * generated password kept beside that folder ({@code <dir>.password}, owner-only): any other local process is refused.
+ */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
     // Fixed: a log folder belongs to one cluster for its whole life (22 characters, a base64 UUID as Kafka expects).
     private static final String CLUSTER_ID = "c3luY2Qtc3RhbmRhbG9uZQ";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String BROKER_LISTENER = "BROKER";
+    /** The one account of the broker, its clients' and its own (broker to controller). */
+    public static final String USER = "syncd";
+    public static final String SECURITY_PROTOCOL = "SASL_PLAINTEXT";
+    public static final String SASL_MECHANISM = "PLAIN";
+    private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    /** Kafka's own answer to a fatal fault, for brokers whose owner gave no listener: the JVM ends at once. */
+    private static final FatalFaultListener HALT = (component, reason) -> {
+        log.error("Fatal fault of the embedded Kafka ({}): halting the JVM", reason);
+        Runtime.getRuntime().halt(1);
+    };
+    /** Set while a thread runs a broker's startup: a fault there fails the start instead of ending the JVM. */
+    private static final ThreadLocal<Boolean> STARTING = ThreadLocal.withInitial(() -> false);
+    // Kafka's exit and halt procedures are global to the JVM: the broker started last decides who hears of a fault.
+    private static volatile FatalFaultListener fatalFaults = HALT;
 
     private final KafkaRaftServer server;
     private final int port;
+    private final String password;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, int port) {
+    private EmbeddedKafka(KafkaRaftServer server, int port, String password) {
         this.server = server;
         this.port = port;
+        this.password = password;
+    }
+
+    /** {@link #start(Path, int, FatalFaultListener)} that halts the JVM on a fatal fault, as Kafka itself does. */
+    public static EmbeddedKafka start(Path dir, int port) {
+        return start(dir, port, HALT);
     }
 
     /**
      * Starts the broker on {@code dir}, formatting its log folder on first use. Port 0 reuses the port of the last run
      * or picks a free one, and moves to another should that be taken; any other port is used as is and must be free.
+     *
+     * @param onFatalFault told, from the failing Kafka thread, when the broker meets a fault it cannot go on after (a
+     *        failed log folder, say); that thread never returns. Kafka would halt the JVM there
      */
-    public static EmbeddedKafka start(Path dir, int port) {
+    public static EmbeddedKafka start(Path dir, int port, FatalFaultListener onFatalFault) {
         long started = System.nanoTime();
         Path home = dir.toAbsolutePath().normalize();
         Path logDir = home.resolve("log");
-        try {
-            Files.createDirectories(home);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the Kafka folder " + home, e);
+        OwnerOnly.folder(home);
+        Path passwordFile = home.resolveSibling(home.getFileName() + ".password");
+        String password = OwnerOnly.secret(passwordFile);
+        if (password.contains("\"") || password.contains("\\")) {
+            throw new IllegalStateException(passwordFile + " holds a quote or a backslash, which a JAAS setting cannot carry");
         }
+        fatalFaults = onFatalFault;
+        Exit.setHaltProcedure(EmbeddedKafka::exitRequested);
+        Exit.setExitProcedure(EmbeddedKafka::exitRequested);
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
         Ports ports = new Ports(home.resolve("ports.properties"));
         int brokerPort = ports.choose("broker", port);
@@ -69,10 +103,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 format(logDir, controllerPort);
             }
             try {
-                KafkaRaftServer server = startServer(home, logDir, brokerPort, controllerPort);
+                KafkaRaftServer server = startServer(home, logDir, brokerPort, controllerPort, password);
                 log.info("Embedded Kafka started at 127.0.0.1:{} in {} ms (data in {}{})", brokerPort,
                         (System.nanoTime() - started) / 1_000_000, home, formatted ? "" : ", formatted now");
-                return new EmbeddedKafka(server, brokerPort);
+                return new EmbeddedKafka(server, brokerPort, password);
             } catch (IllegalStateException failure) {
                 boolean brokerTaken = !Ports.isFree(brokerPort);
                 boolean controllerTaken = !Ports.isFree(controllerPort);
@@ -101,17 +135,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * formatted with, that is fine: the voter set still names the old address, but the single voter leads with its
      * current listener (checked on 4.2.2).
      */
-    private static KafkaRaftServer startServer(Path home, Path logDir, int brokerPort, int controllerPort) {
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
-        // A fault in startup() itself (a port taken, say) halts the JVM; this start's caller would rather learn which.
-        // Kafka's own threads keep halting: one of them carrying on after a fatal fault could lose acknowledged records.
-        Thread starter = Thread.currentThread();
-        Exit.setHaltProcedure((code, message) -> {
-            if (Thread.currentThread() != starter) {
-                Runtime.getRuntime().halt(code);
-            }
-            throw new IllegalStateException("Kafka would halt the JVM with status " + code + (message == null ? "" : ": " + message));
-        });
+    private static KafkaRaftServer startServer(Path home, Path logDir, int brokerPort, int controllerPort, String password) {
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config(logDir, brokerPort, controllerPort, password), false),
+                Time.SYSTEM);
+        // A fault in startup() itself (a port taken, say) would end the JVM; this start's caller would rather learn which.
+        STARTING.set(true);
         try {
             // Returns once the broker is registered and unfenced, so clients can use it right away.
             server.startup();
@@ -127,11 +155,28 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             throw failure;
         } finally {
-            Exit.resetHaltProcedure();
+            STARTING.remove();
         }
     }
 
-    private static Map<String, Object> config(Path logDir, int brokerPort, int controllerPort) {
+    /**
+     * Kafka's exit and halt procedure. Kafka's default halts the JVM at once, which leaves the rest of the process no
+     * say; {@link Exit#resetHaltProcedure()} makes it throw instead, which kills only the failing thread and leaves a
+     * broken broker serving. So the owner is told, and the failing thread never returns: Kafka expects nothing after
+     * this call, and one of its threads carrying on after a fatal fault could lose acknowledged records.
+     */
+    private static void exitRequested(int status, String message) {
+        String reason = "Kafka stopped with status " + status + (message == null ? "" : ": " + message);
+        if (STARTING.get()) {
+            throw new IllegalStateException(reason);
+        }
+        fatalFaults.fatalFault("kafka", reason);
+        while (true) {
+            LockSupport.park();
+        }
+    }
+
+    private static Map<String, Object> config(Path logDir, int brokerPort, int controllerPort, String password) {
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
@@ -139,7 +184,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
         props.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort);
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        // Both listeners authenticate, the controller's too: it also serves admin requests (KIP-919).
+        props.put("listener.security.protocol.map", BROKER_LISTENER + ":" + SECURITY_PROTOCOL + "," + CONTROLLER_LISTENER + ":"
+                + SECURITY_PROTOCOL);
+        props.put("sasl.enabled.mechanisms", SASL_MECHANISM);
+        props.put("sasl.mechanism.inter.broker.protocol", SASL_MECHANISM);
+        props.put("sasl.mechanism.controller.protocol", SASL_MECHANISM);
+        // Each listener's users (user_NAME) and the account the broker itself connects with (username, password).
+        String jaas = PLAIN_LOGIN + " required username=\"" + USER + "\" password=\"" + password + "\" user_" + USER + "=\""
+                + password + "\";";
+        for (String listener : List.of(BROKER_LISTENER, CONTROLLER_LISTENER)) {
+            props.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas);
+        }
         props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("log.dirs", logDir.toString());
         // One node: every replication factor is 1, and an ISR of 1 must be enough to write.
@@ -223,6 +279,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The address clients connect to: {@code 127.0.0.1:PORT}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** What a Kafka client needs to connect: the address and the SASL settings with the password. */
+    public Map<String, Object> clientProperties() {
+        return Map.of("bootstrap.servers", bootstrapServers(), "security.protocol", SECURITY_PROTOCOL,
+                "sasl.mechanism", SASL_MECHANISM, "sasl.jaas.config", clientJaas(password));
+    }
+
+    /** The JAAS setting ({@code sasl.jaas.config}) of a client logging in with {@code password}. */
+    public static String clientJaas(String password) {
+        return PLAIN_LOGIN + " required username=\"" + USER + "\" password=\"" + password + "\";";
     }
 
     /** The broker's client port. */

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +18,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,11 +77,11 @@ class EmbeddedDatabaseTest {
     void aServerOrphanedByKillOfItsJvmIsStoppedAndItsRowsKept() throws Exception {
         Path dir = dataDir.resolve("postgres");
         EmbeddedServerProcess child = EmbeddedServerProcess.start("postgres", dir);
-        execute(child.port(), "CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'acknowledged')");
+        execute(dir, child.port(), "CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'acknowledged')");
         ProcessHandle orphan = postmaster(dir);
 
-        child.kill();
-        assertThat(orphan.isAlive()).as("PostgreSQL outlives the JVM killed with -9").isTrue();
+        child.killLeavingItsServerRunning();
+        assertThat(orphan.isAlive()).as("PostgreSQL outlives the JVM killed with -9 together with its shell").isTrue();
 
         try (EmbeddedDatabase database = EmbeddedDatabase.start(dir, 0)) {
             assertThat(database.port()).isEqualTo(child.port());
@@ -88,10 +91,100 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void theServerStopsByItselfWhenTheJvmThatStartedItIsKilled() throws Exception {
+        Path dir = dataDir.resolve("postgres");
+        EmbeddedServerProcess child = EmbeddedServerProcess.start("postgres", dir);
+        execute(dir, child.port(), "CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'acknowledged')");
+        ProcessHandle postmaster = postmaster(dir);
+
+        child.kill();
+
+        await("PostgreSQL stopped after kill -9 of its JVM").atMost(Duration.ofSeconds(60))
+                .until(() -> !runs(postmaster) && !dir.resolve("postmaster.pid").toFile().exists());
+        try (ServerSocket released = new ServerSocket(child.port(), 1, InetAddress.getLoopbackAddress())) {
+            assertThat(released.getLocalPort()).as("its port is free").isEqualTo(child.port());
+        }
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir, 0)) {
+            assertThat(notes(database)).containsExactly("acknowledged");
+        }
+    }
+
+    @Test
+    void anExitOfTheServerNobodyAskedForIsToldToItsOwner() throws Exception {
+        Path dir = dataDir.resolve("postgres");
+        List<String> faults = new CopyOnWriteArrayList<>();
+        EmbeddedDatabase database = EmbeddedDatabase.start(dir, 0, 32, (component, reason) -> faults.add(component + ": " + reason));
+        try {
+            postmaster(dir).destroyForcibly();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !faults.isEmpty());
+            assertThat(faults).singleElement().asString().startsWith("postgres: ").contains("exited unasked");
+            assertThat(database.isRunning()).isFalse();
+        } finally {
+            database.close();
+        }
+        try (EmbeddedDatabase restarted = EmbeddedDatabase.start(dir, 0)) {
+            assertThat(restarted.isRunning()).as("closed after the fault, the folder can be started again").isTrue();
+        }
+        assertThat(faults).as("a close is no fault").hasSize(1);
+    }
+
+    @Test
+    void onlyThePasswordKeptOwnerOnlyBesideTheFolderLetsAClientIn() throws Exception {
+        Path dir = dataDir.resolve("postgres");
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir, 0)) {
+            Path passwordFile = dataDir.resolve("postgres.password");
+            assertThat(Files.readString(passwordFile).strip()).isEqualTo(database.password()).hasSizeGreaterThan(40);
+            assertThat(Files.getPosixFilePermissions(passwordFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.getPosixFilePermissions(dataDir.resolve("postgres.log")))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.readString(dir.resolve("pg_hba.conf"))).isEqualTo(EmbeddedDatabase.HBA);
+
+            assertRefused(database.jdbcUrl(), null);
+            assertRefused(database.jdbcUrl(), "postgres");
+            assertThat(connects(database)).isTrue();
+        }
+    }
+
+    @Test
+    void aFolderMadeBeforePasswordsGetsOneAndKeepsItsRows() throws Exception {
+        Path dir = dataDir.resolve("postgres");
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir, 0)) {
+            execute(database, "CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'kept')",
+                    "ALTER ROLE postgres PASSWORD NULL");
+        }
+        // As every folder was before passwords: initdb's trust for local connections, a superuser without a password.
+        Files.writeString(dir.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 trust\n");
+        Files.delete(dataDir.resolve("postgres.password"));
+
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir, 0)) {
+            assertThat(database.password()).isEqualTo(Files.readString(dataDir.resolve("postgres.password")).strip());
+            assertThat(Files.readString(dir.resolve("pg_hba.conf"))).isEqualTo(EmbeddedDatabase.HBA);
+            await("the server reloaded pg_hba.conf").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertRefused(database.jdbcUrl(), "any"));
+            assertThat(notes(database)).containsExactly("kept");
+        }
+    }
+
+    @Test
+    void aFolderThatTakesPasswordsOnlyDoesNotStartWithoutItsPasswordFileAndSaysWhy() {
+        Path dir = dataDir.resolve("postgres");
+        EmbeddedDatabase.start(dir, 0).close();
+        Path passwordFile = dataDir.resolve("postgres.password");
+        assertThat(passwordFile.toFile().delete()).isTrue();
+
+        assertThatThrownBy(() -> EmbeddedDatabase.start(dir, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(passwordFile.toString())
+                .hasMessageContaining("restore it");
+        assertThat(passwordFile).as("no new password made for a server that would refuse it").doesNotExist();
+    }
+
+    @Test
     void committedRowsSurviveACrashOfTheJvmAndItsServer() throws Exception {
         Path dir = dataDir.resolve("postgres");
         EmbeddedServerProcess child = EmbeddedServerProcess.start("postgres", dir);
-        execute(child.port(), "CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'acknowledged')");
+        execute(dir, child.port(), "CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'acknowledged')");
         ProcessHandle postmaster = postmaster(dir);
         List<ProcessHandle> server = new ArrayList<>(postmaster.descendants().toList());
         server.add(postmaster);
@@ -176,12 +269,40 @@ class EmbeddedDatabaseTest {
     }
 
     private static void execute(EmbeddedDatabase database, String... sql) throws SQLException {
-        execute(database.port(), sql);
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement()) {
+            for (String s : sql) {
+                statement.execute(s);
+            }
+        }
+    }
+
+    /** Whether the superuser with the right password can read the catalog: a connection that works. */
+    private static boolean connects(EmbeddedDatabase database) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_tables")) {
+            return result.next();
+        }
+    }
+
+    /** A connection as the superuser with {@code password} (none: null) fails authentication. */
+    private static void assertRefused(String jdbcUrl, String password) {
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        assertThatThrownBy(() -> DriverManager.getConnection(jdbcUrl, properties).close())
+                .as("connecting with password " + password)
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as("SQLState").isIn("28P01", "08004"));
     }
 
     /** Each statement commits on its own (auto-commit), so a returned call is an acknowledged write. */
-    private static void execute(int port, String... sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres");
+    private static void execute(Path dir, int port, String... sql) throws SQLException, IOException {
+        String password = Files.readString(dir.resolveSibling(dir.getFileName() + ".password")).strip();
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
                 Statement statement = connection.createStatement()) {
             for (String s : sql) {
                 statement.execute(s);

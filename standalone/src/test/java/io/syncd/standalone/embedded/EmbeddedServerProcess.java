@@ -104,7 +104,20 @@ public final class EmbeddedServerProcess {
         return port;
     }
 
-    /** SIGKILL, as {@code kill -9}: no shutdown hook, no close; whatever the JVM started is left behind. */
+    /**
+     * SIGKILL of the JVM's children first (the shell that would stop its PostgreSQL once the JVM is gone), then of the
+     * JVM: its PostgreSQL is left running, as where there is no such shell or it was killed too.
+     */
+    void killLeavingItsServerRunning() throws InterruptedException {
+        List<ProcessHandle> children = process.children().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle child : children) {
+            child.onExit().join();
+        }
+        kill();
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook, no close; what outlives the JVM is left to itself. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
