@@ -48,10 +48,10 @@ final class ApplierMetrics {
             // Series exist from the start (at 0), so rates and alerts work before the first of each kind.
             counter(table, DecisionStatus.APPLIED, NO_CODE);
             counter(table, DecisionStatus.CONFLICT, NO_CODE);
-            counter(table, DecisionStatus.REJECTED, BatchApplier.NOT_FOUND);
-            counter(table, DecisionStatus.REJECTED, BatchApplier.INVALID_DATA);
+            counter(table, DecisionStatus.REJECTED, Decision.NOT_FOUND);
+            counter(table, DecisionStatus.REJECTED, Decision.INVALID_DATA);
             if (table.parent().isPresent()) {
-                counter(table, DecisionStatus.REJECTED, BatchApplier.MISSING_PARENT);
+                counter(table, DecisionStatus.REJECTED, Decision.MISSING_PARENT);
             }
         }
         deadLettered(UNDECODABLE, 0);

@@ -1,21 +1,16 @@
 package io.syncd.applier;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,30 +23,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.syncd.applier.SyncLogTable.ChangeKey;
-import io.syncd.common.ChangeEvent;
-import io.syncd.common.ChangeOp;
-import io.syncd.common.DecidedSignal;
-import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
-import io.syncd.common.SyncedRecord;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Decides a batch of polled changes in one PostgreSQL transaction: idempotence by change id, the version check
- * against the locked current row, the write or nothing, and the {@code sync_log} row for every decision.
- *
- * <p>The transaction reads everything it needs up front (a handful of set-based queries), decides in memory in
- * decision order, then writes each table and {@code sync_log} with one statement each. The account rows are locked
- * first, so one account's transactions never interleave (see {@link AccountsTable#lockSequences}).
+ * Decides a batch of polled changes: idempotence by change id, the version check against the locked current row, the
+ * write or nothing, and the {@code sync_log} row for every decision, in one {@link BatchTransaction} per account shard.
+ * This class chooses the transactions: how a batch is split over connections, the second attempt after a unique
+ * violation, and one change a transaction when PostgreSQL refuses a batch's data.
  */
 final class BatchApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
-    /** Rejection codes (PROTOCOL.md, Push). */
-    static final String NOT_FOUND = "not_found";
-    static final String MISSING_PARENT = "missing_parent";
-    /** A change whose data breaks the record rules or that PostgreSQL refused to store (see PolledChange#refusal). */
-    static final String INVALID_DATA = "invalid_data";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private static final Comparator<TopicPartition> DECISION_ORDER = Comparator
@@ -99,22 +80,8 @@ final class BatchApplier implements AutoCloseable {
         if (shards.size() == 1) {
             return applyShard(shards.get(0), parents, batchEnds);
         }
-        ParentProgress serialized = new ParentProgress() { // the Kafka consumer behind it allows one thread at a time
-            @Override
-            public boolean parentChangesDecided(PolledChange child, SyncTable parentTable, Map<TopicPartition, Long> progress) {
-                synchronized (parents) {
-                    return parents.parentChangesDecided(child, parentTable, progress);
-                }
-            }
-
-            @Override
-            public boolean decidedPast(PolledChange child, SyncTable ancestorTable, long offset,
-                                       Map<TopicPartition, Long> progress) {
-                synchronized (parents) {
-                    return parents.decidedPast(child, ancestorTable, offset, progress);
-                }
-            }
-        };
+        // The Kafka consumer behind it allows one thread at a time.
+        ParentProgress serialized = new SerializedParentProgress(parents);
         List<Future<BatchResult>> others = new ArrayList<>();
         for (List<PolledChange> shard : shards.subList(1, shards.size())) {
             others.add(shardWorkers.submit(() -> applyShard(shard, serialized, batchEnds)));
@@ -210,7 +177,7 @@ final class BatchApplier implements AutoCloseable {
                 }
                 log.warn("PostgreSQL refused change {} of account {} ({}/{}@{}, SQLState {}): rejecting it with {}",
                         change.event().changeId(), change.event().accountId(), change.source().topic(),
-                        change.source().partition(), change.offset(), e.getSQLState(), INVALID_DATA);
+                        change.source().partition(), change.offset(), e.getSQLState(), Decision.INVALID_DATA);
                 PolledChange refused = change.refusedBecause("PostgreSQL refused to store it (SQLState "
                         + e.getSQLState() + ")");
                 one = decideAndCommit(conn, List.of(refused), parents, end, true);
@@ -231,7 +198,7 @@ final class BatchApplier implements AutoCloseable {
     private BatchResult decideAndCommit(Connection conn, List<PolledChange> ordered, ParentProgress parents,
                                         Map<TopicPartition, Long> batchEnds, boolean lookUpAll) throws SQLException {
         try {
-            BatchResult result = new Transaction(conn, clock.instant(), parents, batchEnds, true, lookUpAll)
+            BatchResult result = new BatchTransaction(conn, clock.instant(), parents, batchEnds, true, lookUpAll)
                     .run(ordered);
             conn.commit();
             return result;
@@ -252,7 +219,7 @@ final class BatchApplier implements AutoCloseable {
         for (PolledChange change : ordered) {
             batchEnds.merge(change.source(), change.offset() + 1, Math::max);
         }
-        return new Transaction(conn, clock.instant(), parents, batchEnds, false, true).run(ordered);
+        return new BatchTransaction(conn, clock.instant(), parents, batchEnds, false, true).run(ordered);
     }
 
     private List<List<PolledChange>> shardByAccount(List<PolledChange> polled) {
@@ -284,274 +251,5 @@ final class BatchApplier implements AutoCloseable {
             ordered.addAll(changes);
         }
         return ordered;
-    }
-
-    /** The state of one batch's transaction. */
-    private static final class Transaction {
-        private final Connection conn;
-        private final ParentProgress parents;
-        private final Map<TopicPartition, Long> batchEnds;
-        private final boolean announce;
-        private final boolean lookUpAll;
-        private final Instant now;
-        private final Map<RecordKey, SyncedRecord> records = new HashMap<>();
-        private final Set<RecordKey> written = new LinkedHashSet<>();
-        /**
-         * Records that have a row in the table already (read and locked by this transaction). A create the first
-         * attempt did not look up is not among them even if its row exists: its insert then fails on the key.
-         */
-        private final Set<RecordKey> stored = new HashSet<>();
-        private final Map<UUID, Long> sequences = new HashMap<>();
-        private final Map<UUID, Long> advancedSequences = new HashMap<>();
-        private final Map<TopicPartition, Long> progress = new LinkedHashMap<>();
-        private final Map<TopicPartition, Long> parked = new LinkedHashMap<>();
-        private final List<Decision> decisions = new ArrayList<>();
-        private final List<PolledChange> unknownAccount = new ArrayList<>();
-        /** Accounts with decisions a signal cannot carry: their gateways read them from sync_log. */
-        private final Set<UUID> needsLookup = new HashSet<>();
-        private Set<ChangeKey> decided;
-
-        /**
-         * @param announce  whether to signal the decisions on commit ({@link DecidedSignal}); a replay does not
-         * @param lookUpAll whether to look up which changes were decided before and the rows of creates, or to leave
-         *                  those to the unique keys ({@link #applyShard})
-         */
-        Transaction(Connection conn, Instant now, ParentProgress parents, Map<TopicPartition, Long> batchEnds,
-                    boolean announce, boolean lookUpAll) {
-            this.conn = conn;
-            this.now = now;
-            this.parents = parents;
-            this.batchEnds = batchEnds;
-            this.announce = announce;
-            this.lookUpAll = lookUpAll;
-        }
-
-        BatchResult run(List<PolledChange> ordered) throws SQLException {
-            Set<UUID> accounts = new HashSet<>();
-            for (PolledChange change : ordered) {
-                accounts.add(change.event().accountId());
-            }
-            sequences.putAll(AccountsTable.lockSequences(conn, accounts));
-            decided = lookUpAll ? new HashSet<>(SyncLogTable.alreadyDecided(conn, ordered.stream()
-                    .map(c -> new ChangeKey(c.event().accountId(), c.event().changeId())).toList())) : new HashSet<>();
-            loadRecords(ordered);
-
-            for (int i = 0; i < ordered.size(); i++) {
-                PolledChange change = ordered.get(i);
-                TopicPartition tp = change.source();
-                if (parked.containsKey(tp)) {
-                    continue;
-                }
-                if (decide(change)) {
-                    progress.put(tp, change.offset() + 1);
-                    boolean lastOfPartition = i + 1 == ordered.size() || !ordered.get(i + 1).source().equals(tp);
-                    if (lastOfPartition) {
-                        // The batch's other changes of this partition are other accounts', decided elsewhere or
-                        // already above: for this transaction's accounts the partition is decided to the batch's end.
-                        progress.put(tp, batchEnds.get(tp));
-                    }
-                } else {
-                    parked.put(tp, change.offset());
-                }
-            }
-            for (SyncTable table : SyncTable.values()) {
-                RecordsTable.insert(conn, table, written.stream()
-                        .filter(k -> k.table() == table && !stored.contains(k)).map(records::get).toList());
-                RecordsTable.upsert(conn, table, written.stream()
-                        .filter(k -> k.table() == table && stored.contains(k)).map(records::get).toList());
-            }
-            SyncLogTable.append(conn, decisions, now);
-            AccountsTable.storeSequences(conn, advancedSequences);
-            if (announce) {
-                AccountsTable.notifyDecided(conn, signals());
-            }
-            for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
-                progress.put(p.getKey(), p.getValue());
-            }
-            return new BatchResult(progress, parked, decisions, unknownAccount, false);
-        }
-
-        /**
-         * One signal for every account of the batch, also one whose changes were all decided before (a client's
-         * re-push): its gateways wait for a signal before they look for decisions.
-         */
-        private List<DecidedSignal> signals() {
-            Map<UUID, Map<UUID, Long>> applied = new HashMap<>();
-            for (Decision d : decisions) {
-                if (d.causeChangeId() != null) {
-                    continue; // a cascaded tombstone: no device waits for it
-                }
-                if (d.status() == DecisionStatus.APPLIED && d.op() != ChangeOp.USE_SERVER) {
-                    applied.computeIfAbsent(d.accountId(), a -> new LinkedHashMap<>()).put(d.changeId(), d.resultVersion());
-                } else {
-                    needsLookup.add(d.accountId());
-                }
-            }
-            List<DecidedSignal> signals = new ArrayList<>();
-            for (UUID account : sequences.keySet()) {
-                signals.add(new DecidedSignal(account, !needsLookup.contains(account),
-                        applied.getOrDefault(account, Map.of())));
-            }
-            return signals;
-        }
-
-        /** Loads (and locks) every record the batch touches (unless a create's, see lookUpAll) and every parent it references. */
-        private void loadRecords(List<PolledChange> ordered) throws SQLException {
-            Map<SyncTable, Set<RecordKey>> keys = new TreeMap<>();
-            for (PolledChange change : ordered) {
-                ChangeEvent e = change.event();
-                if (change.refusal() != null) {
-                    continue; // decided rejected without reading anything: its data may name no valid parent
-                }
-                boolean create = e.op() == ChangeOp.UPSERT && e.baseVersion() == 0;
-                if (lookUpAll || !create) {
-                    keys.computeIfAbsent(e.table(), t -> new LinkedHashSet<>())
-                            .add(new RecordKey(e.table(), e.accountId(), e.recordId()));
-                }
-                RecordKey parent = parentKey(e, change.data());
-                if (parent != null) {
-                    keys.computeIfAbsent(parent.table(), t -> new LinkedHashSet<>()).add(parent);
-                }
-            }
-            for (Map.Entry<SyncTable, Set<RecordKey>> entry : keys.entrySet()) {
-                for (SyncedRecord r : RecordsTable.lockCurrent(conn, entry.getKey(), entry.getValue())) {
-                    RecordKey key = new RecordKey(r.table(), r.accountId(), r.recordId());
-                    records.put(key, r);
-                    stored.add(key);
-                }
-            }
-        }
-
-        private RecordKey parentKey(ChangeEvent e, ObjectNode data) {
-            if (e.op() != ChangeOp.UPSERT || e.table().parent().isEmpty()) {
-                return null;
-            }
-            UUID parentId = UUID.fromString(data.get(e.table().parentField()).stringValue());
-            return new RecordKey(e.table().parent().get(), e.accountId(), parentId);
-        }
-
-        /** Decides one change; false when it must wait for its parent (its partition stops here). */
-        private boolean decide(PolledChange change) throws SQLException {
-            ObjectNode data = change.data();
-            ChangeEvent e = change.event();
-            ChangeKey changeKey = new ChangeKey(e.accountId(), e.changeId());
-            if (!sequences.containsKey(e.accountId())) {
-                unknownAccount.add(change);
-                return true;
-            }
-            if (!decided.add(changeKey)) {
-                needsLookup.add(e.accountId()); // a re-push waits for a decision this transaction does not announce
-                return true; // decided before (redelivery or a re-push): exactly one decision per change id
-            }
-            if (change.refusal() != null) {
-                log(change, DecisionStatus.REJECTED, null, INVALID_DATA, change.refusal(), null, null, null, null);
-                return true;
-            }
-            for (Map.Entry<SyncTable, Long> ancestor : e.after().entrySet()) {
-                if (!parents.decidedPast(change, ancestor.getKey(), ancestor.getValue(), progress)) {
-                    decided.remove(changeKey); // a delete of its request comes first; its partition waits here
-                    return false;
-                }
-            }
-            RecordKey key = new RecordKey(e.table(), e.accountId(), e.recordId());
-            SyncedRecord current = records.get(key);
-            long currentVersion = current == null ? 0 : current.version();
-            switch (e.op()) {
-                case USE_SERVER -> log(change, DecisionStatus.APPLIED, currentVersion, null, null, null,
-                        current == null ? null : current.toEnvelope().toString(), null, null);
-                case DELETE -> {
-                    if (current == null) {
-                        log(change, DecisionStatus.REJECTED, null, NOT_FOUND,
-                                e.table().wireName() + " " + e.recordId() + " does not exist", null, null, null, null);
-                    } else if (e.baseVersion() != currentVersion) {
-                        conflict(change, current);
-                    } else {
-                        SyncedRecord tombstone = write(key, current.data(), true, e, currentVersion + 1);
-                        log(change, DecisionStatus.APPLIED, tombstone.version(), null, null, null, null,
-                                tombstone.position(), null);
-                        cascade(change, tombstone);
-                    }
-                }
-                case UPSERT -> {
-                    if (e.baseVersion() != currentVersion) {
-                        conflict(change, current);
-                        return true;
-                    }
-                    RecordKey parentKey = parentKey(e, data);
-                    if (parentKey != null) {
-                        SyncedRecord parent = records.get(parentKey);
-                        if (parent == null || parent.deleted()) {
-                            if (!parents.parentChangesDecided(change, parentKey.table(), progress)) {
-                                decided.remove(changeKey);
-                                return false;
-                            }
-                            log(change, DecisionStatus.REJECTED, null, MISSING_PARENT,
-                                    parentKey.table().wireName() + " " + parentKey.recordId()
-                                            + " does not exist in the account or is deleted", null, null, null, null);
-                            return true;
-                        }
-                    }
-                    SyncedRecord applied = write(key, data, false, e, currentVersion + 1);
-                    log(change, DecisionStatus.APPLIED, applied.version(), null, null, e.data(), null,
-                            applied.position(), null);
-                }
-            }
-            return true;
-        }
-
-        private void conflict(PolledChange change, SyncedRecord current) {
-            log(change, DecisionStatus.CONFLICT, null, null, null, null,
-                    current == null ? null : current.toEnvelope().toString(), null, null);
-        }
-
-        /**
-         * A parent's delete tombstones its live children (and theirs), each as an applied change of its own, so
-         * every device pulls the tombstones and replay sees them. See docs/PROTOCOL.md, "Deleting a parent".
-         */
-        private void cascade(PolledChange cause, SyncedRecord parent) throws SQLException {
-            for (SyncTable childTable : parent.table().children()) {
-                for (SyncedRecord child : RecordsTable.lockLiveChildren(conn, childTable, parent.accountId(), parent.recordId())) {
-                    RecordKey key = new RecordKey(childTable, child.accountId(), child.recordId());
-                    records.putIfAbsent(key, child);
-                    stored.add(key);
-                }
-                List<SyncedRecord> live = records.values().stream()
-                        .filter(r -> r.table() == childTable && r.accountId().equals(parent.accountId()) && !r.deleted()
-                                && parent.recordId().toString().equals(r.data().get(childTable.parentField()).stringValue()))
-                        .sorted(Comparator.comparing(SyncedRecord::recordId))
-                        .toList();
-                for (SyncedRecord child : live) {
-                    RecordKey key = new RecordKey(childTable, child.accountId(), child.recordId());
-                    SyncedRecord tombstone = write(key, child.data(), true, cause.event(), child.version() + 1);
-                    ChangeEvent e = cause.event();
-                    UUID derivedId = UUID.nameUUIDFromBytes(("cascade:" + e.changeId() + ":" + childTable.wireName()
-                            + ":" + child.recordId()).getBytes(StandardCharsets.UTF_8));
-                    decided.add(new ChangeKey(e.accountId(), derivedId));
-                    decisions.add(new Decision(derivedId, e.accountId(), e.deviceId(), childTable, child.recordId(),
-                            ChangeOp.DELETE, child.version(), tombstone.version(), DecisionStatus.APPLIED, null, null,
-                            null, null, tombstone.position(), e.changeId(), cause.source().topic(),
-                            cause.source().partition(), cause.offset(), e.receivedAt()));
-                    cascade(cause, tombstone);
-                }
-            }
-        }
-
-        private SyncedRecord write(RecordKey key, ObjectNode data, boolean deleted, ChangeEvent e, long version) {
-            long position = sequences.merge(e.accountId(), 1L, Long::sum);
-            advancedSequences.put(e.accountId(), position);
-            SyncedRecord record = new SyncedRecord(key.table(), key.accountId(), key.recordId(), version, deleted,
-                    data, e.deviceId(), e.receivedAt(), now, position);
-            records.put(key, record);
-            written.add(key);
-            return record;
-        }
-
-        private void log(PolledChange change, DecisionStatus status, Long resultVersion, String errorCode,
-                         String errorMessage, String data, String serverRecord, Long position, UUID cause) {
-            ChangeEvent e = change.event();
-            decisions.add(new Decision(e.changeId(), e.accountId(), e.deviceId(), e.table(), e.recordId(), e.op(),
-                    e.baseVersion(), resultVersion, status, errorCode, errorMessage, data, serverRecord, position,
-                    cause, change.source().topic(), change.source().partition(), change.offset(), e.receivedAt()));
-        }
     }
 }

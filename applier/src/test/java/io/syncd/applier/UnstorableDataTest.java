@@ -99,7 +99,7 @@ class UnstorableDataTest {
         assertThat(result.decisions()).extracting(d -> d.changeId(), d -> d.status().wireName(), d -> d.errorCode(),
                 d -> d.errorMessage()).contains(
                 tuple(before.event().changeId(), "applied", null, null),
-                tuple(bad.event().changeId(), "rejected", BatchApplier.INVALID_DATA, reason),
+                tuple(bad.event().changeId(), "rejected", Decision.INVALID_DATA, reason),
                 tuple(after.event().changeId(), "applied", null, null));
         assertThat(result.parked()).isEmpty();
         assertThat(result.nextOffsets().get(bad.source())).as("its partition goes on past it").isGreaterThan(bad.offset());
@@ -127,7 +127,7 @@ class UnstorableDataTest {
             assertThat(result.decisions()).extracting(d -> d.changeId(), d -> d.status().wireName(), d -> d.errorCode())
                     .containsExactlyInAnyOrder(
                             tuple(first.event().changeId(), "applied", null),
-                            tuple(bad.event().changeId(), "rejected", BatchApplier.INVALID_DATA),
+                            tuple(bad.event().changeId(), "rejected", Decision.INVALID_DATA),
                             tuple(last.event().changeId(), "applied", null),
                             tuple(othersBook.event().changeId(), "applied", null));
             assertThat(result.nextOffsets()).containsEntry(new TopicPartition(SyncTable.BOOKS.topic(), 0),
