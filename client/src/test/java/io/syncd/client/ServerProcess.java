@@ -29,7 +29,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class ServerProcess {
     static final String ADMIN_TOKEN = "client-it-admin";
-    private static final Duration START_LIMIT = Duration.ofSeconds(90);
+    /** Generous: a loaded 2-core machine has taken over 80 s to start the server with its Kafka and PostgreSQL. */
+    private static final Duration START_LIMIT = Duration.ofSeconds(180);
     private static ServerProcess shared;
 
     private final Path jar;
@@ -91,6 +92,17 @@ public final class ServerProcess {
 
     public URI uri() {
         return URI.create((tls == null ? "http://127.0.0.1:" : "https://localhost:") + port);
+    }
+
+    /** The settings other processes join the server's embedded PostgreSQL and Kafka with (it writes them at start). */
+    java.util.Properties joinSettings() {
+        java.util.Properties settings = new java.util.Properties();
+        try (java.io.Reader in = Files.newBufferedReader(dataDir.resolve("join.properties"))) {
+            settings.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return settings;
     }
 
     /** Removes the data folder of a stopped server (its log files beside it are kept). */

@@ -7,6 +7,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Import;
 
 import io.syncd.gateway.errors.ErrorsConfiguration;
+import io.syncd.standalone.metrics.MetricsProperties;
 
 /**
  * The sync server: one jar for every role. Starts an embedded Kafka and PostgreSQL when no external ones are
@@ -14,7 +15,7 @@ import io.syncd.gateway.errors.ErrorsConfiguration;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@EnableConfigurationProperties({StandaloneProperties.class, KafkaProperties.class})
+@EnableConfigurationProperties({StandaloneProperties.class, KafkaProperties.class, MetricsProperties.class})
 @Import({Roles.class, TopicsInitializer.class, HealthController.class, RootController.class, ErrorsConfiguration.class})
 public class SyncApplication {
 

@@ -2,7 +2,6 @@ package io.syncd.standalone.metrics;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
@@ -14,17 +13,17 @@ import org.springframework.core.env.Environment;
  * differs, where filters of the main context do not reach.
  */
 @ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
-@ConditionalOnProperty(name = "sync.metrics.open", havingValue = "false", matchIfMissing = true)
 public class MetricsAccessConfiguration {
 
     @Bean
-    FilterRegistrationBean<MetricsAccessFilter> metricsAccessFilter(Environment environment) {
+    FilterRegistrationBean<MetricsAccessFilter> metricsAccessFilter(MetricsProperties metrics, Environment environment) {
         // Every process has one: set, or generated into the data folder at start (EmbeddedInfrastructure).
         String adminToken = environment.getProperty("sync.admin-token");
         FilterRegistrationBean<MetricsAccessFilter> registration =
                 new FilterRegistrationBean<>(new MetricsAccessFilter(adminToken));
         registration.addUrlPatterns("/metrics");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.setEnabled(!metrics.open());
         return registration;
     }
 }
