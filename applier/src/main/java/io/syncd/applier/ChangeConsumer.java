@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import io.syncd.common.ChangeEventCodec;
 import io.syncd.common.SyncTable;
-import io.syncd.common.Topics;
 import io.syncd.common.UndecodableChangeException;
 
 /**
@@ -44,7 +41,7 @@ final class ChangeConsumer implements Runnable {
     enum State { STARTING, CONSUMING, RETRYING, STOPPED, FAILED }
 
     private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> deadLetters;
+    private final DeadLetters deadLetters;
     private final BatchApplier applier;
     private final ApplierProperties properties;
     private final KafkaParentProgress parentProgress;
@@ -73,7 +70,7 @@ final class ChangeConsumer implements Runnable {
                    ApplierProperties properties, ApplierMetrics metrics) {
         this.consumer = consumer;
         this.metrics = metrics;
-        this.deadLetters = deadLetters;
+        this.deadLetters = new DeadLetters(deadLetters, metrics);
         this.applier = applier;
         this.properties = properties;
         this.parentProgress = new KafkaParentProgress(consumer, decidedOffsets);
@@ -152,12 +149,13 @@ final class ChangeConsumer implements Runnable {
         }
     }
 
-    /** Decode, decide in one transaction, dead-letter what cannot be decided, then commit the offsets. */
+    /** Decode, decide in one transaction, then dead-letter what cannot be decided, then commit the offsets. */
     private void processBatch(ConsumerRecords<byte[], byte[]> records) throws SQLException {
         long start = System.nanoTime();
         try {
             decideBatch(records);
         } finally {
+            deadLetters.clear();
             metrics.batch(System.nanoTime() - start, records.count());
         }
     }
@@ -170,7 +168,7 @@ final class ChangeConsumer implements Runnable {
             try {
                 changes.add(new PolledChange(ChangeEventCodec.read(record.value()), tp, record.offset()));
             } catch (UndecodableChangeException e) {
-                deadLetter(record, ApplierMetrics.UNDECODABLE, e.getMessage());
+                deadLetters.add(record, ApplierMetrics.UNDECODABLE, e.getMessage());
                 poisonOffsets.merge(tp, record.offset() + 1, Math::max);
             }
         }
@@ -178,9 +176,11 @@ final class ChangeConsumer implements Runnable {
         metrics.decided(result);
         for (PolledChange change : result.unknownAccount()) {
             ConsumerRecord<byte[], byte[]> record = findRecord(records, change);
-            deadLetter(record, ApplierMetrics.UNKNOWN_ACCOUNT, "account " + change.event().accountId() + " does not exist");
+            deadLetters.add(record, ApplierMetrics.UNKNOWN_ACCOUNT, "account " + change.event().accountId() + " does not exist");
         }
         Map<TopicPartition, OffsetAndMetadata> commits = offsetsToCommit(result, poisonOffsets);
+        // Only now that PostgreSQL committed: a batch it refused is retried whole and would send them again.
+        deadLetters.send(commits);
         batchesDecided++;
         result.parked().forEach((tp, offset) -> {
             consumer.seek(tp, offset);
@@ -254,21 +254,6 @@ final class ChangeConsumer implements Runnable {
                     offsets.size(), e.getMessage());
             return false;
         }
-    }
-
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String kind, String reason) {
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
-        letter.headers().add(Topics.DLT_REASON_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        letter.headers().add(Topics.DLT_SOURCE_HEADER, (record.topic() + "/" + record.partition() + "@" + record.offset())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            deadLetters.send(letter).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new KafkaException("Could not dead-letter " + record.topic() + "/" + record.partition() + "@"
-                    + record.offset() + " (" + reason + ")", e);
-        }
-        metrics.deadLettered(kind);
-        log.warn("Dead-lettered {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
     }
 
     /** At most once a second: the consumer knows each partition's lag from its fetches, so this asks nothing remote. */

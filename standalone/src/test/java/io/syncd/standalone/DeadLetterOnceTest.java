@@ -1,0 +1,125 @@
+package io.syncd.standalone;
+
+import static io.syncd.standalone.Api.book;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+import io.syncd.common.Topics;
+import io.syncd.standalone.embedded.EmbeddedDatabase;
+
+/**
+ * A poison record is dead-lettered once its batch's transaction committed, not on every attempt: a batch PostgreSQL
+ * refuses is polled and decided again, poison record and all, until it commits.
+ */
+class DeadLetterOnceTest {
+    private final Api api = TestServer.api();
+
+    @Test
+    void aPoisonRecordInABatchWhoseTransactionFailsAndIsRetriedIsDeadLetteredOnce() throws Exception {
+        Api.Device device = api.newDevice();
+        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
+        String name = "refuse_" + device.accountId().replace("-", "");
+        UUID changeId = UUID.randomUUID();
+        try (Connection admin = connect(TestServer.server().infrastructure().database())) {
+            refuseApplyTransactions(admin, name, device.accountId());
+            try {
+                CompletableFuture<Api.Response> push = CompletableFuture.supplyAsync(() -> api.push(device,
+                        Api.change(changeId, "books", "upsert", UUID.randomUUID(), 0, book("b"))));
+                await("the change's transaction refused").atMost(Duration.ofSeconds(60))
+                        .until(() -> refusals(admin, name) >= 1);
+                // After the change on its partition, so that every retry of the refused batch polls it too.
+                String marker = DeadLetters.producePoison(bootstrap, device.accountId());
+                long refusedBefore = refusals(admin, name);
+                await("two more attempts, each with the poison record").atMost(Duration.ofSeconds(60))
+                        .until(() -> refusals(admin, name) >= refusedBefore + 2);
+                allow(admin, name);
+
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    Api.Response lookup = api.get("/api/sync/changes/" + changeId, device.token());
+                    assertThat(lookup.status()).as(lookup.text()).isEqualTo(200);
+                    assertThat(lookup.body().get("status").stringValue()).isEqualTo("applied");
+                });
+                DeadLetters.awaitLetter(bootstrap, marker, Duration.ofSeconds(30));
+                assertThat(lettersHolding(bootstrap, marker)).as("dead letters of the poison record").isEqualTo(1);
+                push.join();
+            } finally {
+                allow(admin, name);
+            }
+        }
+    }
+
+    private static Connection connect(EmbeddedDatabase database) throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+    }
+
+    /**
+     * Every apply transaction of the account fails where it stores the account's change sequence, as a transient
+     * failure (the applier retries it); a sequence, which no rollback undoes, counts the attempts.
+     */
+    private static void refuseApplyTransactions(Connection admin, String name, String accountId) throws SQLException {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("CREATE SEQUENCE " + name);
+            statement.execute("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " PERFORM nextval('" + name + "');"
+                    + " RAISE EXCEPTION 'refused by DeadLetterOnceTest' USING ERRCODE = 'serialization_failure'; END $$");
+            statement.execute("CREATE TRIGGER " + name + " BEFORE UPDATE ON accounts FOR EACH ROW"
+                    + " WHEN (OLD.id = '" + UUID.fromString(accountId) + "') EXECUTE FUNCTION " + name + "()");
+        }
+    }
+
+    private static long refusals(Connection admin, String name) throws SQLException {
+        try (Statement statement = admin.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT last_value, is_called FROM " + name)) {
+            rs.next();
+            return rs.getBoolean("is_called") ? rs.getLong("last_value") : 0;
+        }
+    }
+
+    private static void allow(Connection admin, String name) throws SQLException {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("DROP TRIGGER IF EXISTS " + name + " ON accounts");
+            statement.execute("DROP FUNCTION IF EXISTS " + name + "()");
+            statement.execute("DROP SEQUENCE IF EXISTS " + name);
+        }
+    }
+
+    /** Reads the dead-letter topic to its end and counts the letters whose value holds the marker. */
+    private static long lettersHolding(String bootstrap, String marker) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long count = 0;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> letter : consumer.poll(Duration.ofMillis(500))) {
+                    if (new String(letter.value(), StandardCharsets.UTF_8).contains(marker)) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+}
