@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,16 +20,22 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeEventCodec;
+import io.syncd.common.ChangeOp;
+import io.syncd.common.SyncTable;
 import io.syncd.common.Topics;
 import io.syncd.standalone.embedded.EmbeddedDatabase;
 
 /**
- * A poison record is dead-lettered once its batch's transaction committed, not on every attempt: a batch PostgreSQL
- * refuses is polled and decided again, poison record and all, until it commits.
+ * A poison record is dead-lettered once, not each time it is polled: a batch PostgreSQL refuses is polled and decided
+ * again, poison record and all, until it commits; and a partition parked at a waiting child polls what follows it
+ * again until the child is decided.
  */
 class DeadLetterOnceTest {
     private final Api api = TestServer.api();
@@ -64,6 +71,51 @@ class DeadLetterOnceTest {
             } finally {
                 allow(admin, name);
             }
+        }
+    }
+
+    @Test
+    void aPoisonRecordBehindAChildThatWaitsIsDeadLetteredOnceWhenTheChildIsDecided() {
+        Api.Device device = api.newDevice();
+        String bootstrap = TestServer.server().infrastructure().kafka().bootstrapServers();
+        UUID account = UUID.fromString(device.accountId());
+        UUID bookId = UUID.randomUUID();
+        UUID childId = UUID.randomUUID();
+        // The child follows the next change of the account's books partition: its own partition parks until then, and
+        // every retry polls the child and the poison record behind it again.
+        ChangeEvent child = new ChangeEvent(childId, account, UUID.fromString(device.deviceId()), SyncTable.EVENTS,
+                ChangeOp.UPSERT, UUID.randomUUID(), 0, Api.event(bookId, "waits").toString(), Instant.now())
+                .withAfter(Map.of(SyncTable.BOOKS, nextOffsetOfBooks(bootstrap, device.accountId())));
+        DeadLetters.produce(bootstrap, SyncTable.EVENTS.topic(), device.accountId(), ChangeEventCodec.encode(child));
+        String marker = "poison-" + UUID.randomUUID();
+        DeadLetters.produce(bootstrap, SyncTable.EVENTS.topic(), device.accountId(),
+                ("{\"not\":\"an event\",\"marker\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8));
+
+        await("no letter while the child waits").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500)).until(() -> lettersHolding(bootstrap, marker) == 0);
+        Api.Response waiting = api.get("/api/sync/changes/" + childId, device.token());
+        assertThat(waiting.body().get("status").stringValue()).as("the child still waits: " + waiting.text())
+                .isEqualTo("pending");
+        Api.Response book = api.push(device, Api.change(UUID.randomUUID(), "books", "upsert", bookId, 0, book("b")));
+        assertThat(book.body().get("results").get(0).get("status").stringValue()).as(book.text()).isEqualTo("applied");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Api.Response lookup = api.get("/api/sync/changes/" + childId, device.token());
+            assertThat(lookup.status()).as(lookup.text()).isEqualTo(200);
+            assertThat(lookup.body().get("status").stringValue()).as(lookup.text()).isEqualTo("applied");
+        });
+        DeadLetters.awaitLetter(bootstrap, marker, Duration.ofSeconds(30));
+        assertThat(lettersHolding(bootstrap, marker)).as("dead letters of the poison record").isEqualTo(1);
+    }
+
+    /** The offset the next record of this account's partition of the books topic will take. */
+    private static long nextOffsetOfBooks(String bootstrap, String accountId) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            int partitions = consumer.partitionsFor(SyncTable.BOOKS.topic()).size();
+            TopicPartition tp = new TopicPartition(SyncTable.BOOKS.topic(),
+                    BuiltInPartitioner.partitionForKey(accountId.getBytes(StandardCharsets.UTF_8), partitions));
+            return consumer.endOffsets(List.of(tp)).get(tp);
         }
     }
 
