@@ -48,10 +48,7 @@ final class ChangeConsumer implements Runnable {
     private final ApplierMetrics metrics;
     private long lagMeasuredAt;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
-    private final Map<TopicPartition, Instant> parkedSince = new HashMap<>();
-    /** Batches decided so far; a partition parked before the latest one may find its parent now. */
-    private long batchesDecided;
-    private final Map<TopicPartition, Long> parkedAtBatch = new HashMap<>();
+    private final ParkedPartitions parked;
     /** Partitions of the batch that failed and waits for its retry; the retry is moot once they all moved away. */
     private final Set<TopicPartition> failedBatch = new HashSet<>();
     /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
@@ -74,6 +71,7 @@ final class ChangeConsumer implements Runnable {
         this.applier = applier;
         this.properties = properties;
         this.parentProgress = new KafkaParentProgress(consumer, decidedOffsets);
+        this.parked = new ParkedPartitions(properties.parentRetry());
     }
 
     State state() {
@@ -104,9 +102,11 @@ final class ChangeConsumer implements Runnable {
             transition(State.CONSUMING);
             int failures = 0;
             while (running) {
-                resumeParkedPartitions();
+                if (!parked.isEmpty()) {
+                    consumer.resume(parked.due(Instant.now()));
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(
-                        parkedSince.isEmpty() ? properties.pollTimeout() : properties.parentRetry());
+                        parked.isEmpty() ? properties.pollTimeout() : properties.parentRetry());
                 lastPoll = Instant.now();
                 measureLag();
                 if (commitFailed) {
@@ -181,13 +181,11 @@ final class ChangeConsumer implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> commits = offsetsToCommit(result, poisonOffsets);
         // Only now that PostgreSQL committed: a batch it refused is retried whole and would send them again.
         deadLetters.send(commits);
-        batchesDecided++;
         result.parked().forEach((tp, offset) -> {
             consumer.seek(tp, offset);
             consumer.pause(Set.of(tp));
-            parkedSince.putIfAbsent(tp, Instant.now());
-            parkedAtBatch.put(tp, batchesDecided);
         });
+        parked.batchDecided(result.parked().keySet(), Instant.now());
         decidedOffsets.putAll(commits);
         // The database holds these decisions already; should this commit be lost, redelivered changes are skipped by
         // change id. Not waiting for it lets the next batch start sooner.
@@ -279,26 +277,6 @@ final class ChangeConsumer implements Runnable {
         throw new IllegalStateException("polled change not found in its batch: " + change.source() + "@" + change.offset());
     }
 
-    /**
-     * A waiting child is tried again as soon as a batch was decided after it parked (its parent's changes usually
-     * arrive in the very next poll), else after {@code parent-retry} (its parent partition is another applier's).
-     */
-    private void resumeParkedPartitions() {
-        if (parkedSince.isEmpty()) {
-            return;
-        }
-        Instant due = Instant.now().minus(properties.parentRetry());
-        List<TopicPartition> resume = new ArrayList<>();
-        parkedSince.forEach((tp, since) -> {
-            if (since.isBefore(due) || parkedAtBatch.getOrDefault(tp, 0L) < batchesDecided) {
-                resume.add(tp);
-            }
-        });
-        resume.forEach(parkedSince::remove);
-        resume.forEach(parkedAtBatch::remove);
-        consumer.resume(resume);
-    }
-
     /** Seeks every partition of a failed batch back to its first record, so the retry decides the same changes. */
     private void rewind(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
@@ -355,8 +333,7 @@ final class ChangeConsumer implements Runnable {
         private void forget(Collection<TopicPartition> partitions) {
             Set<TopicPartition> gone = new HashSet<>(partitions);
             decidedOffsets.keySet().removeAll(gone);
-            parkedSince.keySet().removeAll(gone);
-            parkedAtBatch.keySet().removeAll(gone);
+            parked.forget(gone);
             // Health would otherwise say retrying until this consumer happens to poll a record again.
             failedBatch.removeAll(gone);
             if (failedBatch.isEmpty() && state.get() == State.RETRYING) {
