@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import io.syncd.common.ChangeEventCodec;
 import io.syncd.common.SyncTable;
-import io.syncd.common.Topics;
 import io.syncd.common.UndecodableChangeException;
 
 /**
@@ -44,17 +41,14 @@ final class ChangeConsumer implements Runnable {
     enum State { STARTING, CONSUMING, RETRYING, STOPPED, FAILED }
 
     private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> deadLetters;
+    private final DeadLetters deadLetters;
     private final BatchApplier applier;
     private final ApplierProperties properties;
     private final KafkaParentProgress parentProgress;
     private final ApplierMetrics metrics;
     private long lagMeasuredAt;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
-    private final Map<TopicPartition, Instant> parkedSince = new HashMap<>();
-    /** Batches decided so far; a partition parked before the latest one may find its parent now. */
-    private long batchesDecided;
-    private final Map<TopicPartition, Long> parkedAtBatch = new HashMap<>();
+    private final ParkedPartitions parked;
     /** Partitions of the batch that failed and waits for its retry; the retry is moot once they all moved away. */
     private final Set<TopicPartition> failedBatch = new HashSet<>();
     /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
@@ -73,10 +67,11 @@ final class ChangeConsumer implements Runnable {
                    ApplierProperties properties, ApplierMetrics metrics) {
         this.consumer = consumer;
         this.metrics = metrics;
-        this.deadLetters = deadLetters;
+        this.deadLetters = new DeadLetters(deadLetters, metrics);
         this.applier = applier;
         this.properties = properties;
         this.parentProgress = new KafkaParentProgress(consumer, decidedOffsets);
+        this.parked = new ParkedPartitions(properties.parentRetry());
     }
 
     State state() {
@@ -107,9 +102,11 @@ final class ChangeConsumer implements Runnable {
             transition(State.CONSUMING);
             int failures = 0;
             while (running) {
-                resumeParkedPartitions();
+                if (!parked.isEmpty()) {
+                    consumer.resume(parked.due(Instant.now()));
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(
-                        parkedSince.isEmpty() ? properties.pollTimeout() : properties.parentRetry());
+                        parked.isEmpty() ? properties.pollTimeout() : properties.parentRetry());
                 lastPoll = Instant.now();
                 measureLag();
                 if (commitFailed) {
@@ -152,12 +149,13 @@ final class ChangeConsumer implements Runnable {
         }
     }
 
-    /** Decode, decide in one transaction, dead-letter what cannot be decided, then commit the offsets. */
+    /** Decode, decide in one transaction, then dead-letter what cannot be decided, then commit the offsets. */
     private void processBatch(ConsumerRecords<byte[], byte[]> records) throws SQLException {
         long start = System.nanoTime();
         try {
             decideBatch(records);
         } finally {
+            deadLetters.clear();
             metrics.batch(System.nanoTime() - start, records.count());
         }
     }
@@ -170,7 +168,7 @@ final class ChangeConsumer implements Runnable {
             try {
                 changes.add(new PolledChange(ChangeEventCodec.read(record.value()), tp, record.offset()));
             } catch (UndecodableChangeException e) {
-                deadLetter(record, ApplierMetrics.UNDECODABLE, e.getMessage());
+                deadLetters.add(record, ApplierMetrics.UNDECODABLE, e.getMessage());
                 poisonOffsets.merge(tp, record.offset() + 1, Math::max);
             }
         }
@@ -178,16 +176,16 @@ final class ChangeConsumer implements Runnable {
         metrics.decided(result);
         for (PolledChange change : result.unknownAccount()) {
             ConsumerRecord<byte[], byte[]> record = findRecord(records, change);
-            deadLetter(record, ApplierMetrics.UNKNOWN_ACCOUNT, "account " + change.event().accountId() + " does not exist");
+            deadLetters.add(record, ApplierMetrics.UNKNOWN_ACCOUNT, "account " + change.event().accountId() + " does not exist");
         }
         Map<TopicPartition, OffsetAndMetadata> commits = offsetsToCommit(result, poisonOffsets);
-        batchesDecided++;
+        // Only now that PostgreSQL committed: a batch it refused is retried whole and would send them again.
+        deadLetters.send(commits);
         result.parked().forEach((tp, offset) -> {
             consumer.seek(tp, offset);
             consumer.pause(Set.of(tp));
-            parkedSince.putIfAbsent(tp, Instant.now());
-            parkedAtBatch.put(tp, batchesDecided);
         });
+        parked.batchDecided(result.parked().keySet(), Instant.now());
         decidedOffsets.putAll(commits);
         // The database holds these decisions already; should this commit be lost, redelivered changes are skipped by
         // change id. Not waiting for it lets the next batch start sooner.
@@ -256,21 +254,6 @@ final class ChangeConsumer implements Runnable {
         }
     }
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String kind, String reason) {
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
-        letter.headers().add(Topics.DLT_REASON_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        letter.headers().add(Topics.DLT_SOURCE_HEADER, (record.topic() + "/" + record.partition() + "@" + record.offset())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            deadLetters.send(letter).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new KafkaException("Could not dead-letter " + record.topic() + "/" + record.partition() + "@"
-                    + record.offset() + " (" + reason + ")", e);
-        }
-        metrics.deadLettered(kind);
-        log.warn("Dead-lettered {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
-    }
-
     /** At most once a second: the consumer knows each partition's lag from its fetches, so this asks nothing remote. */
     private void measureLag() {
         long now = System.nanoTime();
@@ -292,26 +275,6 @@ final class ChangeConsumer implements Runnable {
             }
         }
         throw new IllegalStateException("polled change not found in its batch: " + change.source() + "@" + change.offset());
-    }
-
-    /**
-     * A waiting child is tried again as soon as a batch was decided after it parked (its parent's changes usually
-     * arrive in the very next poll), else after {@code parent-retry} (its parent partition is another applier's).
-     */
-    private void resumeParkedPartitions() {
-        if (parkedSince.isEmpty()) {
-            return;
-        }
-        Instant due = Instant.now().minus(properties.parentRetry());
-        List<TopicPartition> resume = new ArrayList<>();
-        parkedSince.forEach((tp, since) -> {
-            if (since.isBefore(due) || parkedAtBatch.getOrDefault(tp, 0L) < batchesDecided) {
-                resume.add(tp);
-            }
-        });
-        resume.forEach(parkedSince::remove);
-        resume.forEach(parkedAtBatch::remove);
-        consumer.resume(resume);
     }
 
     /** Seeks every partition of a failed batch back to its first record, so the retry decides the same changes. */
@@ -370,8 +333,7 @@ final class ChangeConsumer implements Runnable {
         private void forget(Collection<TopicPartition> partitions) {
             Set<TopicPartition> gone = new HashSet<>(partitions);
             decidedOffsets.keySet().removeAll(gone);
-            parkedSince.keySet().removeAll(gone);
-            parkedAtBatch.keySet().removeAll(gone);
+            parked.forget(gone);
             // Health would otherwise say retrying until this consumer happens to poll a record again.
             failedBatch.removeAll(gone);
             if (failedBatch.isEmpty() && state.get() == State.RETRYING) {

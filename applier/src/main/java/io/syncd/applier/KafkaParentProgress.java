@@ -8,8 +8,8 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 
 import io.syncd.common.SyncTable;
 
@@ -75,10 +75,13 @@ final class KafkaParentProgress implements ParentProgress {
         return committed == null ? 0 : committed.offset();
     }
 
-    /** The partition of the parent's topic that holds this account's changes (same key, the default partitioner). */
+    /**
+     * The partition of the parent's topic that holds this account's changes: the producer's own placement of the key,
+     * as the gateway refuses any other partitioner for change events (ChangeProducer).
+     */
     private TopicPartition partitionOf(SyncTable table, PolledChange child) {
         byte[] key = child.event().accountId().toString().getBytes(StandardCharsets.UTF_8);
         int partitions = consumer.partitionsFor(table.topic(), LOOKUP_TIMEOUT).size();
-        return new TopicPartition(table.topic(), Utils.toPositive(Utils.murmur2(key)) % partitions);
+        return new TopicPartition(table.topic(), BuiltInPartitioner.partitionForKey(key, partitions));
     }
 }

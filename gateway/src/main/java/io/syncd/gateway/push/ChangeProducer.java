@@ -51,6 +51,7 @@ public final class ChangeProducer implements AutoCloseable {
 
     static Map<String, Object> config(KafkaProperties kafka, Duration sendTimeout) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        refuseOtherPlacement(config);
         // Guarantee 1: an answered push is on every in-sync replica, exactly once and in order per partition.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -71,6 +72,24 @@ public final class ChangeProducer implements AutoCloseable {
         // Kafka requires room for the linger on top of the request timeout.
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout + 1);
         return config;
+    }
+
+    /**
+     * An account's changes must land where Kafka's built-in partitioner puts their key (the account id): the applier
+     * computes that partition to find a child's parent (KafkaParentProgress), and would wait on the wrong one.
+     */
+    private static void refuseOtherPlacement(Map<String, Object> config) {
+        Object partitioner = config.get(ProducerConfig.PARTITIONER_CLASS_CONFIG);
+        if (partitioner != null) {
+            throw new IllegalArgumentException("spring.kafka.producer.properties." + ProducerConfig.PARTITIONER_CLASS_CONFIG
+                    + " is set (" + partitioner + "): remove it. Change events are placed by Kafka's built-in partitioner"
+                    + " on their key (the account id), where the applier looks for a child's parent changes.");
+        }
+        if (Boolean.parseBoolean(String.valueOf(config.get(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)))) {
+            throw new IllegalArgumentException("spring.kafka.producer.properties." + ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG
+                    + " is true: remove it. Change events are placed by their key (the account id), where the applier"
+                    + " looks for a child's parent changes.");
+        }
     }
 
     /**

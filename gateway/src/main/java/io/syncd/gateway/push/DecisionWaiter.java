@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +21,11 @@ import javax.sql.DataSource;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.springframework.dao.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 import io.syncd.common.ChangeEvent;
@@ -44,13 +46,24 @@ public final class DecisionWaiter implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final DecisionsTable decisions;
-    private final Map<UUID, Set<Wait>> waiters = new ConcurrentHashMap<>();
+    /**
+     * The waits of each account. A set is added to and emptied only inside the map's per-key compute, so a wait cannot
+     * join a set that a closing wait is taking out of the map (it would then hear no signal).
+     */
+    private final ConcurrentMap<UUID, Set<Wait>> waiters;
     private volatile boolean running;
     private Thread listener;
 
+    @Autowired
     DecisionWaiter(DataSource dataSource, DecisionsTable decisions) {
+        this(dataSource, decisions, new ConcurrentHashMap<>());
+    }
+
+    /** @param waiters an empty map; tests pass one that lets another thread act between its steps */
+    DecisionWaiter(DataSource dataSource, DecisionsTable decisions, ConcurrentMap<UUID, Set<Wait>> waiters) {
         this.dataSource = dataSource;
         this.decisions = decisions;
+        this.waiters = waiters;
     }
 
     /**
@@ -70,13 +83,15 @@ public final class DecisionWaiter implements SmartLifecycle {
         private final Map<UUID, Long> announced = new ConcurrentHashMap<>();
         /** A signal of the account left decisions out: read sync_log. */
         private final AtomicBoolean lookup = new AtomicBoolean();
-        private final Set<Wait> accountWaiters;
 
         private Wait(UUID accountId, List<ChangeEvent> changes) {
             this.accountId = accountId;
             changes.forEach(change -> expected.put(change.changeId(), change));
-            this.accountWaiters = waiters.computeIfAbsent(accountId, a -> new CopyOnWriteArraySet<>());
-            accountWaiters.add(this);
+            waiters.compute(accountId, (a, set) -> {
+                Set<Wait> joined = set == null ? new CopyOnWriteArraySet<>() : set;
+                joined.add(this);
+                return joined;
+            });
         }
 
         /** Called by the listener with a signal of this wait's account. */
@@ -136,8 +151,10 @@ public final class DecisionWaiter implements SmartLifecycle {
 
         @Override
         public void close() {
-            accountWaiters.remove(this);
-            waiters.computeIfPresent(accountId, (a, set) -> set.isEmpty() ? null : set);
+            waiters.computeIfPresent(accountId, (a, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 package io.syncd.gateway.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -91,5 +93,22 @@ class ChangeProducerTest {
                 .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4").containsEntry(ProducerConfig.ACKS_CONFIG, "all");
         assertThat(ChangeProducer.config(zstd, Duration.ofSeconds(10)))
                 .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd").containsEntry(ProducerConfig.ACKS_CONFIG, "all");
+    }
+
+    @Test
+    void aConfiguredPartitionerIsRefusedSinceTheApplierLooksForParentsWhereTheAccountKeyIsPlaced() {
+        KafkaProperties roundRobin = new KafkaProperties();
+        roundRobin.getProducer().getProperties().put(ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                RoundRobinPartitioner.class.getName());
+        KafkaProperties keysIgnored = new KafkaProperties();
+        keysIgnored.getProducer().getProperties().put(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG, "true");
+
+        assertThatThrownBy(() -> ChangeProducer.config(roundRobin, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spring.kafka.producer.properties.partitioner.class is set ("
+                        + RoundRobinPartitioner.class.getName() + "): remove it");
+        assertThatThrownBy(() -> ChangeProducer.config(keysIgnored, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spring.kafka.producer.properties.partitioner.ignore.keys is true: remove it");
     }
 }
