@@ -3,7 +3,7 @@
 -- another database (another server, a database made anew) is answered cursor_reset, so the device
 -- starts again from the beginning instead of skipping what this database holds below its position.
 -- Kept in the database, not in a gateway's files, so that every gateway of a deployment shares it.
--- After restoring this database from a backup, give it a new id (README, "Restore from a backup"):
+-- After restoring this database from a backup, give it a new id (docs/OPERATING.md, Troubleshooting, 409 cursor_reset):
 --   UPDATE server_identity SET database_id = gen_random_uuid();
 CREATE TABLE server_identity (
     singleton   boolean     PRIMARY KEY DEFAULT true CHECK (singleton),

@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * Time-ordered UUIDs (version 7, RFC 9562), the record and change ids a client should generate: PostgreSQL's
  * primary-key indexes take them near their right edge. Random (version 4) ids land on random pages instead, and once
- * an index outgrows PostgreSQL's cache every insert reads and writes a page of its own (README, Performance).
+ * an index outgrows PostgreSQL's cache every insert reads and writes a page of its own (docs/BENCHMARKS.md).
  */
 public final class TimeOrderedIds {
     private static final long MAX_MILLIS = (1L << 48) - 1;

@@ -33,7 +33,7 @@ final class CommandLine {
             new Setting("spring.kafka.bootstrap-servers", "embedded", "an external Kafka; when set, none is embedded "
                     + "(spring.kafka.* also takes security settings)"),
             new Setting("spring.kafka.producer.compression-type", "lz4", "how change events are compressed on Kafka"),
-            new Setting("server.ssl.enabled", "false", "HTTPS on server.port, with the next four (README, TLS)"),
+            new Setting("server.ssl.enabled", "false", "HTTPS on server.port, with the next four (docs/OPERATING.md, TLS)"),
             new Setting("server.ssl.key-store", null, "the keystore file"),
             new Setting("server.ssl.key-store-type", null, "PKCS12 or JKS"),
             new Setting("server.ssl.key-store-password", null, "its password (SERVER_SSL_KEY_STORE_PASSWORD keeps it off "

@@ -141,7 +141,7 @@ class ComposeFileTest {
                 .as("one admin token for every server").hasSize(1);
     }
 
-    /** The operators' API runs in the projector; README's Operating commands call it at localhost:8081. */
+    /** The operators' API runs in the projector; docs/OPERATING.md's commands call it at localhost:8081. */
     @Test
     void theProjectorsAdminApiIsPublishedOnTheHostsLoopback() {
         Map<String, List<String>> roles = roles();

@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The API over HTTPS only ({@code server.ssl.*}, a self-signed PKCS12 keystore made here with the JDK's keytool),
- * and the metrics on a plain internal port ({@code management.server.port}), as README's TLS section describes.
+ * and the metrics on a plain internal port ({@code management.server.port}), as docs/OPERATING.md's TLS section describes.
  */
 class TlsTest {
     private static final String PASSWORD = "test-keystore-password";

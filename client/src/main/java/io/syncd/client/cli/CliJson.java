@@ -14,7 +14,7 @@ import io.syncd.common.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The command line's JSON shapes: field names and order are its contract (README, "Command line"). */
+/** The command line's JSON shapes: field names and order are its contract (docs/SDK.md, "Command line"). */
 final class CliJson {
     private CliJson() {
     }

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code java -jar sync-cli.jar --db FILE COMMAND [ARGS]}: the SDK on the command line. JSON on stdout, messages on
- * stderr; the exit codes are listed once, in the {@code @Command} below (and README).
+ * stderr; the exit codes are listed once, in the {@code @Command} below (and docs/SDK.md).
  */
 // scope INHERIT: every subcommand takes --help (and shows the exit codes); HelpCommand adds "help [COMMAND]".
 @Command(name = "sync-cli", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,

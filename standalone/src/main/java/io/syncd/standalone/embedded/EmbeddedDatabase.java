@@ -43,7 +43,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /**
      * PostgreSQL's own default. 1 GB kept a 150 s sustained load's index pages cached (pg_stat_io: 1.2-1.5 reads and
      * writes per change by its end with 128 MB, none with 1 GB) but decided no more changes, the operating system's
-     * page cache absorbing those reads and writes (README, Performance).
+     * page cache absorbing those reads and writes (docs/BENCHMARKS.md).
      */
     public static final int DEFAULT_SHARED_BUFFERS_MB = 128;
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
