@@ -24,17 +24,11 @@ public class SyncApplication {
      * start fails (after stopping whatever it started); a running server stops on SIGTERM.
      */
     public static void main(String[] args) {
-        switch (CommandLine.request(args)) {
-            case HELP -> {
-                System.out.print(CommandLine.usage());
-                System.exit(0);
-            }
-            case VERSION -> {
-                System.out.print(CommandLine.version());
-                System.exit(0);
-            }
-            case RUN -> {
-            }
+        CommandLine.Request request = CommandLine.request(args);
+        if (request != CommandLine.Request.RUN) {
+            System.out.print(request == CommandLine.Request.HELP ? CommandLine.usage() : CommandLine.version());
+            System.out.flush();
+            System.exit(0);
         }
         try {
             CommandLine.checkSyncSettings(args);

@@ -62,6 +62,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final ProcessHandle postmaster;
     private final Path dataDir;
     private final String password;
+    // Held as long as this object: the process's stdin closes when it is collected, and the shell then stops the server.
     private final Optional<Process> stopOnJvmExit;
     private boolean closed;
 
