@@ -1,13 +1,9 @@
 package io.syncd.standalone.embedded;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,13 +42,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * page cache absorbing those reads and writes (docs/BENCHMARKS.md).
      */
     public static final int DEFAULT_SHARED_BUFFERS_MB = 128;
-    private static final Duration STOP_WAIT = Duration.ofSeconds(15);
-    private static final Duration EXIT_POLL = Duration.ofMillis(20);
+    static final Duration STOP_WAIT = Duration.ofSeconds(15);
     // Crash recovery replays the WAL written since the last checkpoint before the server accepts connections.
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
-    // zonky's lock file in the data directory, held by the JVM that runs the server.
-    private static final String ZONKY_LOCK = "epg-lock";
-    private static final boolean PROCFS = Files.isDirectory(Path.of("/proc/self"));
     private static final Path SHELL = Path.of("/bin/sh");
     /** How often the postmaster is looked at, to tell its owner should it exit unasked. */
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
@@ -117,8 +109,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     + "pg_hba.conf with the line \"host all all 127.0.0.1/32 trust\": the next start sets a new one.)");
         }
         String password = OwnerOnly.secret(passwordFile);
-        ensureNotInUse(dataDir);
-        stopOrphanedServer(dataDir);
+        PostgresProcesses.ensureNotInUse(dataDir);
+        PostgresProcesses.stopOrphanedServer(dataDir);
         Ports ports = new Ports(dataDir.resolveSibling(dataDir.getFileName() + ".ports.properties"));
         int chosen = ports.choose("postgres", port);
         if (port == 0 && !Ports.isFree(chosen)) {
@@ -127,7 +119,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         EmbeddedPostgres postgres = startServer(dataDir, chosen, sharedBuffersMb, serverLog, passwordFile, password,
                 created || passwordOnly);
-        ProcessHandle postmaster = livePostmaster(dataDir).orElseThrow(() -> new IllegalStateException(
+        ProcessHandle postmaster = PostgresProcesses.livePostmaster(dataDir).orElseThrow(() -> new IllegalStateException(
                 "The embedded PostgreSQL in " + dataDir + " started but " + dataDir.resolve("postmaster.pid") + " names no live process"));
         Optional<Process> stopOnJvmExit = Optional.empty();
         try {
@@ -195,7 +187,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     + " did not start on 127.0.0.1:" + port + "; its messages are in " + serverLog + ":\n" + tail(serverLog), e);
             try {
                 // A server that came up too late for zonky's wait would keep the port and the directory.
-                stopOrphanedServer(dataDir);
+                PostgresProcesses.stopOrphanedServer(dataDir);
             } catch (RuntimeException stopFailure) {
                 failure.addSuppressed(stopFailure);
             }
@@ -268,7 +260,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         if (closed) {
                             return;
                         }
-                        if (!isAlive(postmaster)) {
+                        if (!PostgresProcesses.isAlive(postmaster)) {
                             break;
                         }
                     }
@@ -281,176 +273,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }, "embedded-postgres-watch");
         watcher.setDaemon(true);
         watcher.start();
-    }
-
-    /**
-     * Refuses a data directory that a running EmbeddedDatabase holds (zonky's lock), in this JVM or another: its server
-     * is not an orphan and must not be stopped.
-     */
-    private static void ensureNotInUse(Path dataDir) {
-        Path lockFile = dataDir.resolve(ZONKY_LOCK);
-        if (!Files.exists(lockFile)) {
-            return;
-        }
-        try (FileOutputStream out = new FileOutputStream(lockFile.toFile(), true); FileLock lock = out.getChannel().tryLock()) {
-            if (lock == null) {
-                throw new IllegalStateException("The PostgreSQL data directory " + dataDir + " is in use by another process; "
-                        + "stop it or choose another sync.data-dir");
-            }
-        } catch (OverlappingFileLockException e) {
-            throw new IllegalStateException("The PostgreSQL data directory " + dataDir + " is already in use in this process", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot check the lock " + lockFile, e);
-        }
-    }
-
-    /**
-     * After {@code kill -9} of the JVM its PostgreSQL keeps running and holds the data directory: stop it, and any
-     * backend left by a postmaster that was killed alone (the new server would refuse to share the directory with it).
-     * Then a pid file still naming a live process must go, as PostgreSQL would refuse it: that process is not a server
-     * of this directory but a reused pid (after a reboot) or a killed postmaster not yet reaped (a zombie); without
-     * {@code /proc} that cannot be told, and PostgreSQL's refusal stands. A pid file naming a process that is gone is
-     * left to PostgreSQL, which handles it.
-     */
-    private static void stopOrphanedServer(Path dataDir) {
-        Path pidFile = dataDir.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        Optional<ProcessHandle> named = pidFileProcess(pidFile);
-        List<ProcessHandle> servers = serverProcesses(dataDir, named);
-        if (!servers.isEmpty()) {
-            stop(servers, named.filter(servers::contains), dataDir);
-        }
-        Optional<ProcessHandle> stale = pidFileProcess(pidFile).filter(ProcessHandle::isAlive);
-        if (PROCFS && stale.isPresent()) {
-            log.warn("{} names process {}, which is no server of this directory (a reused pid, or a killed server not yet "
-                    + "reaped): removing the stale file", pidFile, stale.get().pid());
-            try {
-                Files.deleteIfExists(pidFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot remove the stale " + pidFile, e);
-            }
-        }
-    }
-
-    /**
-     * The live PostgreSQL processes working in the data directory: each of them changes into it at start. Where there
-     * is no {@code /proc} to tell, the process the pid file names, if its command line is this directory's server.
-     */
-    private static List<ProcessHandle> serverProcesses(Path dataDir, Optional<ProcessHandle> named) {
-        if (!PROCFS) {
-            return named.filter(EmbeddedDatabase::isAlive).filter(p -> isServerOf(p.info(), dataDir)).stream().toList();
-        }
-        Path realDir;
-        try {
-            realDir = dataDir.toRealPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot resolve " + dataDir, e);
-        }
-        return ProcessHandle.allProcesses()
-                .filter(p -> workingDirectory(p).filter(realDir::equals).isPresent())
-                .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false))
-                .filter(EmbeddedDatabase::isAlive)
-                .toList();
-    }
-
-    private static Optional<Path> workingDirectory(ProcessHandle process) {
-        try {
-            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")));
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            // Gone, or another user's: a server of this directory runs as its owner, which is us.
-            return Optional.empty();
-        }
-    }
-
-    /** Smart shutdown of the postmaster first (the dead JVM's sessions are gone), then SIGKILL for what is left. */
-    private static void stop(List<ProcessHandle> servers, Optional<ProcessHandle> postmaster, Path dataDir) {
-        log.warn("PostgreSQL of an earlier run still holds {} (pids {}); stopping it", dataDir,
-                servers.stream().map(p -> Long.toString(p.pid())).toList());
-        postmaster.ifPresent(ProcessHandle::destroy);
-        boolean stopped = postmaster.isPresent() && awaitExit(postmaster.get(), STOP_WAIT)
-                && servers.stream().allMatch(p -> awaitExit(p, STOP_WAIT));
-        if (stopped) {
-            return;
-        }
-        log.warn("PostgreSQL in {} did not stop within {} s; killing it", dataDir, STOP_WAIT.toSeconds());
-        servers.forEach(ProcessHandle::destroyForcibly);
-        List<Long> survivors = servers.stream().filter(p -> !awaitExit(p, STOP_WAIT)).map(ProcessHandle::pid).toList();
-        if (!survivors.isEmpty()) {
-            throw new IllegalStateException("PostgreSQL processes " + survivors + " of an earlier run holding " + dataDir
-                    + " do not stop; stop them and retry");
-        }
-    }
-
-    /** The server zonky starts runs {@code .../bin/postgres -D <dir> ...}; the postmaster keeps that command line. */
-    private static boolean isServerOf(ProcessHandle.Info info, Path dataDir) {
-        if (!info.command().map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false)) {
-            return false;
-        }
-        List<String> arguments = List.of(info.arguments().orElse(new String[0]));
-        int d = arguments.indexOf("-D");
-        return d >= 0 && d + 1 < arguments.size() && Path.of(arguments.get(d + 1)).toAbsolutePath().normalize().equals(dataDir);
-    }
-
-    private static Optional<ProcessHandle> pidFileProcess(Path pidFile) {
-        List<String> lines;
-        try {
-            lines = Files.exists(pidFile) ? Files.readAllLines(pidFile, StandardCharsets.UTF_8) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + pidFile, e);
-        }
-        if (lines.isEmpty() || lines.get(0).isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
-        } catch (NumberFormatException e) {
-            // A torn write of a crashing server: PostgreSQL treats it as stale too.
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<ProcessHandle> livePostmaster(Path dataDir) {
-        return pidFileProcess(dataDir.resolve("postmaster.pid")).filter(EmbeddedDatabase::isAlive);
-    }
-
-    /** Polls: {@link ProcessHandle#onExit()} of a process that is not our child notices its end only seconds later. */
-    private static boolean awaitExit(ProcessHandle process, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (isAlive(process)) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(EXIT_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for PostgreSQL " + process.pid() + " to stop", e);
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Alive and not a zombie. The postmaster is orphaned as soon as pg_ctl exits, and where nothing reaps orphans (a
-     * container whose PID 1 is this JVM) it stays a zombie forever, which {@link ProcessHandle#isAlive()} counts as alive.
-     */
-    private static boolean isAlive(ProcessHandle process) {
-        if (!process.isAlive() || !PROCFS) {
-            return process.isAlive();
-        }
-        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
-        try {
-            String line = Files.readString(stat, StandardCharsets.UTF_8);
-            // "pid (command) state ...": the command may hold spaces and parentheses, the state follows the last ')'.
-            String afterCommand = line.substring(line.lastIndexOf(')') + 1).strip();
-            return !(afterCommand.startsWith("Z") || afterCommand.startsWith("X"));
-        } catch (NoSuchFileException e) {
-            return false;
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
     }
 
     private static String tail(Path file) {
@@ -484,7 +306,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Whether this server's postmaster is alive and {@link #close()} has not been called. */
     public synchronized boolean isRunning() {
-        return !closed && isAlive(postmaster);
+        return !closed && PostgresProcesses.isAlive(postmaster);
     }
 
     /** Stops the server (fast shutdown: sessions are ended, a checkpoint is written) and waits for it; later calls do nothing. */
@@ -502,7 +324,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Stopping the embedded PostgreSQL in " + dataDir + " failed", e);
         }
-        if (!awaitExit(postmaster, STOP_WAIT)) {
+        if (!PostgresProcesses.awaitExit(postmaster, STOP_WAIT)) {
             throw new IllegalStateException("The embedded PostgreSQL " + postmaster.pid() + " in " + dataDir
                     + " is still running " + STOP_WAIT.toSeconds() + " s after it was asked to stop");
         }
