@@ -42,7 +42,7 @@ class OffsetCommitOrderTest {
             UUID changeId = UUID.randomUUID();
             refuseApplyTransactions(admin, device.accountId());
 
-            try (SyncServer first = startApplier(dataDir.resolve("first"), kafkaPort, postgresPort)) {
+            try (SyncServer first = startApplier(dataDir.resolve("first"), dataDir)) {
                 JsonNode queued = api.push(device, Api.change(changeId, "books", "upsert", UUID.randomUUID(), 0,
                         book("b"))).body().get("results").get(0);
                 assertThat(queued.get("status").stringValue()).isEqualTo("pending");
@@ -55,7 +55,7 @@ class OffsetCommitOrderTest {
             }
             allowApplyTransactions(admin);
 
-            try (SyncServer second = startApplier(dataDir.resolve("second"), kafkaPort, postgresPort)) {
+            try (SyncServer second = startApplier(dataDir.resolve("second"), dataDir)) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     Api.Response lookup = api.get("/api/sync/changes/" + changeId, device.token());
                     assertThat(lookup.status()).as(lookup.text()).isEqualTo(200);
@@ -65,12 +65,11 @@ class OffsetCommitOrderTest {
         }
     }
 
-    private static SyncServer startApplier(Path dataDir, int kafkaPort, int postgresPort) {
+    /** An applier joined to the gateway's embedded servers with the settings it wrote into its data folder. */
+    private static SyncServer startApplier(Path dataDir, Path gatewayDataDir) {
         return SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.roles=applier",
                 "--sync.admin-token=t", "--sync.applier.max-retry-backoff=200ms",
-                "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
-                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres");
+                "--spring.config.import=file:" + gatewayDataDir.resolve("join.properties"));
     }
 
     private static Api apiOf(SyncServer server) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,14 +41,17 @@ class ProjectorProcessTest {
         SyncServer shared = TestServer.server();
         EmbeddedDatabase database = shared.infrastructure().database();
         Path secrets = Files.createDirectories(dir.resolve("secrets"));
-        // As docker compose writes a secret: the value and a newline. (The embedded PostgreSQL trusts every
-        // password; the admin token is what shows the files were read.)
+        // As docker compose writes a secret: the value and a newline.
         Files.writeString(secrets.resolve("sync.admin-token"), "token-from-a-file\n");
         Files.writeString(secrets.resolve("spring.datasource.password"), database.password() + "\n");
+        Map<String, Object> kafka = shared.infrastructure().kafka().clientProperties();
+        Files.writeString(secrets.resolve("spring.kafka.properties.sasl.jaas.config"), kafka.get("sasl.jaas.config") + "\n");
 
         try (SyncServer projector = SyncServer.start("--server.port=0", "--sync.data-dir=" + dir.resolve("data"),
                 "--sync.roles=projector", "--spring.config.import=optional:configtree:" + secrets + "/",
                 "--spring.kafka.bootstrap-servers=" + shared.infrastructure().kafka().bootstrapServers(),
+                "--spring.kafka.security.protocol=" + kafka.get("security.protocol"),
+                "--spring.kafka.properties.sasl.mechanism=" + kafka.get("sasl.mechanism"),
                 "--spring.datasource.url=" + database.jdbcUrl(), "--spring.datasource.username=" + database.username())) {
             Api own = new Api("http://127.0.0.1:"
                     + ((WebServerApplicationContext) projector.context()).getWebServer().getPort());

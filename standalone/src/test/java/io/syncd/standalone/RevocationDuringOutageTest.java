@@ -35,9 +35,7 @@ class RevocationDuringOutageTest {
                 SyncServer other = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir.resolve("other"),
                         "--sync.roles=gateway", "--sync.admin-token=t", "--sync.gateway.decision-wait=1s", quickFailure,
                         "--sync.gateway.outage-token-age=" + OTHER_GATEWAY_TOKEN_AGE.toSeconds() + "s",
-                        "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
-                        "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
-                        "--spring.datasource.username=postgres", "--spring.datasource.password=postgres")) {
+                        "--spring.config.import=file:" + dataDir.resolve("join.properties"))) {
             Api here = apiOf(revoking);
             Api elsewhere = apiOf(other);
             Api.Device owner = here.newDevice();
