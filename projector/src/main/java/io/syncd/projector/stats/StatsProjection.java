@@ -48,7 +48,7 @@ public class StatsProjection implements SmartLifecycle {
                     PlatformTransactionManager transactionManager) {
         StatsTransactions transactions = new StatsTransactions(jdbc, transactionManager);
         this.kafka = kafka;
-        this.interval = properties.projector().statsInterval();
+        this.interval = properties.statsInterval();
         this.decisions = new DecisionsFold(jdbc, transactions);
         this.traffic = new TrafficFold(jdbc, transactions);
     }

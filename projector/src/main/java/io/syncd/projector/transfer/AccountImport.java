@@ -74,7 +74,7 @@ class AccountImport implements DisposableBean {
         this.decidedAccounts = decidedAccounts;
         this.devices = new DevicesTable(jdbc);
         this.kafka = kafka;
-        this.applierWait = properties.projector().applierWait();
+        this.applierWait = properties.applierWait();
     }
 
     /** Imports the NDJSON body into the account; answers the counts (PROTOCOL.md, "Admin"). */
