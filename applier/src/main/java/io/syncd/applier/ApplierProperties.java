@@ -28,6 +28,9 @@ public record ApplierProperties(
         if (maxPollRecords < 1) {
             throw new IllegalArgumentException("sync.applier.max-poll-records must be at least 1, was " + maxPollRecords);
         }
+        if (maxRetryBackoff.isNegative() || maxRetryBackoff.isZero()) {
+            throw new IllegalArgumentException("sync.applier.max-retry-backoff must be positive, was " + maxRetryBackoff);
+        }
         if (parallelism < 1) {
             throw new IllegalArgumentException("sync.applier.parallelism must be at least 1, was " + parallelism);
         }

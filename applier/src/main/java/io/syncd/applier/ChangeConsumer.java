@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.syncd.common.Backoff;
 import io.syncd.common.ChangeEventCodec;
 import io.syncd.common.SyncTable;
 import io.syncd.common.UndecodableChangeException;
@@ -49,6 +50,7 @@ final class ChangeConsumer implements Runnable {
     private long lagMeasuredAt;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final ParkedPartitions parked;
+    private final Backoff retryBackoff;
     /** Partitions of the batch that failed and waits for its retry; the retry is moot once they all moved away. */
     private final Set<TopicPartition> failedBatch = new HashSet<>();
     /** Offsets of decided batches, committed asynchronously; synchronously when partitions leave and at the end. */
@@ -72,6 +74,7 @@ final class ChangeConsumer implements Runnable {
         this.properties = properties;
         this.parentProgress = new KafkaParentProgress(consumer, decidedOffsets);
         this.parked = new ParkedPartitions(properties.parentRetry());
+        this.retryBackoff = new Backoff(Duration.ofMillis(100), properties.maxRetryBackoff());
     }
 
     State state() {
@@ -203,7 +206,7 @@ final class ChangeConsumer implements Runnable {
         failedBatch.addAll(records.partitions());
         lastError = component + ": " + e.getMessage();
         transition(State.RETRYING);
-        Duration backoff = backoff(failures);
+        Duration backoff = retryBackoff.delayAfter(failures);
         log.warn("Deciding a batch of {} changes failed ({} {}, attempt {}); retrying in {} ms: {}",
                 records.count(), component, kind, failures, backoff.toMillis(), e.getMessage());
         rewind(records);
@@ -282,11 +285,6 @@ final class ChangeConsumer implements Runnable {
         for (TopicPartition tp : records.partitions()) {
             consumer.seek(tp, records.records(tp).get(0).offset());
         }
-    }
-
-    private Duration backoff(int failures) {
-        long millis = Math.min(properties.maxRetryBackoff().toMillis(), 100L << Math.min(failures - 1, 10));
-        return Duration.ofMillis(millis);
     }
 
     private void waitBeforeRetry(Duration backoff) {

@@ -6,21 +6,22 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import io.syncd.gateway.AccessProperties;
 import io.syncd.projector.admin.AdminAuthInterceptor;
 
 /** The projector role: replay, verification, point-in-time rebuilds, export and import behind the admin token; statistics. */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-@EnableConfigurationProperties(ProjectorProperties.class)
+@EnableConfigurationProperties({ProjectorProperties.class, AccessProperties.class})
 public class ProjectorConfiguration implements WebMvcConfigurer {
-    private final ProjectorProperties properties;
+    private final AccessProperties access;
 
-    public ProjectorConfiguration(ProjectorProperties properties) {
-        this.properties = properties;
+    public ProjectorConfiguration(AccessProperties access) {
+        this.access = access;
     }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new AdminAuthInterceptor(properties.adminToken())).addPathPatterns("/api/admin/**");
+        registry.addInterceptor(new AdminAuthInterceptor(access.adminToken())).addPathPatterns("/api/admin/**");
     }
 }

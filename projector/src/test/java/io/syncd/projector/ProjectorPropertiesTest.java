@@ -1,6 +1,5 @@
 package io.syncd.projector;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -8,20 +7,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ProjectorPropertiesTest {
-    private static final ProjectorProperties.Projector DEFAULTS =
-            new ProjectorProperties.Projector(Duration.ofSeconds(1), Duration.ofSeconds(60));
 
     @Test
-    void aBlankAdminTokenFailsAtStartupNamingTheProperty() {
-        for (String blank : new String[] {"", " ", "\n"}) {
-            assertThatThrownBy(() -> new ProjectorProperties(blank, DEFAULTS))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sync.admin-token");
+    void aStatsIntervalOrApplierWaitThatIsNotPositiveFailsAtStartupNamingTheProperty() {
+        for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1)}) {
+            assertThatThrownBy(() -> new ProjectorProperties(bad, Duration.ofSeconds(60)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sync.projector.stats-interval");
+            assertThatThrownBy(() -> new ProjectorProperties(Duration.ofSeconds(1), bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sync.projector.applier-wait");
         }
-    }
-
-    @Test
-    void aGivenOrUnsetAdminTokenIsTaken() {
-        assertThat(new ProjectorProperties("t", DEFAULTS).adminToken()).isEqualTo("t");
-        assertThat(new ProjectorProperties(null, DEFAULTS).adminToken()).isNull();
     }
 }

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Import;
 
+import io.syncd.gateway.AccessProperties;
 import io.syncd.gateway.errors.ErrorsConfiguration;
 import io.syncd.standalone.metrics.MetricsProperties;
 
@@ -15,7 +16,9 @@ import io.syncd.standalone.metrics.MetricsProperties;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@EnableConfigurationProperties({StandaloneProperties.class, KafkaProperties.class, MetricsProperties.class})
+// AccessProperties for every role: each process guards /metrics with the admin token.
+@EnableConfigurationProperties({StandaloneProperties.class, KafkaProperties.class, MetricsProperties.class,
+        AccessProperties.class})
 @Import({Roles.class, TopicsInitializer.class, HealthController.class, RootController.class, ErrorsConfiguration.class})
 public class SyncApplication {
 

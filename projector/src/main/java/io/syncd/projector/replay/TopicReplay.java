@@ -43,7 +43,7 @@ public class TopicReplay {
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final KafkaProperties kafka;
-    private final ProjectorProperties.Projector properties;
+    private final ProjectorProperties properties;
     private final ReplaySchemas schemas;
     private final ReplayApplier applier = new ReplayApplier(Clock.systemUTC());
 
@@ -52,7 +52,7 @@ public class TopicReplay {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.kafka = kafka;
-        this.properties = properties.projector();
+        this.properties = properties;
         this.schemas = schemas;
     }
 

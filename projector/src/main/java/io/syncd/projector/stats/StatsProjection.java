@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import io.syncd.common.Backoff;
 import io.syncd.common.Topics;
 import io.syncd.projector.ProjectorProperties;
 
@@ -32,7 +33,7 @@ import io.syncd.projector.ProjectorProperties;
 @Component
 public class StatsProjection implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StatsProjection.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
     private final KafkaProperties kafka;
     private final Duration interval;
@@ -47,7 +48,7 @@ public class StatsProjection implements SmartLifecycle {
                     PlatformTransactionManager transactionManager) {
         StatsTransactions transactions = new StatsTransactions(jdbc, transactionManager);
         this.kafka = kafka;
-        this.interval = properties.projector().statsInterval();
+        this.interval = properties.statsInterval();
         this.decisions = new DecisionsFold(jdbc, transactions);
         this.traffic = new TrafficFold(jdbc, transactions);
     }
@@ -119,7 +120,7 @@ public class StatsProjection implements SmartLifecycle {
                 } catch (RuntimeException e) {
                     failures++;
                     rewind = true;
-                    Duration backoff = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failures, 6)));
+                    Duration backoff = BACKOFF.delayAfter(failures);
                     if (failures == 1 || failures % 20 == 0) {
                         log.warn("Folding statistics failed (attempt {}); retrying in {} ms: {}", failures,
                                 backoff.toMillis(), e.toString());

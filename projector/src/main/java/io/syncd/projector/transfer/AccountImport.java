@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,14 +64,17 @@ class AccountImport implements DisposableBean {
     private final DevicesTable devices;
     private final KafkaProperties kafka;
     private final Duration applierWait;
+    private final DecidedAccounts decidedAccounts;
     private final Set<UUID> importing = ConcurrentHashMap.newKeySet();
     private ChangeProducer producer;
 
-    AccountImport(JdbcClient jdbc, KafkaProperties kafka, ProjectorProperties properties) {
+    AccountImport(JdbcClient jdbc, KafkaProperties kafka, ProjectorProperties properties,
+                  DecidedAccounts decidedAccounts) {
         this.jdbc = jdbc;
+        this.decidedAccounts = decidedAccounts;
         this.devices = new DevicesTable(jdbc);
         this.kafka = kafka;
-        this.applierWait = properties.projector().applierWait();
+        this.applierWait = properties.applierWait();
     }
 
     /** Imports the NDJSON body into the account; answers the counts (PROTOCOL.md, "Admin"). */
@@ -203,31 +205,37 @@ class AccountImport implements DisposableBean {
         }
     }
 
-    /** Waits until the applier decided {@code expected} of the import's changes; 503 when it stops making progress. */
+    /**
+     * Waits until the applier decided {@code expected} of the import's changes, reading {@code sync_log} once per
+     * decision signal of the account (or per {@link DecidedAccounts#FALLBACK_POLL} without one); 503 when it stops
+     * making progress.
+     */
     private void awaitDecided(UUID accountId, UUID deviceId, long expected, Progress progress) {
         long decided = 0;
         long stalledSince = System.nanoTime();
-        while (true) {
-            long now = decidedCount(accountId, deviceId);
-            if (now > decided) {
-                progress.advance(now - decided);
-                decided = now;
-                stalledSince = System.nanoTime();
+        // Watching before the first count: a decision made after it still wakes the wait.
+        try (DecidedAccounts.Watch watch = decidedAccounts.watch(accountId)) {
+            while (true) {
+                long now = decidedCount(accountId, deviceId);
+                if (now > decided) {
+                    progress.advance(now - decided);
+                    decided = now;
+                    stalledSince = System.nanoTime();
+                }
+                if (decided >= expected) {
+                    return;
+                }
+                long left = applierWait.toNanos() - (System.nanoTime() - stalledSince);
+                if (left <= 0) {
+                    throw ApiException.unavailable("the applier decided " + decided + " of the import's " + expected
+                            + " changes and made no progress for " + applierWait.toSeconds() + " s; the rest stays"
+                            + " queued and will be decided; check the account before importing anything again");
+                }
+                watch.awaitSignal(Duration.ofNanos(left));
             }
-            if (decided >= expected) {
-                return;
-            }
-            if (System.nanoTime() - stalledSince > applierWait.toNanos()) {
-                throw ApiException.unavailable("the applier decided " + decided + " of the import's " + expected
-                        + " changes and made no progress for " + applierWait.toSeconds() + " s; the rest stays queued"
-                        + " and will be decided; check the account before importing anything again");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ApiException.unavailable("interrupted while waiting for the applier");
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while waiting for the applier");
         }
     }
 

@@ -5,7 +5,8 @@ import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
+
+import io.syncd.gateway.AccessProperties;
 
 /**
  * Guards {@code /metrics} wherever the actuator serves it: a management configuration is added to the main context
@@ -16,11 +17,10 @@ import org.springframework.core.env.Environment;
 public class MetricsAccessConfiguration {
 
     @Bean
-    FilterRegistrationBean<MetricsAccessFilter> metricsAccessFilter(MetricsProperties metrics, Environment environment) {
+    FilterRegistrationBean<MetricsAccessFilter> metricsAccessFilter(MetricsProperties metrics, AccessProperties access) {
         // Every process has one: set, or generated into the data folder at start (EmbeddedInfrastructure).
-        String adminToken = environment.getProperty("sync.admin-token");
         FilterRegistrationBean<MetricsAccessFilter> registration =
-                new FilterRegistrationBean<>(new MetricsAccessFilter(adminToken));
+                new FilterRegistrationBean<>(new MetricsAccessFilter(access.adminToken()));
         registration.addUrlPatterns("/metrics");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.setEnabled(!metrics.open());
