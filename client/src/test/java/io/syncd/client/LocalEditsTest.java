@@ -126,6 +126,48 @@ class LocalEditsTest {
     }
 
     @Test
+    void textPostgresCannotStoreIsRefusedAtPutBeforeAnythingIsQueued() {
+        String id = newId();
+
+        assertThatThrownBy(() -> client().put("books", id, book("Dr\u0000 Who")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("data.name: must not contain U+0000");
+        assertThatThrownBy(() -> client().put("books", id, book("half \uD83D a smile")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("data.name: must not contain an unpaired surrogate (U+D800 to U+DFFF)");
+
+        assertThat(client().get("books", id)).isEmpty();
+        assertThat(outbox()).isEmpty();
+    }
+
+    @Test
+    void timestampsAndDatesOutsideTheYears1To9999AreRefusedAtPut() {
+        String bookId = newId();
+
+        assertThatThrownBy(() -> client().put("events", newId(),
+                event(bookId, "x").put("start_time", "9999-12-31T23:00:00-01:00")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("data.start_time: must lie within the years 0001 to 9999 once in UTC");
+        assertThatThrownBy(() -> client().put("schedule_drawings", newId(),
+                Records.drawing(bookId).put("date", "0000-12-31")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("data.date: must lie within the years 0001 to 9999");
+
+        assertThat(outbox()).isEmpty();
+    }
+
+    @Test
+    void lowerCaseTimestampsAndOffsetsUpTo2359AreTakenAndStoredInUtc() {
+        String id = newId();
+
+        LocalRecord stored = client().put("events", id, event(newId(), "Late call")
+                .put("start_time", "2026-11-24t10:00:00z").put("end_time", "2026-11-25T10:00:00+23:59"));
+
+        assertThat(stored.data().get("start_time").stringValue()).isEqualTo("2026-11-24T10:00:00Z");
+        assertThat(stored.data().get("end_time").stringValue()).isEqualTo("2026-11-24T10:01:00Z");
+    }
+
+    @Test
     void severalOfflineEditsOfARecordAreOneChangeWithTheLatestDataAndTheOriginalBaseVersion() {
         String id = newId();
         client().put("books", id, book("first"));

@@ -93,6 +93,40 @@ class HttpContractTest {
     }
 
     @Test
+    void changeResultsKeepTheirFieldOrderAndNullsInEveryAnswer() {
+        Api.Device device = api.newDevice();
+        UUID applied = UUID.randomUUID();
+        UUID conflict = UUID.randomUUID();
+        UUID rejected = UUID.randomUUID();
+        UUID bookId = UUID.randomUUID();
+        UUID neverThere = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+        ObjectNode appliedChange = Api.change(applied, "books", "upsert", bookId, 0, book("shape"));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putArray("changes").add(appliedChange)
+                .add(Api.change(conflict, "books", "upsert", neverThere, 3, book("never there")))
+                .add(Api.change(rejected, "events", "upsert", eventId, 0, Api.event(UUID.randomUUID(), "orphan")));
+
+        Api.Response push = api.post("/api/sync/push", device.token(), body);
+
+        JsonNode error = push.body().get("results").get(2).get("error");
+        String appliedJson = "{\"change_id\":\"" + applied + "\",\"status\":\"applied\",\"table\":\"books\","
+                + "\"record_id\":\"" + bookId + "\",\"version\":1}";
+        String conflictJson = "{\"change_id\":\"" + conflict + "\",\"status\":\"conflict\",\"table\":\"books\","
+                + "\"record_id\":\"" + neverThere + "\",\"server_record\":null}";
+        String rejectedJson = "{\"change_id\":\"" + rejected + "\",\"status\":\"rejected\",\"table\":\"events\","
+                + "\"record_id\":\"" + eventId + "\",\"error\":{\"code\":\"missing_parent\",\"message\":"
+                + Json.MAPPER.writeValueAsString(error.get("message").stringValue()) + "}}";
+        assertThat(push.text()).isEqualTo("{\"results\":[" + appliedJson + "," + conflictJson + "," + rejectedJson + "]}");
+        assertThat(api.get("/api/sync/changes/" + applied, device.token()).text()).isEqualTo(appliedJson);
+        assertThat(api.get("/api/sync/changes/" + conflict, device.token()).text()).isEqualTo(conflictJson);
+        assertThat(api.get("/api/sync/changes/" + rejected, device.token()).text()).isEqualTo(rejectedJson);
+        ObjectNode full = Json.MAPPER.createObjectNode();
+        full.putArray("changes").add(appliedChange);
+        assertThat(api.post("/api/sync/full", device.token(), full).text()).startsWith("{\"results\":[" + appliedJson + "],");
+    }
+
+    @Test
     void unknownFieldsAreRejectedEverywhere() {
         Api.Device device = api.newDevice();
         ObjectNode change = upsert("books", UUID.randomUUID(), 0, book("x").put("colour", "red"));

@@ -11,6 +11,7 @@ import io.syncd.client.Rejection;
 import io.syncd.client.SyncReport;
 import io.syncd.client.SyncStatus;
 import io.syncd.common.Json;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -69,23 +70,14 @@ final class CliJson {
         return json;
     }
 
-    /** The protocol's result object. */
+    /** The protocol's result object, as the server writes it. */
     static ObjectNode result(ChangeResult result) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
-        json.put("change_id", result.changeId());
-        json.put("status", result.status());
-        json.put("table", result.table());
-        json.put("record_id", result.recordId());
-        if (result.version() != null) {
-            json.put("version", result.version());
-        }
-        if (result.serverRecord() != null || "conflict".equals(result.status())) {
-            json.set("server_record", result.serverRecord());
-        }
-        if (result.errorCode() != null) {
-            json.putObject("error").put("code", result.errorCode()).put("message", result.errorMessage());
-        }
-        return json;
+        JsonNode serverRecord = result.serverRecord() != null || "conflict".equals(result.status())
+                ? io.syncd.common.ChangeResult.serverRecord(result.serverRecord()) : null;
+        io.syncd.common.ChangeResult.Error error = result.errorCode() == null ? null
+                : new io.syncd.common.ChangeResult.Error(result.errorCode(), result.errorMessage());
+        return Json.MAPPER.valueToTree(new io.syncd.common.ChangeResult(result.changeId(), result.status(),
+                result.table(), result.recordId(), result.version(), serverRecord, error));
     }
 
     /** {@link SyncStatus}'s fields, in its order. */

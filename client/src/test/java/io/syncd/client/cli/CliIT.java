@@ -142,6 +142,10 @@ class CliIT {
             JsonNode result = Cli.run(tablet, args).succeeded().json();
             assertThat(result.get("status").stringValue()).isEqualTo("applied");
             assertThat(result.get("change_id").stringValue()).isNotEqualTo(args[1]);
+            assertThat(fields(result)).as("the server's result shape").containsExactlyElementsOf(
+                    resolutions[i][0].equals("use_server")
+                            ? List.of("change_id", "status", "table", "record_id", "version", "server_record")
+                            : List.of("change_id", "status", "table", "record_id", "version"));
         }
 
         assertThat(Cli.run(tablet, "conflicts").succeeded().json()).isEmpty();

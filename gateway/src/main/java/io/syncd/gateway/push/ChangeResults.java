@@ -3,29 +3,28 @@ package io.syncd.gateway.push;
 import java.util.UUID;
 
 import io.syncd.common.ChangeEvent;
-import io.syncd.common.Json;
-import tools.jackson.databind.node.ObjectNode;
+import io.syncd.common.ChangeResult;
 
-/** Builds the protocol's per-change result objects. */
+/** Makes the protocol's per-change results the gateway knows without reading {@code sync_log}. */
 final class ChangeResults {
     private ChangeResults() {
     }
 
-    static ObjectNode base(UUID changeId, String status, String table, UUID recordId) {
-        ObjectNode result = Json.MAPPER.createObjectNode();
-        result.put("change_id", changeId.toString());
-        result.put("status", status);
-        result.put("table", table);
-        result.put("record_id", recordId.toString());
-        return result;
-    }
-
     /** An applied change that got {@code version}, as {@link DecisionsTable#find} reads it from sync_log. */
-    static ObjectNode applied(ChangeEvent change, long version) {
-        return base(change.changeId(), "applied", change.table().wireName(), change.recordId()).put("version", version);
+    static ChangeResult applied(ChangeEvent change, long version) {
+        return of(change.changeId(), "applied", change.table().wireName(), change.recordId(), version);
     }
 
-    static ObjectNode pending(ChangeEvent change) {
-        return base(change.changeId(), "pending", change.table().wireName(), change.recordId());
+    static ChangeResult pending(ChangeEvent change) {
+        return of(change.changeId(), "pending", change.table().wireName(), change.recordId(), null);
+    }
+
+    /** A change not decided yet, known only by its id (not its table nor record). */
+    static ChangeResult pending(UUID changeId) {
+        return new ChangeResult(changeId.toString(), "pending", null, null, null, null, null);
+    }
+
+    private static ChangeResult of(UUID changeId, String status, String table, UUID recordId, Long version) {
+        return new ChangeResult(changeId.toString(), status, table, recordId.toString(), version, null, null);
     }
 }

@@ -29,8 +29,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeResult;
 import io.syncd.common.DecidedSignal;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Waits, bounded, for the applier's decisions on a push. The applier's transaction announces on
@@ -112,8 +112,8 @@ public final class DecisionWaiter implements SmartLifecycle {
          * then is {@code pending}. {@code sync_log} is read when a signal of the account left decisions out, and after
          * every {@link #FALLBACK_POLL} without any signal, in case one was lost.
          */
-        public Map<UUID, ObjectNode> await(Duration wait) {
-            Map<UUID, ObjectNode> found = new HashMap<>();
+        public Map<UUID, ChangeResult> await(Duration wait) {
+            Map<UUID, ChangeResult> found = new HashMap<>();
             Set<UUID> remaining = new LinkedHashSet<>(expected.keySet());
             long deadline = System.nanoTime() + wait.toNanos();
             try {
@@ -130,7 +130,7 @@ public final class DecisionWaiter implements SmartLifecycle {
                     }
                     if (!remaining.isEmpty() && (lookup.getAndSet(false) || !signalled)) {
                         try {
-                            Map<UUID, ObjectNode> decided = decisions.find(accountId, remaining);
+                            Map<UUID, ChangeResult> decided = decisions.find(accountId, remaining);
                             found.putAll(decided);
                             remaining.removeAll(decided.keySet());
                         } catch (DataAccessException e) {

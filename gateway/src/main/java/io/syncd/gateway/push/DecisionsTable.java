@@ -8,8 +8,9 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.syncd.common.ChangeResult;
 import io.syncd.common.Json;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
 
 /** The gateway's reads of {@code sync_log}: a change's first decision, as the protocol's result object. */
 @Repository
@@ -20,8 +21,8 @@ class DecisionsTable {
         this.jdbc = jdbc;
     }
 
-    Map<UUID, ObjectNode> find(UUID accountId, Collection<UUID> changeIds) {
-        Map<UUID, ObjectNode> results = new HashMap<>();
+    Map<UUID, ChangeResult> find(UUID accountId, Collection<UUID> changeIds) {
+        Map<UUID, ChangeResult> results = new HashMap<>();
         if (changeIds.isEmpty()) {
             return results;
         }
@@ -34,30 +35,27 @@ class DecisionsTable {
                 .param("ids", changeIds.stream().map(UUID::toString).toArray(String[]::new))
                 .query(rs -> {
                     UUID changeId = rs.getObject("change_id", UUID.class);
-                    ObjectNode result = ChangeResults.base(changeId, rs.getString("status"), rs.getString("table_name"),
-                            rs.getObject("record_id", UUID.class));
-                    switch (rs.getString("status")) {
+                    String status = rs.getString("status");
+                    Long version = null;
+                    JsonNode serverRecord = null;
+                    ChangeResult.Error error = null;
+                    switch (status) {
                         case "applied" -> {
-                            result.put("version", rs.getLong("result_version"));
+                            version = rs.getLong("result_version");
                             if ("use_server".equals(rs.getString("op"))) {
-                                putRecord(result, rs.getString("server_record"));
+                                serverRecord = serverRecord(rs.getString("server_record"));
                             }
                         }
-                        case "conflict" -> putRecord(result, rs.getString("server_record"));
-                        default -> result.putObject("error")
-                                .put("code", rs.getString("error_code"))
-                                .put("message", rs.getString("error_message"));
+                        case "conflict" -> serverRecord = serverRecord(rs.getString("server_record"));
+                        default -> error = new ChangeResult.Error(rs.getString("error_code"), rs.getString("error_message"));
                     }
-                    results.put(changeId, result);
+                    results.put(changeId, new ChangeResult(changeId.toString(), status, rs.getString("table_name"),
+                            rs.getObject("record_id", UUID.class).toString(), version, serverRecord, error));
                 });
         return results;
     }
 
-    private static void putRecord(ObjectNode result, String serverRecord) {
-        if (serverRecord == null) {
-            result.putNull("server_record");
-        } else {
-            result.set("server_record", Json.MAPPER.readTree(serverRecord));
-        }
+    private static JsonNode serverRecord(String serverRecord) {
+        return ChangeResult.serverRecord(serverRecord == null ? null : Json.MAPPER.readTree(serverRecord));
     }
 }

@@ -1,6 +1,7 @@
 package io.syncd.gateway.push;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,9 +12,8 @@ import org.springframework.stereotype.Service;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeResult;
 import io.syncd.gateway.GatewayProperties;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Queues validated changes on Kafka, then waits (bounded) for their decisions: one result per change, in order. */
 @Service
@@ -48,7 +48,8 @@ class PushService {
                 .register(registry);
     }
 
-    ArrayNode push(UUID accountId, List<ChangeEvent> changes, ArrayNode results) {
+    List<ChangeResult> push(UUID accountId, List<ChangeEvent> changes) {
+        List<ChangeResult> results = new ArrayList<>(changes.size());
         if (changes.isEmpty()) {
             return results;
         }
@@ -56,10 +57,10 @@ class PushService {
         Timer outcome = unavailable;
         try (DecisionWaiter.Wait wait = waiter.expect(accountId, changes)) {
             producer.sendAll(changes);
-            Map<UUID, ObjectNode> decisions = wait.await(properties.decisionWait());
+            Map<UUID, ChangeResult> decisions = wait.await(properties.decisionWait());
             outcome = decisions.size() == changes.size() ? decided : pending;
             for (ChangeEvent change : changes) {
-                ObjectNode result = decisions.get(change.changeId());
+                ChangeResult result = decisions.get(change.changeId());
                 results.add(result != null ? result : ChangeResults.pending(change));
             }
             return results;

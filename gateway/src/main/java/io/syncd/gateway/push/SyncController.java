@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
-import io.syncd.common.Json;
+import io.syncd.common.ChangeResult;
 import io.syncd.common.SyncTable;
 import io.syncd.gateway.GatewayProperties;
 import io.syncd.gateway.auth.AuthenticatedDevice;
@@ -34,8 +34,6 @@ import io.syncd.gateway.web.JsonBody;
 import io.syncd.gateway.web.JsonObject;
 import io.syncd.gateway.web.StreamedObject;
 import io.syncd.gateway.web.Violations;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** The sync endpoints: push, pull, full sync, conflict resolution and change lookup (PROTOCOL.md). */
 @RestController
@@ -59,7 +57,8 @@ class SyncController {
     }
 
     @PostMapping(path = "/api/sync/push", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ObjectNode push(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+    Map<String, List<ChangeResult>> push(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device,
+                                         @RequestBody byte[] body) {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         List<ChangeEvent> changes = List.of();
@@ -68,9 +67,7 @@ class SyncController {
             changes = ChangeValidator.validate(request.get("changes"), "changes", device, receivedAt(), violations);
         }
         violations.throwIfAny();
-        ObjectNode response = Json.MAPPER.createObjectNode();
-        pushes.push(device.accountId(), changes, response.putArray("results"));
-        return response;
+        return Map.of("results", pushes.push(device.accountId(), changes));
     }
 
     /** Streamed: a page is written while it is read (see PullQuery). */
@@ -110,17 +107,17 @@ class SyncController {
         }
         violations.throwIfAny();
         VerifiedPull verified = pulls.verify(device, pull); // a refused cursor refuses the request: nothing queued
-        ArrayNode results = pushes.push(device.accountId(), changes, Json.MAPPER.createArrayNode());
+        List<ChangeResult> results = pushes.push(device.accountId(), changes);
         StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> {
             out.writeName("results");
-            out.writeTree(results);
+            out.writePOJO(results);
         });
         pulls.pull(device, verified, response::start);
         response.finish();
     }
 
     @PostMapping(path = "/api/sync/resolve-conflict", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ObjectNode resolve(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
+    ChangeResult resolve(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body) {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         ChangeEvent change = null;
@@ -129,7 +126,7 @@ class SyncController {
             change = resolution(request, device, violations);
         }
         violations.throwIfAny();
-        return (ObjectNode) pushes.push(device.accountId(), List.of(change), Json.MAPPER.createArrayNode()).get(0);
+        return pushes.push(device.accountId(), List.of(change)).get(0);
     }
 
     /** A resolution is a change of its own (a new change id): use_server logs, use_local and merge write on base_version. */
@@ -179,17 +176,14 @@ class SyncController {
 
     /** One change's decision; {@code pending} while it may still be queued; 404 only once it surely never arrived. */
     @GetMapping("/api/sync/changes/{changeId}")
-    ObjectNode change(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device,
+    ChangeResult change(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device,
                       @PathVariable UUID changeId) {
-        Map<UUID, ObjectNode> decided = decisions.find(device.accountId(), List.of(changeId));
+        Map<UUID, ChangeResult> decided = decisions.find(device.accountId(), List.of(changeId));
         if (decided.containsKey(changeId)) {
             return decided.get(changeId);
         }
         if (!lag.awaitCaughtUp(device.accountId(), properties.decisionWait())) {
-            ObjectNode pending = Json.MAPPER.createObjectNode();
-            pending.put("change_id", changeId.toString());
-            pending.put("status", "pending");
-            return pending;
+            return ChangeResults.pending(changeId);
         }
         decided = decisions.find(device.accountId(), List.of(changeId));
         if (decided.containsKey(changeId)) {
