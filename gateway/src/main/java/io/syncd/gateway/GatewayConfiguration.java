@@ -12,23 +12,27 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.servlet.config.annotation.CorsRegistry;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.syncd.gateway.auth.DeviceAuthInterceptor;
 import io.syncd.gateway.auth.VerifiedTokens;
-import io.syncd.gateway.devices.DevicesTable;
+import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.devices.DevicesTable;
+import io.syncd.store.synclog.DecisionsTable;
 import io.syncd.gateway.push.ChangeLag;
-import io.syncd.gateway.push.ChangeProducer;
+import io.syncd.store.changelog.ChangeProducer;
 import io.syncd.gateway.ratelimit.AddressRateLimiter;
 import io.syncd.gateway.ratelimit.DeviceRateLimiter;
 import io.syncd.gateway.stats.TrafficFilter;
 import io.syncd.gateway.stats.TrafficPublisher;
-import io.syncd.gateway.web.AcceptsJsonInterceptor;
-import io.syncd.gateway.web.CompressingResponseFilter;
-import io.syncd.gateway.web.RequestBodyFilter;
+import io.syncd.edge.web.AcceptsJsonInterceptor;
+import io.syncd.edge.web.CompressingResponseFilter;
+import io.syncd.edge.web.RequestBodyFilter;
 import io.syncd.gateway.web.RequestLogFilter;
+import io.syncd.edge.AccessProperties;
 
 /** The gateway role: the HTTP API, its Kafka producer and its filters. Imported when the process runs the gateway. */
 @Configuration(proxyBeanMethods = false)
@@ -80,6 +84,21 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     @Bean
     static VerifiedTokens verifiedTokens(GatewayProperties properties) {
         return new VerifiedTokens(properties.outageTokenAge(), java.time.Clock.systemUTC());
+    }
+
+    @Bean
+    AccountsTable accountsTable(JdbcClient jdbc) {
+        return new AccountsTable(jdbc);
+    }
+
+    @Bean
+    DevicesTable devicesTable(JdbcClient jdbc) {
+        return new DevicesTable(jdbc);
+    }
+
+    @Bean
+    DecisionsTable decisionsTable(JdbcClient jdbc) {
+        return new DecisionsTable(jdbc);
     }
 
     @Bean(destroyMethod = "close")

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-import io.syncd.gateway.AccessProperties;
+import io.syncd.edge.AccessProperties;
 import io.syncd.projector.admin.AdminAuthInterceptor;
 
 /** The projector role: replay, verification, point-in-time rebuilds, export and import behind the admin token; statistics. */

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The projector's settings ({@code sync.projector.*}); its admin token is the gateway module's
- * {@link io.syncd.gateway.AccessProperties}.
+ * {@link io.syncd.edge.AccessProperties}.
  *
  * @param statsInterval how often the statistics fold in the changes decided since the last time
  * @param applierWait how long verify from Kafka and import wait for the applier to decide what they need, while it

@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Import;
 
-import io.syncd.gateway.AccessProperties;
-import io.syncd.gateway.errors.ErrorsConfiguration;
+import io.syncd.edge.AccessProperties;
+import io.syncd.edge.errors.ErrorsConfiguration;
 import io.syncd.standalone.metrics.MetricsProperties;
 
 /**

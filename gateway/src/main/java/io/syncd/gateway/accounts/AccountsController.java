@@ -13,12 +13,13 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.common.BearerTokens;
-import io.syncd.gateway.AccessProperties;
-import io.syncd.gateway.auth.Credentials;
-import io.syncd.gateway.errors.ApiException;
-import io.syncd.gateway.web.JsonBody;
-import io.syncd.gateway.web.JsonObject;
-import io.syncd.gateway.web.Violations;
+import io.syncd.edge.AccessProperties;
+import io.syncd.common.Credentials;
+import io.syncd.edge.errors.ApiException;
+import io.syncd.edge.web.JsonBody;
+import io.syncd.edge.web.JsonObject;
+import io.syncd.edge.web.Violations;
+import io.syncd.store.accounts.AccountsTable;
 
 /** {@code POST /api/accounts}: creates an account and its enrollment key (shown once). */
 @RestController

@@ -5,8 +5,8 @@ import java.util.Set;
 
 import io.syncd.common.Limits;
 import io.syncd.common.SyncTable;
-import io.syncd.gateway.web.JsonObject;
-import io.syncd.gateway.web.Violations;
+import io.syncd.edge.web.JsonObject;
+import io.syncd.edge.web.Violations;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.Timer;
 
 import io.syncd.common.SyncTable;
 import io.syncd.gateway.auth.AuthenticatedDevice;
-import io.syncd.gateway.devices.DevicesTable;
-import io.syncd.gateway.errors.ApiException;
-import io.syncd.gateway.errors.FieldError;
+import io.syncd.store.devices.DevicesTable;
+import io.syncd.edge.errors.ApiException;
+import io.syncd.edge.errors.FieldError;
 import tools.jackson.core.JsonGenerator;
 
 /** Serves a pull page and records the device's last sync. */

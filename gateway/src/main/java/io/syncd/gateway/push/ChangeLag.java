@@ -19,7 +19,7 @@ import org.apache.kafka.common.utils.Utils;
 
 import io.syncd.common.SyncTable;
 import io.syncd.common.Topics;
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 
 /**
  * Whether the applier group has decided everything queued for an account so far: the account's partition of each

@@ -31,6 +31,7 @@ import org.springframework.stereotype.Component;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeResult;
 import io.syncd.common.DecidedSignal;
+import io.syncd.store.synclog.DecisionsTable;
 
 /**
  * Waits, bounded, for the applier's decisions on a push. The applier's transaction announces on

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeResult;
 import io.syncd.gateway.GatewayProperties;
+import io.syncd.store.changelog.ChangeProducer;
 
 /** Queues validated changes on Kafka, then waits (bounded) for their decisions: one result per change, in order. */
 @Service

@@ -26,14 +26,16 @@ import io.syncd.common.ChangeResult;
 import io.syncd.common.SyncTable;
 import io.syncd.gateway.GatewayProperties;
 import io.syncd.gateway.auth.AuthenticatedDevice;
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 import io.syncd.gateway.pull.PullRequest;
 import io.syncd.gateway.pull.PullService;
 import io.syncd.gateway.pull.VerifiedPull;
-import io.syncd.gateway.web.JsonBody;
-import io.syncd.gateway.web.JsonObject;
-import io.syncd.gateway.web.StreamedObject;
-import io.syncd.gateway.web.Violations;
+import io.syncd.edge.web.JsonBody;
+import io.syncd.edge.web.JsonObject;
+import io.syncd.edge.web.StreamedObject;
+import io.syncd.edge.web.Violations;
+import io.syncd.edge.changes.ChangeValidator;
+import io.syncd.store.synclog.DecisionsTable;
 
 /** The sync endpoints: push, pull, full sync, conflict resolution and change lookup (PROTOCOL.md). */
 @RestController
@@ -64,7 +66,8 @@ class SyncController {
         List<ChangeEvent> changes = List.of();
         if (request != null) {
             request.allowOnly(Set.of("changes"));
-            changes = ChangeValidator.validate(request.get("changes"), "changes", device, receivedAt(), violations);
+            changes = ChangeValidator.validate(request.get("changes"), "changes", device.accountId(),
+                    device.deviceId(), receivedAt(), violations);
         }
         violations.throwIfAny();
         return Map.of("results", pushes.push(device.accountId(), changes));
@@ -101,7 +104,8 @@ class SyncController {
             allowed.add("changes");
             request.allowOnly(allowed);
             changes = request.has("changes")
-                    ? ChangeValidator.validate(request.get("changes"), "changes", device, receivedAt(), violations)
+                    ? ChangeValidator.validate(request.get("changes"), "changes", device.accountId(),
+                    device.deviceId(), receivedAt(), violations)
                     : List.of();
             pull = PullRequest.read(request, violations);
         }

@@ -14,8 +14,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.syncd.gateway.errors.ApiException;
-import io.syncd.gateway.errors.Problems;
+import io.syncd.edge.errors.ApiException;
+import io.syncd.edge.errors.Problems;
 
 /**
  * A token bucket per key (a device, an address), kept in this process's memory: a request over its key's bucket is

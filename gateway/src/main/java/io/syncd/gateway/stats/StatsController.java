@@ -7,6 +7,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import tools.jackson.databind.node.ObjectNode;
+import io.syncd.store.stats.StatsQuery;
 
 /** {@code GET /api/sync/stats}: the caller's own account's statistics (PROTOCOL.md, "Statistics"). */
 @RestController

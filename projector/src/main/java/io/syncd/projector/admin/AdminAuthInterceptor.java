@@ -7,7 +7,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 import io.syncd.common.BearerTokens;
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 
 /** Admits {@code /api/admin/**} only with the admin token (compared in constant time); anything else is 401. */
 public final class AdminAuthInterceptor implements HandlerInterceptor {

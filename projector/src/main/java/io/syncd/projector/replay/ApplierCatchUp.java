@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import io.syncd.common.Topics;
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 
 /**
  * Waits until the applier group has decided the change topics up to given offsets (its committed offsets, which

@@ -20,7 +20,7 @@ import io.syncd.applier.ReplayApplier.ReplayedChange;
 import io.syncd.common.ChangeEventCodec;
 import io.syncd.common.SyncTable;
 import io.syncd.common.UndecodableChangeException;
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 
 /**
  * Reads every partition of the change topics from its beginning up to the end offset it had when the reader was

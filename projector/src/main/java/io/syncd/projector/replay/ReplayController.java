@@ -15,9 +15,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.common.SyncTable;
-import io.syncd.gateway.web.JsonBody;
-import io.syncd.gateway.web.JsonObject;
-import io.syncd.gateway.web.Violations;
+import io.syncd.edge.web.JsonBody;
+import io.syncd.edge.web.JsonObject;
+import io.syncd.edge.web.Violations;
 
 /** {@code POST /api/admin/verify} and {@code POST /api/admin/rebuild} (PROTOCOL.md, "Admin"). */
 @RestController

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 
 /**
  * The schemas replays write into (a rebuild's named schema, a verify's scratch copy). Each is marked with a comment

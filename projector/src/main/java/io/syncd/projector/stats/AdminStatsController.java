@@ -7,8 +7,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.syncd.gateway.errors.ApiException;
-import io.syncd.gateway.stats.StatsQuery;
+import io.syncd.edge.errors.ApiException;
+import io.syncd.store.stats.StatsQuery;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code GET /api/admin/stats}: the statistics of every account, or of one ({@code ?account_id=}). */

@@ -18,7 +18,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 
 /**
  * {@code GET /api/admin/accounts/{id}/export}: the account's live records as NDJSON, one record envelope a line,

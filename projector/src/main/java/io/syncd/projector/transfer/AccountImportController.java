@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.common.ContentCoding;
-import io.syncd.gateway.errors.ApiException;
+import io.syncd.edge.errors.ApiException;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code POST /api/admin/accounts/{id}/import}: an export (NDJSON) loaded into an empty account (PROTOCOL.md, "Admin"). */

@@ -6,7 +6,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
-import io.syncd.gateway.AccessProperties;
+import io.syncd.edge.AccessProperties;
 
 /**
  * Guards {@code /metrics} wherever the actuator serves it: a management configuration is added to the main context

@@ -11,8 +11,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.syncd.common.BearerTokens;
-import io.syncd.gateway.errors.ApiException;
-import io.syncd.gateway.errors.Problems;
+import io.syncd.edge.errors.ApiException;
+import io.syncd.edge.errors.Problems;
 
 /**
  * {@code GET /metrics} takes the admin token ({@code Authorization: Bearer}): its series name the process's topics,

@@ -1,0 +1,129 @@
+package io.syncd.edge.changes;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import io.syncd.common.ChangeEvent;
+import io.syncd.common.ChangeOp;
+import io.syncd.common.Json;
+import io.syncd.common.Limits;
+import io.syncd.common.RecordRules;
+import io.syncd.common.SyncTable;
+import io.syncd.edge.errors.ApiException;
+import io.syncd.edge.web.JsonObject;
+import io.syncd.edge.web.Violations;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Validates the {@code changes} of a push (or full sync) whole, before anything is queued: every field rule,
+ * unknown fields, the size limits, and change ids unique within the request. Any violation fails the request.
+ */
+public final class ChangeValidator {
+    private static final Set<String> CHANGE_FIELDS = Set.of("change_id", "table", "op", "record_id", "base_version", "data");
+
+    private ChangeValidator() {
+    }
+
+    /** The valid changes of {@code accountId}'s device {@code deviceId}, each violation recorded under its path. */
+    public static List<ChangeEvent> validate(JsonNode changes, String path, UUID accountId, UUID deviceId,
+                                             Instant receivedAt, Violations violations) {
+        if (changes == null || changes.isNull()) {
+            violations.add(path, "is required");
+            return List.of();
+        }
+        if (!changes.isArray()) {
+            violations.add(path, "must be an array");
+            return List.of();
+        }
+        if (changes.size() > Limits.MAX_CHANGES_PER_PUSH) {
+            throw ApiException.invalid(path, "at most " + Limits.MAX_CHANGES_PER_PUSH + " changes a request, got " + changes.size());
+        }
+        List<ChangeEvent> events = new ArrayList<>(changes.size());
+        Map<UUID, Integer> seen = new HashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonObject change = JsonObject.of(changes.get(i), at, violations);
+            if (change == null) {
+                continue;
+            }
+            change.allowOnly(CHANGE_FIELDS);
+            UUID changeId = change.uuid("change_id", true);
+            UUID recordId = change.uuid("record_id", true);
+            Long baseVersion = change.integer("base_version", true, 0, Long.MAX_VALUE);
+            SyncTable table = table(change, violations);
+            ChangeOp op = op(change, violations, false);
+            if (changeId != null) {
+                Integer first = seen.putIfAbsent(changeId, i);
+                if (first != null) {
+                    violations.add(change.path("change_id"), "duplicates " + path + "[" + first + "].change_id");
+                }
+            }
+            String data = data(change, table, op, violations);
+            if (changeId != null && recordId != null && baseVersion != null && table != null && op != null
+                    && (op != ChangeOp.UPSERT || data != null)) {
+                events.add(new ChangeEvent(changeId, accountId, deviceId, table, op, recordId,
+                        baseVersion, data, receivedAt));
+            }
+        }
+        return events;
+    }
+
+    /** The {@code table} field: one of the synced tables, or null with a violation. */
+    public static SyncTable table(JsonObject change, Violations violations) {
+        String name = change.string("table", true, 0, false);
+        if (name == null) {
+            return null;
+        }
+        return SyncTable.fromWireName(name).orElseGet(() -> {
+            violations.add(change.path("table"), "must be one of books, events, notes, schedule_drawings");
+            return null;
+        });
+    }
+
+    /** The {@code op} field (upsert or delete; {@code optional}: absent means upsert), or null with a violation. */
+    public static ChangeOp op(JsonObject change, Violations violations, boolean optional) {
+        String name = change.string("op", !optional, 0, false);
+        if (name == null) {
+            return optional && !change.has("op") ? ChangeOp.UPSERT : null;
+        }
+        ChangeOp op = ChangeOp.fromWireName(name).filter(o -> o != ChangeOp.USE_SERVER).orElse(null);
+        if (op == null) {
+            violations.add(change.path("op"), "must be upsert or delete");
+        }
+        return op;
+    }
+
+    /** The normalized data as JSON text for an upsert; null for a delete (which must carry none). */
+    public static String data(JsonObject change, SyncTable table, ChangeOp op, Violations violations) {
+        JsonNode data = change.get("data");
+        if (op == ChangeOp.DELETE) {
+            if (data != null) {
+                violations.add(change.path("data"), "must be absent for a delete");
+            }
+            return null;
+        }
+        if (op != ChangeOp.UPSERT || table == null) {
+            return null;
+        }
+        if (data == null) {
+            violations.add(change.path("data"), "is required for an upsert");
+            return null;
+        }
+        ObjectNode normalized = RecordRules.normalize(table, data, change.path("data"), violations::add);
+        if (normalized == null) {
+            return null;
+        }
+        String text = Json.MAPPER.writeValueAsString(normalized);
+        if (text.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_DATA_BYTES) {
+            throw ApiException.tooLarge(change.path("data") + " is over 1 MiB once serialized");
+        }
+        return text;
+    }
+}
