@@ -18,19 +18,23 @@ import java.util.UUID;
 
 import org.apache.kafka.common.TopicPartition;
 
-import io.syncd.applier.SyncLogTable.ChangeKey;
+import io.syncd.store.synclog.SyncLogTable.ChangeKey;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.DecidedSignal;
 import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
+import io.syncd.store.accounts.AccountSequences;
+import io.syncd.store.synclog.SyncLogTable;
+import io.syncd.store.records.RecordsTable;
+import io.syncd.store.records.RecordKey;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One batch's transaction: reads everything it needs up front (a handful of set-based queries), decides in memory in
  * decision order, then writes each table and {@code sync_log} with one statement each. The account rows are locked
- * first, so one account's transactions never interleave (see {@link AccountsTable#lockSequences}). The caller commits.
+ * first, so one account's transactions never interleave (see {@link AccountSequences#lockSequences}). The caller commits.
  */
 final class BatchTransaction {
     private final Connection conn;
@@ -76,7 +80,7 @@ final class BatchTransaction {
         for (PolledChange change : ordered) {
             accounts.add(change.event().accountId());
         }
-        sequences.putAll(AccountsTable.lockSequences(conn, accounts));
+        sequences.putAll(AccountSequences.lockSequences(conn, accounts));
         decided = lookUpAll ? new HashSet<>(SyncLogTable.alreadyDecided(conn, ordered.stream()
                 .map(c -> new ChangeKey(c.event().accountId(), c.event().changeId())).toList())) : new HashSet<>();
         loadRecords(ordered);
@@ -106,9 +110,9 @@ final class BatchTransaction {
                     .filter(k -> k.table() == table && stored.contains(k)).map(records::get).toList());
         }
         SyncLogTable.append(conn, decisions, now);
-        AccountsTable.storeSequences(conn, advancedSequences);
+        AccountSequences.storeSequences(conn, advancedSequences);
         if (announce) {
-            AccountsTable.notifyDecided(conn, signals());
+            AccountSequences.notifyDecided(conn, signals());
         }
         for (Map.Entry<TopicPartition, Long> p : parked.entrySet()) {
             progress.put(p.getKey(), p.getValue());

@@ -7,6 +7,7 @@ import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
+import io.syncd.store.synclog.SyncLogEntry;
 
 /**
  * One row of {@code sync_log}: how a change was decided, and what it wrote. Made by the factories below, one per
@@ -20,7 +21,7 @@ import io.syncd.common.SyncTable;
 record Decision(UUID changeId, UUID accountId, UUID deviceId, SyncTable table, UUID recordId, ChangeOp op,
                 long baseVersion, Long resultVersion, DecisionStatus status, String errorCode, String errorMessage,
                 String data, String serverRecord, Long position, UUID causeChangeId,
-                String topic, Integer partition, Long offset, Instant receivedAt) {
+                String topic, Integer partition, Long offset, Instant receivedAt) implements SyncLogEntry {
 
     /** Rejection codes (PROTOCOL.md, Push). */
     static final String NOT_FOUND = "not_found";

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.syncd.common.Timestamps;
+import io.syncd.store.sql.BinaryCopyRows;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** What the applier writes with a binary COPY is what PostgreSQL would have stored from the same values as text. */

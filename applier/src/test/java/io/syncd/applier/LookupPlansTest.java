@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.syncd.common.SyncTable;
+import io.syncd.store.accounts.AccountSequences;
+import io.syncd.store.synclog.SyncLogTable;
+import io.syncd.store.records.RecordsTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -80,7 +83,7 @@ class LookupPlansTest {
 
     @Test
     void accountsAreLockedByPrimaryKeyInIdOrder() throws SQLException {
-        String plan = genericPlanOnEmptyTables(AccountsTable.LOCK_SEQUENCES, 1);
+        String plan = genericPlanOnEmptyTables(AccountSequences.LOCK_SEQUENCES, 1);
 
         assertThat(plan).contains("Index Scan using accounts_pkey").contains("Sort Key")
                 .doesNotContain("Seq Scan on accounts");

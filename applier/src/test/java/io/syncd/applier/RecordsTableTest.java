@@ -26,6 +26,7 @@ import io.syncd.common.Field;
 import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
+import io.syncd.store.records.RecordsTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.util.RawValue;

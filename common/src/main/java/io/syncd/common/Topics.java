@@ -14,12 +14,6 @@ public final class Topics {
     /** PostgreSQL channel on which the applier announces, per transaction, the accounts it decided changes for. */
     public static final String DECIDED_CHANNEL = "sync_decided";
 
-    /**
-     * PostgreSQL advisory lock that every transaction appending to {@code sync_log} holds shared until it ends, and
-     * that the statistics fold takes exclusively for an instant to learn up to which {@code seq} the log is final.
-     */
-    public static final long SYNC_LOG_APPEND_LOCK = 0x73796e635f6c6f67L;
-
     private Topics() {
     }
 }

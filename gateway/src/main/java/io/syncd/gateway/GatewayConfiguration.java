@@ -11,17 +11,16 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.servlet.config.annotation.CorsRegistry;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.syncd.gateway.auth.DeviceAuthInterceptor;
 import io.syncd.gateway.auth.VerifiedTokens;
-import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.StoreConfiguration;
 import io.syncd.store.devices.DevicesTable;
-import io.syncd.store.synclog.DecisionsTable;
 import io.syncd.gateway.push.ChangeLag;
 import io.syncd.store.changelog.ChangeProducer;
 import io.syncd.gateway.ratelimit.AddressRateLimiter;
@@ -37,6 +36,7 @@ import io.syncd.edge.AccessProperties;
 /** The gateway role: the HTTP API, its Kafka producer and its filters. Imported when the process runs the gateway. */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
+@Import(StoreConfiguration.class)
 @EnableConfigurationProperties({GatewayProperties.class, AccessProperties.class})
 public class GatewayConfiguration implements WebMvcConfigurer {
     private static final String[] DEVICE_PATHS = {"/api/sync/**", "/api/devices/**"};
@@ -84,21 +84,6 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     @Bean
     static VerifiedTokens verifiedTokens(GatewayProperties properties) {
         return new VerifiedTokens(properties.outageTokenAge(), java.time.Clock.systemUTC());
-    }
-
-    @Bean
-    AccountsTable accountsTable(JdbcClient jdbc) {
-        return new AccountsTable(jdbc);
-    }
-
-    @Bean
-    DevicesTable devicesTable(JdbcClient jdbc) {
-        return new DevicesTable(jdbc);
-    }
-
-    @Bean
-    DecisionsTable decisionsTable(JdbcClient jdbc) {
-        return new DecisionsTable(jdbc);
     }
 
     @Bean(destroyMethod = "close")

@@ -22,7 +22,6 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -31,9 +30,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
+import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.records.RecordReads;
 
 /**
- * The pull's SQL: per table, the account's rows past the cursor in position order, all read in one REPEATABLE READ
+ * The pull's reads: per table, the account's rows past the cursor in position order, all read in one REPEATABLE READ
  * snapshot so the pages of different tables agree. Positions are handed out in commit order under the account's
  * row lock, so a snapshot holds every position up to the account's committed sequence and none above it.
  *
@@ -52,7 +53,8 @@ class PullQuery implements DisposableBean {
     private static final long READER_STOP_SECONDS = 10;
     private static final Logger log = LoggerFactory.getLogger(PullQuery.class);
 
-    private final JdbcClient jdbc;
+    private final RecordReads records;
+    private final AccountsTable accounts;
     private final TransactionTemplate snapshot;
     private final ExecutorService readers = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
@@ -66,10 +68,8 @@ class PullQuery implements DisposableBean {
     });
 
     PullQuery(DataSource dataSource, PlatformTransactionManager transactions) {
-        JdbcTemplate template = new JdbcTemplate(dataSource);
-        // Inside a transaction, pgjdbc reads a result with a fetch size through a cursor, a batch at a time.
-        template.setFetchSize(FETCH_SIZE);
-        this.jdbc = JdbcClient.create(template);
+        this.records = new RecordReads(dataSource, FETCH_SIZE);
+        this.accounts = new AccountsTable(JdbcClient.create(dataSource));
         this.snapshot = new TransactionTemplate(transactions);
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         snapshot.setReadOnly(true);
@@ -85,20 +85,8 @@ class PullQuery implements DisposableBean {
     record Page(int records, long lastPosition, boolean hasMore, long chainStart) {
     }
 
-    /**
-     * What a cursor is checked against: the account's sequence, and the database's identity (V7__server_identity).
-     *
-     * @param changeSeq the account's last position
-     */
-    record Origin(long changeSeq, UUID databaseId, byte[] cursorKey) {
-    }
-
-    Origin origin(UUID accountId) {
-        return jdbc.sql("SELECT a.change_seq, i.database_id, i.cursor_key FROM accounts a CROSS JOIN server_identity i"
-                        + " WHERE a.id = :id")
-                .param("id", accountId)
-                .query((rs, n) -> new Origin(rs.getLong(1), rs.getObject(2, UUID.class), rs.getBytes(3)))
-                .single();
+    AccountsTable.PullOrigin origin(UUID accountId) {
+        return accounts.pullOrigin(accountId);
     }
 
     /** The current row of one table's stream, and the rest of it. */
@@ -172,13 +160,13 @@ class PullQuery implements DisposableBean {
         return snapshot.execute(status -> {
             long after = cursor == null ? 0 : cursor.position();
             long chainStart = cursor == null
-                    ? jdbc.sql("SELECT change_seq FROM accounts WHERE id = :id").param("id", accountId).query(Long.class).single()
+                    ? accounts.changeSequence(accountId)
                     : cursor.chainStart();
             List<Stream<SyncedRecord>> streams = new ArrayList<>();
             try {
                 PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparingLong(h -> h.record().position()));
                 for (SyncTable table : request.tables()) {
-                    Stream<SyncedRecord> rows = readTable(table, accountId, after, chainStart, request.limit() + 1);
+                    Stream<SyncedRecord> rows = records.since(table, accountId, after, chainStart, request.limit() + 1);
                     streams.add(rows);
                     Iterator<SyncedRecord> iterator = rows.iterator();
                     if (iterator.hasNext()) {
@@ -201,16 +189,5 @@ class PullQuery implements DisposableBean {
                 streams.forEach(Stream::close);
             }
         });
-    }
-
-    private Stream<SyncedRecord> readTable(SyncTable table, UUID accountId, long after, long chainStart, int limit) {
-        // Tombstones at or below the chain start were deleted before the chain began: a new device never had them.
-        String sql = "SELECT " + SyncedRecord.columns(table) + " FROM " + table.wireName()
-                + " WHERE account_id = :account AND position > :after AND (NOT is_deleted OR position > :chainStart)"
-                + " ORDER BY position LIMIT :limit";
-        return jdbc.sql(sql)
-                .param("account", accountId).param("after", after).param("chainStart", chainStart).param("limit", limit)
-                .query((rs, n) -> SyncedRecord.read(table, rs))
-                .stream();
     }
 }

@@ -17,6 +17,7 @@ import io.syncd.store.devices.DevicesTable;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.errors.FieldError;
 import tools.jackson.core.JsonGenerator;
+import io.syncd.store.accounts.AccountsTable;
 
 /** Serves a pull page and records the device's last sync. */
 @Service
@@ -43,7 +44,7 @@ public class PullService {
      * again from null.
      */
     public VerifiedPull verify(AuthenticatedDevice device, PullRequest request) {
-        PullQuery.Origin origin = query.origin(device.accountId());
+        AccountsTable.PullOrigin origin = query.origin(device.accountId());
         if (request.cursor() == null) {
             return new VerifiedPull(request, null, origin);
         }

@@ -1,9 +1,11 @@
 package io.syncd.gateway.pull;
 
+import io.syncd.store.accounts.AccountsTable;
+
 /**
  * A pull request whose cursor was verified against the database that serves it ({@link PullService#verify}).
  *
  * @param cursor null for a new chain
  */
-public record VerifiedPull(PullRequest request, PullCursor cursor, PullQuery.Origin origin) {
+public record VerifiedPull(PullRequest request, PullCursor cursor, AccountsTable.PullOrigin origin) {
 }

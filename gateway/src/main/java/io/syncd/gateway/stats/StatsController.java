@@ -1,6 +1,5 @@
 package io.syncd.gateway.stats;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
@@ -14,8 +13,8 @@ import io.syncd.store.stats.StatsQuery;
 class StatsController {
     private final StatsQuery stats;
 
-    StatsController(JdbcClient jdbc) {
-        this.stats = new StatsQuery(jdbc);
+    StatsController(StatsQuery stats) {
+        this.stats = stats;
     }
 
     @GetMapping("/api/sync/stats")

@@ -28,6 +28,7 @@ import io.syncd.applier.ReplayApplier.ReplayedChange;
 import io.syncd.common.SyncTable;
 import io.syncd.projector.ProjectorProperties;
 import io.syncd.projector.admin.Progress;
+import io.syncd.store.accounts.AccountsTable;
 
 /**
  * Rebuilds the synced tables from the change topics alone: every change event, from the beginning of each
@@ -103,7 +104,7 @@ public class TopicReplay {
         schemas.create(schema);
         jdbc.sql("CREATE UNLOGGED TABLE " + schema + ".accounts"
                 + " (id uuid PRIMARY KEY, change_seq bigint NOT NULL DEFAULT 0)").update();
-        jdbc.sql("INSERT INTO " + schema + ".accounts (id) SELECT id FROM public.accounts").update();
+        new AccountsTable(jdbc).copyIdsInto(schema);
         for (SyncTable table : SyncTable.values()) {
             jdbc.sql("CREATE UNLOGGED TABLE " + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
                     + " INCLUDING ALL)").update();

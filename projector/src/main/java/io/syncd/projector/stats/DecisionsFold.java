@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import io.syncd.common.Topics;
+import io.syncd.store.synclog.SyncLogTable;
 
 /**
  * Folds newly decided changes from {@code sync_log} into {@code stats_decisions}, by {@code seq}, with the cursor
@@ -17,7 +17,7 @@ import io.syncd.common.Topics;
  *
  * <p>{@code seq} is taken from a sequence when a row is inserted, not when it commits: a transaction holding seq 7
  * can commit after one holding seq 8, so "everything up to the highest committed seq" could skip 7 forever. Every
- * transaction that appends to {@code sync_log} therefore holds {@link Topics#SYNC_LOG_APPEND_LOCK} shared from before
+ * transaction that appends to {@code sync_log} therefore holds {@link SyncLogTable#APPEND_LOCK} shared from before
  * its first {@code nextval} until it ends, and the high water mark is read under that lock taken exclusively, in a
  * transaction of its own: once it is granted, no seq handed out so far belongs to a transaction still in flight, and
  * every later append takes a higher one. The lock waits only for appends in flight (an applier commits right after
@@ -51,7 +51,7 @@ final class DecisionsFold {
     long fold() {
         summarizeNewRanges();
         long highWater = transactions.run(() -> {
-            jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", Topics.SYNC_LOG_APPEND_LOCK).query().singleRow();
+            jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", SyncLogTable.APPEND_LOCK).query().singleRow();
             return jdbc.sql("SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('sync_log', 'seq')::regclass), 0)")
                     .query(Long.class).single();
         });

@@ -1,12 +1,12 @@
 package io.syncd.projector.transfer;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -19,6 +19,9 @@ import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.edge.errors.ApiException;
+import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.records.RecordReads;
+import javax.sql.DataSource;
 
 /**
  * {@code GET /api/admin/accounts/{id}/export}: the account's live records as NDJSON, one record envelope a line,
@@ -28,13 +31,14 @@ import io.syncd.edge.errors.ApiException;
 class AccountExportController {
     private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
-    private final JdbcTemplate jdbc;
-    private final JdbcClient client;
+    private final AccountsTable accounts;
+    private final RecordReads records;
     private final TransactionTemplate snapshot;
 
-    AccountExportController(JdbcTemplate jdbc, JdbcClient client, PlatformTransactionManager transactions) {
-        this.jdbc = jdbc;
-        this.client = client;
+    AccountExportController(AccountsTable accounts, DataSource dataSource, PlatformTransactionManager transactions) {
+        this.accounts = accounts;
+        // Stream with a cursor: an account can hold more than memory should.
+        this.records = new RecordReads(dataSource, 1000);
         this.snapshot = new TransactionTemplate(transactions);
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         snapshot.setReadOnly(true);
@@ -42,14 +46,12 @@ class AccountExportController {
 
     @GetMapping("/api/admin/accounts/{accountId}/export")
     ResponseEntity<StreamingResponseBody> export(@PathVariable UUID accountId) {
-        boolean exists = client.sql("SELECT count(*) FROM accounts WHERE id = :id").param("id", accountId)
-                .query(Long.class).single() > 0;
-        if (!exists) {
+        if (!accounts.exists(accountId)) {
             throw ApiException.notFound("no account " + accountId);
         }
         StreamingResponseBody body = out -> snapshot.executeWithoutResult(status -> {
             for (SyncTable table : SyncTable.values()) {
-                write(out, table, accountId);
+                records.forEachLive(table, accountId, record -> write(out, record));
             }
         });
         return ResponseEntity.ok().contentType(NDJSON)
@@ -57,21 +59,12 @@ class AccountExportController {
                 .body(body);
     }
 
-    private void write(OutputStream out, SyncTable table, UUID accountId) {
-        jdbc.query(connection -> {
-            var ps = connection.prepareStatement("SELECT " + SyncedRecord.columns(table) + " FROM " + table.wireName()
-                    + " WHERE account_id = ? AND NOT is_deleted ORDER BY position");
-            ps.setObject(1, accountId);
-            // Stream with a cursor: an account can hold more than memory should.
-            ps.setFetchSize(1000);
-            return ps;
-        }, rs -> {
-            try {
-                out.write(Json.MAPPER.writeValueAsBytes(SyncedRecord.read(table, rs).toEnvelope()));
-                out.write('\n');
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+    private static void write(OutputStream out, SyncedRecord record) {
+        try {
+            out.write(Json.MAPPER.writeValueAsBytes(record.toEnvelope()));
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import io.syncd.common.ChangeEvent;
@@ -44,6 +43,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.synclog.DecisionsTable;
+import io.syncd.store.records.RecordReads;
+import javax.sql.DataSource;
 
 /**
  * Loads an export (NDJSON record envelopes) into an existing, empty account through the normal pipeline: the whole
@@ -60,19 +63,23 @@ class AccountImport implements DisposableBean {
     private static final int MAX_REJECTIONS_LISTED = 100;
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
-    private final JdbcClient jdbc;
+    private final AccountsTable accounts;
     private final DevicesTable devices;
+    private final DecisionsTable decisions;
+    private final RecordReads records;
     private final KafkaProperties kafka;
     private final Duration applierWait;
     private final DecidedAccounts decidedAccounts;
     private final Set<UUID> importing = ConcurrentHashMap.newKeySet();
     private ChangeProducer producer;
 
-    AccountImport(JdbcClient jdbc, KafkaProperties kafka, ProjectorProperties properties,
-                  DecidedAccounts decidedAccounts) {
-        this.jdbc = jdbc;
+    AccountImport(AccountsTable accounts, DevicesTable devices, DecisionsTable decisions, DataSource dataSource,
+                  KafkaProperties kafka, ProjectorProperties properties, DecidedAccounts decidedAccounts) {
+        this.accounts = accounts;
+        this.devices = devices;
+        this.decisions = decisions;
+        this.records = new RecordReads(dataSource, 0);
         this.decidedAccounts = decidedAccounts;
-        this.devices = new DevicesTable(jdbc);
         this.kafka = kafka;
         this.applierWait = properties.applierWait();
     }
@@ -80,7 +87,7 @@ class AccountImport implements DisposableBean {
     /** Imports the NDJSON body into the account; answers the counts (PROTOCOL.md, "Admin"). */
     ObjectNode run(UUID accountId, InputStream body) {
         long started = System.nanoTime();
-        if (jdbc.sql("SELECT count(*) FROM accounts WHERE id = :id").param("id", accountId).query(Long.class).single() == 0) {
+        if (!accounts.exists(accountId)) {
             throw ApiException.notFound("no account " + accountId);
         }
         if (!importing.add(accountId)) {
@@ -110,12 +117,7 @@ class AccountImport implements DisposableBean {
     }
 
     private void requireEmpty(UUID accountId) {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (SyncTable table : SyncTable.values()) {
-            sql.append(table.ordinal() == 0 ? "" : " OR ").append("EXISTS (SELECT 1 FROM ").append(table.wireName())
-                    .append(" WHERE account_id = :id)");
-        }
-        if (jdbc.sql(sql.toString()).param("id", accountId).query(Boolean.class).single()) {
+        if (records.anyIn(accountId)) {
             throw ApiException.conflict("account " + accountId + " holds records already; import into an empty account");
         }
     }
@@ -240,8 +242,7 @@ class AccountImport implements DisposableBean {
     }
 
     private long decidedCount(UUID accountId, UUID deviceId) {
-        return jdbc.sql("SELECT count(*) FROM sync_log WHERE account_id = :account AND device_id = :device")
-                .param("account", accountId).param("device", deviceId).query(Long.class).single();
+        return decisions.countByDevice(accountId, deviceId);
     }
 
     private ObjectNode answer(UUID accountId, UUID deviceId, long tombstones) {
@@ -252,32 +253,25 @@ class AccountImport implements DisposableBean {
         for (SyncTable table : SyncTable.values()) {
             imported.put(table.wireName(), 0L);
         }
-        long[] rejected = {0};
-        jdbc.sql("SELECT table_name, status, count(*) FROM sync_log WHERE account_id = :account AND device_id = :device"
-                        + " GROUP BY table_name, status")
-                .param("account", accountId).param("device", deviceId)
-                .query(rs -> {
-                    if (rs.getString(2).equals("applied")) {
-                        imported.put(rs.getString(1), rs.getLong(3));
-                    } else {
-                        rejected[0] += rs.getLong(3);
-                    }
-                });
+        long rejected = 0;
+        for (DecisionsTable.StatusCount count : decisions.statusCounts(accountId, deviceId)) {
+            if (count.status().equals("applied")) {
+                imported.put(count.table(), count.count());
+            } else {
+                rejected += count.count();
+            }
+        }
         answer.put("skipped_tombstones", tombstones);
-        answer.put("rejected", rejected[0]);
+        answer.put("rejected", rejected);
         ArrayNode rejections = answer.putArray("rejections");
-        jdbc.sql("SELECT table_name, record_id, status, error_code, error_message FROM sync_log"
-                        + " WHERE account_id = :account AND device_id = :device AND status <> 'applied'"
-                        + " ORDER BY table_name, record_id LIMIT " + MAX_REJECTIONS_LISTED)
-                .param("account", accountId).param("device", deviceId)
-                .query(rs -> {
-                    boolean conflict = rs.getString(3).equals("conflict");
-                    rejections.addObject()
-                            .put("table", rs.getString(1))
-                            .put("record_id", rs.getString(2))
-                            .put("code", conflict ? "conflict" : rs.getString(4))
-                            .put("message", conflict ? "the record exists in the account already" : rs.getString(5));
-                });
+        for (DecisionsTable.Refusal refusal : decisions.refusals(accountId, deviceId, MAX_REJECTIONS_LISTED)) {
+            boolean conflict = refusal.status().equals("conflict");
+            rejections.addObject()
+                    .put("table", refusal.table())
+                    .put("record_id", refusal.recordId().toString())
+                    .put("code", conflict ? "conflict" : refusal.errorCode())
+                    .put("message", conflict ? "the record exists in the account already" : refusal.errorMessage());
+        }
         return answer;
     }
 

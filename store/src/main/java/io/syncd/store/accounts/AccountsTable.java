@@ -5,9 +5,20 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The gateway's SQL for {@code accounts}. */
+/**
+ * The SQL for {@code accounts} outside the applier's transaction (the applier's is {@link AccountSequences}): creating
+ * an account, its enrollment key, and the change sequence that orders its pulls.
+ */
 public class AccountsTable {
     private final JdbcClient jdbc;
+
+    /**
+     * What a pull cursor is checked against: the account's sequence and the database's identity (V7__server_identity).
+     *
+     * @param changeSeq the account's last committed position
+     */
+    public record PullOrigin(long changeSeq, UUID databaseId, byte[] cursorKey) {
+    }
 
     public AccountsTable(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -18,6 +29,11 @@ public class AccountsTable {
                 .param("id", id).param("name", name).param("hash", enrollmentKeyHash).update();
     }
 
+    public boolean exists(UUID id) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = :id)").param("id", id)
+                .query(Boolean.class).single();
+    }
+
     public Optional<byte[]> enrollmentKeyHash(UUID id) {
         return jdbc.sql("SELECT enrollment_key_hash FROM accounts WHERE id = :id")
                 .param("id", id).query(byte[].class).optional();
@@ -26,5 +42,19 @@ public class AccountsTable {
     /** The account's committed change sequence: every position up to it is committed. */
     public long changeSequence(UUID id) {
         return jdbc.sql("SELECT change_seq FROM accounts WHERE id = :id").param("id", id).query(Long.class).single();
+    }
+
+    /** The account's sequence with the server's identity, read together so a cursor is checked against one moment. */
+    public PullOrigin pullOrigin(UUID id) {
+        return jdbc.sql("SELECT a.change_seq, i.database_id, i.cursor_key FROM accounts a CROSS JOIN server_identity i"
+                        + " WHERE a.id = :id")
+                .param("id", id)
+                .query((rs, n) -> new PullOrigin(rs.getLong(1), rs.getObject(2, UUID.class), rs.getBytes(3)))
+                .single();
+    }
+
+    /** Copies every account's id into the {@code accounts} table of another schema (a replay's scratch schema). */
+    public void copyIdsInto(String schema) {
+        jdbc.sql("INSERT INTO " + schema + ".accounts (id) SELECT id FROM public.accounts").update();
     }
 }

@@ -1,4 +1,4 @@
-package io.syncd.applier;
+package io.syncd.store.sql;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -12,7 +12,7 @@ import java.util.UUID;
  * times): nothing is formatted as text here nor parsed back by the server, which in the text format spent more on a
  * {@code sync_log} row's ids and times than on its data.
  */
-final class BinaryCopyRows implements AutoCloseable {
+public final class BinaryCopyRows implements AutoCloseable {
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
     /** 2000-01-01T00:00:00Z, where PostgreSQL counts its timestamps and dates from. */
     private static final long POSTGRES_EPOCH_SECOND = 946_684_800L;
@@ -23,7 +23,7 @@ final class BinaryCopyRows implements AutoCloseable {
     private int valuesInRow = -1;
 
     /** @param columns the columns each row gives a value of, in order, separated by commas */
-    BinaryCopyRows(Connection conn, String table, String columns) throws SQLException {
+    public BinaryCopyRows(Connection conn, String table, String columns) throws SQLException {
         this.out = new CopyStream(conn, "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)");
         this.columns = columns.split(",").length;
         out.write(SIGNATURE);
@@ -32,14 +32,14 @@ final class BinaryCopyRows implements AutoCloseable {
     }
 
     /** Starts a row; its {@code columns} values follow. */
-    BinaryCopyRows row() throws SQLException {
+    public BinaryCopyRows row() throws SQLException {
         endRow();
         out.putShort(columns);
         valuesInRow = 0;
         return this;
     }
 
-    BinaryCopyRows uuid(UUID value) throws SQLException {
+    public BinaryCopyRows uuid(UUID value) throws SQLException {
         if (value == null) {
             return nullValue();
         }
@@ -49,7 +49,7 @@ final class BinaryCopyRows implements AutoCloseable {
         return this;
     }
 
-    BinaryCopyRows text(String value) throws SQLException {
+    public BinaryCopyRows text(String value) throws SQLException {
         if (value == null) {
             return nullValue();
         }
@@ -59,7 +59,7 @@ final class BinaryCopyRows implements AutoCloseable {
         return this;
     }
 
-    BinaryCopyRows int8(Long value) throws SQLException {
+    public BinaryCopyRows int8(Long value) throws SQLException {
         if (value == null) {
             return nullValue();
         }
@@ -68,7 +68,7 @@ final class BinaryCopyRows implements AutoCloseable {
         return this;
     }
 
-    BinaryCopyRows int4(Integer value) throws SQLException {
+    public BinaryCopyRows int4(Integer value) throws SQLException {
         if (value == null) {
             return nullValue();
         }
@@ -77,7 +77,7 @@ final class BinaryCopyRows implements AutoCloseable {
         return this;
     }
 
-    BinaryCopyRows bool(Boolean value) throws SQLException {
+    public BinaryCopyRows bool(Boolean value) throws SQLException {
         if (value == null) {
             return nullValue();
         }
@@ -86,7 +86,7 @@ final class BinaryCopyRows implements AutoCloseable {
         return this;
     }
 
-    BinaryCopyRows date(LocalDate value) throws SQLException {
+    public BinaryCopyRows date(LocalDate value) throws SQLException {
         if (value == null) {
             return nullValue();
         }
@@ -95,7 +95,7 @@ final class BinaryCopyRows implements AutoCloseable {
         return this;
     }
 
-    BinaryCopyRows timestamptz(Instant value) throws SQLException {
+    public BinaryCopyRows timestamptz(Instant value) throws SQLException {
         if (value == null) {
             return nullValue();
         }
@@ -123,7 +123,7 @@ final class BinaryCopyRows implements AutoCloseable {
     }
 
     /** Sends what is left and ends the COPY; returns the rows copied (none: no row was started). */
-    long finish() throws SQLException {
+    public long finish() throws SQLException {
         if (valuesInRow < 0) {
             return 0;
         }
@@ -139,7 +139,7 @@ final class BinaryCopyRows implements AutoCloseable {
     }
 
     /** A SQL NULL, whatever the column's type. */
-    BinaryCopyRows nullValue() throws SQLException {
+    public BinaryCopyRows nullValue() throws SQLException {
         counted().putInt(-1);
         return this;
     }

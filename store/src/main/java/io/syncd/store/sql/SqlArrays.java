@@ -1,4 +1,4 @@
-package io.syncd.applier;
+package io.syncd.store.sql;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -12,17 +12,17 @@ import java.util.UUID;
  * go as one statement over {@code unnest(…)}: one round trip per table (pgjdbc's rewritten batches send row by row;
  * see FACTS.md). New rows go with COPY ({@link BinaryCopyRows}).
  */
-final class SqlArrays {
+public final class SqlArrays {
     private SqlArrays() {
     }
 
-    static void bindText(Connection conn, PreparedStatement ps, int index, List<String> values) throws SQLException {
+    public static void bindText(Connection conn, PreparedStatement ps, int index, List<String> values) throws SQLException {
         Array array = conn.createArrayOf("text", values.toArray());
         ps.setArray(index, array);
     }
 
     /** Binds ids as one {@code uuid[]} parameter: no text for the driver to quote nor for PostgreSQL to cast back. */
-    static void bindUuids(Connection conn, PreparedStatement ps, int index, List<UUID> values) throws SQLException {
+    public static void bindUuids(Connection conn, PreparedStatement ps, int index, List<UUID> values) throws SQLException {
         Array array = conn.createArrayOf("uuid", values.toArray());
         ps.setArray(index, array);
     }

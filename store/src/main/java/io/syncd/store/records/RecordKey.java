@@ -1,9 +1,9 @@
-package io.syncd.applier;
+package io.syncd.store.records;
 
 import java.util.UUID;
 
 import io.syncd.common.SyncTable;
 
 /** Identifies one record: table, account and record id. */
-record RecordKey(SyncTable table, UUID accountId, UUID recordId) {
+public record RecordKey(SyncTable table, UUID accountId, UUID recordId) {
 }

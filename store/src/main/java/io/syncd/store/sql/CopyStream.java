@@ -1,4 +1,4 @@
-package io.syncd.applier;
+package io.syncd.store.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.syncd.applier;
+package io.syncd.store.records;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,9 +16,11 @@ import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.common.Timestamps;
+import io.syncd.store.sql.SqlArrays;
+import io.syncd.store.sql.BinaryCopyRows;
 
 /** The applier's SQL for the four synced tables: locked reads of current rows, and batched writes. */
-final class RecordsTable {
+public final class RecordsTable {
     private static final String SYNC_COLUMNS = "account_id, id, version, is_deleted, device_id, updated_at, synced_at, position";
     private static final String[] SYNC_TYPES = {"uuid", "uuid", "bigint", "boolean", "uuid", "timestamptz", "timestamptz", "bigint"};
 
@@ -31,7 +33,7 @@ final class RecordsTable {
      * while the table was new seq-scans it for every batch once it has grown (10 ms for 52 keys at 10,000 rows).
      * The order of the locks does not matter: the account's row lock keeps other apply transactions away.
      */
-    static List<SyncedRecord> lockCurrent(Connection conn, SyncTable table, Collection<RecordKey> keys) throws SQLException {
+    public static List<SyncedRecord> lockCurrent(Connection conn, SyncTable table, Collection<RecordKey> keys) throws SQLException {
         String sql = lockCurrentSql(table);
         List<UUID> accounts = new ArrayList<>(keys.size());
         List<UUID> ids = new ArrayList<>(keys.size());
@@ -46,14 +48,14 @@ final class RecordsTable {
         }
     }
 
-    static String lockCurrentSql(SyncTable table) {
+    public static String lockCurrentSql(SyncTable table) {
         return "SELECT r.* FROM unnest(?::uuid[], ?::uuid[]) AS k(a, i) CROSS JOIN LATERAL (SELECT "
                 + SyncedRecord.columns(table) + " FROM " + table.wireName()
                 + " WHERE account_id = k.a AND id = k.i FOR UPDATE) r";
     }
 
     /** Live rows of a child table that reference the given parent, locked: a parent's delete tombstones them. */
-    static List<SyncedRecord> lockLiveChildren(Connection conn, SyncTable child, UUID accountId, UUID parentId) throws SQLException {
+    public static List<SyncedRecord> lockLiveChildren(Connection conn, SyncTable child, UUID accountId, UUID parentId) throws SQLException {
         String sql = "SELECT " + SyncedRecord.columns(child) + " FROM " + child.wireName()
                 + " WHERE account_id = ? AND " + child.parentField() + " = ? AND NOT is_deleted ORDER BY id FOR UPDATE";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
@@ -79,7 +81,7 @@ final class RecordsTable {
      * account holds its row lock ({@link AccountsTable#lockSequences}). A record that has a row after all (a create
      * whose row the applier's first attempt did not look up) fails the COPY on the primary key: SQLState 23505.
      */
-    static void insert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
+    public static void insert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
         if (records.isEmpty()) {
             return;
         }
@@ -129,7 +131,7 @@ final class RecordsTable {
     }
 
     /** Replaces the rows of records that have one (read and locked by {@link #lockCurrent} or {@link #lockLiveChildren}). */
-    static void upsert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
+    public static void upsert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
         if (records.isEmpty()) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.syncd.applier;
+package io.syncd.store.accounts;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,14 +12,15 @@ import java.util.UUID;
 
 import io.syncd.common.DecidedSignal;
 import io.syncd.common.Topics;
+import io.syncd.store.sql.SqlArrays;
 
 /** The applier's SQL for {@code accounts}: the per-account change sequence that orders pulls, and the decided signal. */
-final class AccountsTable {
+public final class AccountSequences {
     /** Key lookups in id order, whatever plan is cached (see RecordsTable#lockCurrent): a nested loop keeps its outer order. */
-    static final String LOCK_SEQUENCES = "SELECT a.id, a.change_seq FROM (SELECT DISTINCT unnest(?::uuid[]) AS id"
+    public static final String LOCK_SEQUENCES = "SELECT a.id, a.change_seq FROM (SELECT DISTINCT unnest(?::uuid[]) AS id"
             + " ORDER BY 1) k CROSS JOIN LATERAL (SELECT id, change_seq FROM accounts WHERE id = k.id FOR UPDATE) a";
 
-    private AccountsTable() {
+    private AccountSequences() {
     }
 
     /**
@@ -27,7 +28,7 @@ final class AccountsTable {
      * serializes each account's apply transactions across all appliers: positions are handed out in commit order
      * (guarantee 4), and two transactions never deadlock on one account's rows.
      */
-    static Map<UUID, Long> lockSequences(Connection conn, Collection<UUID> accountIds) throws SQLException {
+    public static Map<UUID, Long> lockSequences(Connection conn, Collection<UUID> accountIds) throws SQLException {
         Map<UUID, Long> sequences = new HashMap<>();
         try (PreparedStatement ps = conn.prepareStatement(LOCK_SEQUENCES)) {
             SqlArrays.bindUuids(conn, ps, 1, List.copyOf(accountIds));
@@ -41,7 +42,7 @@ final class AccountsTable {
     }
 
     /** One primary-key update per account, sent together: the rows are locked by {@link #lockSequences}. */
-    static void storeSequences(Connection conn, Map<UUID, Long> sequences) throws SQLException {
+    public static void storeSequences(Connection conn, Map<UUID, Long> sequences) throws SQLException {
         if (sequences.isEmpty()) {
             return;
         }
@@ -56,7 +57,7 @@ final class AccountsTable {
     }
 
     /** Queues the transaction's signals (delivered on commit): its decisions per account, for waiting pushes. */
-    static void notifyDecided(Connection conn, Collection<DecidedSignal> signals) throws SQLException {
+    public static void notifyDecided(Connection conn, Collection<DecidedSignal> signals) throws SQLException {
         for (String payload : DecidedSignal.encode(signals)) {
             notify(conn, payload);
         }
