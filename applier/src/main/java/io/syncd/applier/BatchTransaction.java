@@ -18,7 +18,6 @@ import java.util.UUID;
 
 import org.apache.kafka.common.TopicPartition;
 
-import io.syncd.store.synclog.SyncLogTable.ChangeKey;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.DecidedSignal;
@@ -26,9 +25,10 @@ import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.store.accounts.AccountSequences;
-import io.syncd.store.synclog.SyncLogTable;
-import io.syncd.store.records.RecordsTable;
 import io.syncd.store.records.RecordKey;
+import io.syncd.store.records.RecordsTable;
+import io.syncd.store.synclog.SyncLogTable;
+import io.syncd.store.synclog.SyncLogTable.ChangeKey;
 import tools.jackson.databind.node.ObjectNode;
 
 /**

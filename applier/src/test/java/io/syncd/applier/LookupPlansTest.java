@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import io.syncd.common.SyncTable;
 import io.syncd.store.accounts.AccountSequences;
-import io.syncd.store.synclog.SyncLogTable;
 import io.syncd.store.records.RecordsTable;
+import io.syncd.store.synclog.SyncLogTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**

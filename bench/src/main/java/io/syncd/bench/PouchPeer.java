@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.syncd.common.FileTrees;
+import io.syncd.standalone.embedded.FileTrees;
 
 /**
  * The peer, side by side: PouchDB-server (CouchDB's protocol, on leveldb, so on disk like us) under the same

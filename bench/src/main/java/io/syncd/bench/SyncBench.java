@@ -10,13 +10,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-
-import io.syncd.common.ContentCoding;
-import io.syncd.common.FileTrees;
-import io.syncd.standalone.SyncServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import io.syncd.common.ContentCoding;
+import io.syncd.standalone.SyncServer;
+import io.syncd.standalone.embedded.FileTrees;
 
 /**
  * {@code java -jar bench/target/sync-bench.jar [--quick] [--url URL] [--no-peer] …}: starts the embedded default on a

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.syncd.common.FileTrees;
 
 /**
  * SDK instances for a test, each on its own SQLite file and registered as a device of one new account; closed
@@ -77,6 +76,6 @@ final class Devices implements AutoCloseable {
                 // closed by the test itself
             }
         }
-        FileTrees.delete(dir);
+        org.assertj.core.util.Files.delete(dir.toFile());
     }
 }

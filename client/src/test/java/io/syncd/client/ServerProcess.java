@@ -18,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
-import io.syncd.common.FileTrees;
-
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -59,7 +57,7 @@ public final class ServerProcess {
             shared.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shared.stop();
-                FileTrees.delete(shared.dataDir); // the server's log files beside it are kept
+                org.assertj.core.util.Files.delete(shared.dataDir.toFile()); // the server's log files beside it are kept
             }));
         }
         return shared;
@@ -107,7 +105,7 @@ public final class ServerProcess {
 
     /** Removes the data folder of a stopped server (its log files beside it are kept). */
     void delete() {
-        FileTrees.delete(dataDir);
+        org.assertj.core.util.Files.delete(dataDir.toFile());
     }
 
     /** Starts the server and waits (bounded) until {@code GET /health} answers 200. */

@@ -20,8 +20,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.syncd.common.FileTrees;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +54,7 @@ class TlsAndRateLimitIT {
     static void stop() {
         server.stop();
         server.delete();
-        FileTrees.delete(dir);
+        org.assertj.core.util.Files.delete(dir.toFile());
     }
 
     @AfterEach

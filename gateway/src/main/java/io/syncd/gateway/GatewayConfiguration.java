@@ -17,21 +17,21 @@ import org.springframework.web.servlet.config.annotation.CorsRegistry;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import io.syncd.edge.AccessProperties;
+import io.syncd.edge.web.AcceptsJsonInterceptor;
+import io.syncd.edge.web.CompressingResponseFilter;
+import io.syncd.edge.web.RequestBodyFilter;
 import io.syncd.gateway.auth.DeviceAuthInterceptor;
 import io.syncd.gateway.auth.VerifiedTokens;
-import io.syncd.store.StoreConfiguration;
-import io.syncd.store.devices.DevicesTable;
 import io.syncd.gateway.push.ChangeLag;
-import io.syncd.store.changelog.ChangeProducer;
 import io.syncd.gateway.ratelimit.AddressRateLimiter;
 import io.syncd.gateway.ratelimit.DeviceRateLimiter;
 import io.syncd.gateway.stats.TrafficFilter;
 import io.syncd.gateway.stats.TrafficPublisher;
-import io.syncd.edge.web.AcceptsJsonInterceptor;
-import io.syncd.edge.web.CompressingResponseFilter;
-import io.syncd.edge.web.RequestBodyFilter;
 import io.syncd.gateway.web.RequestLogFilter;
-import io.syncd.edge.AccessProperties;
+import io.syncd.store.StoreConfiguration;
+import io.syncd.store.changelog.ChangeProducer;
+import io.syncd.store.devices.DevicesTable;
 
 /** The gateway role: the HTTP API, its Kafka producer and its filters. Imported when the process runs the gateway. */
 @Configuration(proxyBeanMethods = false)

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
-import io.syncd.common.FileTrees;
+import io.syncd.standalone.embedded.FileTrees;
 
 /**
  * The one server every integration test of this JVM shares: real embedded Kafka and PostgreSQL, all roles, a random

@@ -22,7 +22,7 @@ import io.syncd.client.RetryPolicy;
 import io.syncd.client.ServerRejectedException;
 import io.syncd.client.ServerUnreachableException;
 import io.syncd.client.SyncException;
-import io.syncd.common.AnswerReader;
+import io.syncd.client.http.AnswerReader;
 import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;

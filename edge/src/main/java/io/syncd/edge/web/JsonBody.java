@@ -2,8 +2,9 @@ package io.syncd.edge.web;
 
 import java.nio.charset.StandardCharsets;
 
+import io.syncd.common.Limits;
+import io.syncd.edge.errors.ApiException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
@@ -11,15 +12,13 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.util.RawValue;
-
-import io.syncd.common.Limits;
-import io.syncd.edge.errors.ApiException;
 
 /**
  * Parses request bodies strictly: malformed JSON and duplicate keys are 400 {@code invalid_request} with the place.

@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.common.BearerTokens;
-import io.syncd.edge.AccessProperties;
 import io.syncd.common.Credentials;
+import io.syncd.edge.AccessProperties;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.web.JsonBody;
 import io.syncd.edge.web.JsonObject;

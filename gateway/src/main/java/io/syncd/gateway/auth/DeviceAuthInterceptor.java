@@ -9,9 +9,9 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.HandlerInterceptor;
 
-import io.syncd.store.devices.DevicesTable;
-import io.syncd.edge.errors.ApiException;
 import io.syncd.common.Credentials;
+import io.syncd.edge.errors.ApiException;
+import io.syncd.store.devices.DevicesTable;
 
 /**
  * Authenticates device calls by their bearer token on every request (no cache), so a revoked device is refused

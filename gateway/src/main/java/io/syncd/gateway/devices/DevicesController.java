@@ -21,14 +21,14 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.syncd.store.accounts.AccountsTable;
-import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.common.Credentials;
-import io.syncd.gateway.auth.VerifiedTokens;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.web.JsonBody;
 import io.syncd.edge.web.JsonObject;
 import io.syncd.edge.web.Violations;
+import io.syncd.gateway.auth.AuthenticatedDevice;
+import io.syncd.gateway.auth.VerifiedTokens;
+import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.devices.DevicesTable;
 
 /** Device registration with an enrollment key, and the account's device list, lookup and revocation. */

@@ -10,14 +10,13 @@ import org.springframework.stereotype.Service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import io.syncd.common.SyncTable;
-import io.syncd.gateway.auth.AuthenticatedDevice;
-import io.syncd.store.devices.DevicesTable;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.errors.FieldError;
-import tools.jackson.core.JsonGenerator;
+import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.devices.DevicesTable;
+import tools.jackson.core.JsonGenerator;
 
 /** Serves a pull page and records the device's last sync. */
 @Service

@@ -24,17 +24,17 @@ import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.ChangeResult;
 import io.syncd.common.SyncTable;
-import io.syncd.gateway.GatewayProperties;
-import io.syncd.gateway.auth.AuthenticatedDevice;
+import io.syncd.edge.changes.ChangeValidator;
 import io.syncd.edge.errors.ApiException;
-import io.syncd.gateway.pull.PullRequest;
-import io.syncd.gateway.pull.PullService;
-import io.syncd.gateway.pull.VerifiedPull;
 import io.syncd.edge.web.JsonBody;
 import io.syncd.edge.web.JsonObject;
 import io.syncd.edge.web.StreamedObject;
 import io.syncd.edge.web.Violations;
-import io.syncd.edge.changes.ChangeValidator;
+import io.syncd.gateway.GatewayProperties;
+import io.syncd.gateway.auth.AuthenticatedDevice;
+import io.syncd.gateway.pull.PullRequest;
+import io.syncd.gateway.pull.PullService;
+import io.syncd.gateway.pull.VerifiedPull;
 import io.syncd.store.synclog.DecisionsTable;
 
 /** The sync endpoints: push, pull, full sync, conflict resolution and change lookup (PROTOCOL.md). */

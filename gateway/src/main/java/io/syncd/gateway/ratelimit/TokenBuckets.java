@@ -5,11 +5,10 @@ import java.time.Duration;
 
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;

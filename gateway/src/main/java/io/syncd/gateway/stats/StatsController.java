@@ -5,8 +5,8 @@ import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.gateway.auth.AuthenticatedDevice;
-import tools.jackson.databind.node.ObjectNode;
 import io.syncd.store.stats.StatsQuery;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code GET /api/sync/stats}: the caller's own account's statistics (PROTOCOL.md, "Statistics"). */
 @RestController

@@ -29,8 +29,8 @@ import io.syncd.common.ChangeOp;
 import io.syncd.common.DecidedSignal;
 import io.syncd.common.SyncTable;
 import io.syncd.common.Topics;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.syncd.store.synclog.DecisionsTable;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A push's wait hears its account's {@code sync_decided} signals, on a real PostgreSQL. The signals announced here are

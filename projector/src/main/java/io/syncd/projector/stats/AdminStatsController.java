@@ -7,9 +7,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.edge.errors.ApiException;
+import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.stats.StatsQuery;
 import tools.jackson.databind.node.ObjectNode;
-import io.syncd.store.accounts.AccountsTable;
 
 /** {@code GET /api/admin/stats}: the statistics of every account, or of one ({@code ?account_id=}). */
 @RestController

@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -21,7 +23,6 @@ import io.syncd.common.SyncedRecord;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.records.RecordReads;
-import javax.sql.DataSource;
 
 /**
  * {@code GET /api/admin/accounts/{id}/export}: the account's live records as NDJSON, one record envelope a line,

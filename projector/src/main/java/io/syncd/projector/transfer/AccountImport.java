@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.sql.DataSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -26,27 +28,26 @@ import org.springframework.stereotype.Component;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeEventCodec;
 import io.syncd.common.ChangeOp;
+import io.syncd.common.Credentials;
 import io.syncd.common.Json;
 import io.syncd.common.Limits;
 import io.syncd.common.SyncTable;
-import io.syncd.common.Credentials;
-import io.syncd.store.devices.DevicesTable;
-import io.syncd.edge.errors.ApiException;
-import io.syncd.store.changelog.ChangeProducer;
 import io.syncd.edge.changes.ChangeValidator;
+import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.web.JsonBody;
 import io.syncd.edge.web.JsonObject;
 import io.syncd.edge.web.Violations;
 import io.syncd.projector.ProjectorProperties;
 import io.syncd.projector.admin.Progress;
+import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.changelog.ChangeProducer;
+import io.syncd.store.devices.DevicesTable;
+import io.syncd.store.records.RecordReads;
+import io.syncd.store.synclog.DecisionsTable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import io.syncd.store.accounts.AccountsTable;
-import io.syncd.store.synclog.DecisionsTable;
-import io.syncd.store.records.RecordReads;
-import javax.sql.DataSource;
 
 /**
  * Loads an export (NDJSON record envelopes) into an existing, empty account through the normal pipeline: the whole

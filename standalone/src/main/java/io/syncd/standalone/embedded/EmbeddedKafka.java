@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
-import io.syncd.common.FileTrees;
-
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
@@ -25,8 +25,7 @@ import org.apache.kafka.raft.DynamicVoters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
+import io.syncd.standalone.embedded.FileTrees;
 
 /**
  * A single-node Kafka (KRaft, broker and controller in one) running in this JVM and keeping its log in a folder that

@@ -16,8 +16,8 @@ import io.syncd.common.RecordData;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.common.Timestamps;
-import io.syncd.store.sql.SqlArrays;
 import io.syncd.store.sql.BinaryCopyRows;
+import io.syncd.store.sql.SqlArrays;
 
 /** The applier's SQL for the four synced tables: locked reads of current rows, and batched writes. */
 public final class RecordsTable {

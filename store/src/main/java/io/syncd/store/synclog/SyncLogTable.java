@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import io.syncd.store.sql.SqlArrays;
 import io.syncd.store.sql.BinaryCopyRows;
+import io.syncd.store.sql.SqlArrays;
 
 /** The applier's SQL for {@code sync_log}: which changes are decided already, and appending decisions. */
 public final class SyncLogTable {

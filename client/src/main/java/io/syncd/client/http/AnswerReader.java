@@ -1,4 +1,4 @@
-package io.syncd.common;
+package io.syncd.client.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

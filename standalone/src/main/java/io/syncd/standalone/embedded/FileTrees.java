@@ -1,4 +1,4 @@
-package io.syncd.common;
+package io.syncd.standalone.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
