@@ -4,10 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -18,20 +16,17 @@ import tools.jackson.databind.util.RawValue;
 /**
  * Reads a JSON answer of the server (a pull page) into a tree on the device side, keeping every array field of a
  * {@code data} object (handwriting strokes) as its raw text, the way the server stores and sends it: such an array
- * is found by matching brackets, not tokenized, so the device never turns ~5 KB of stroke numbers per note into
- * tokens only to store them as text again. Tokenizing them was the largest cost of an initial sync of notes.
+ * is found by matching brackets, not tokenized (tokenizing ~5 KB of stroke numbers per note, only to store them as
+ * text again, was the largest cost of an initial sync of notes).
  *
- * <p>Everything else is read as JSON, strictly: malformed input throws {@link MalformedAnswerException} with the
- * byte offset. Inside a raw array only strings and brackets are followed, so it must come from a writer that
- * produces JSON (the server validates every array it accepts); it is stored as text, never parsed here.
+ * <p>Everything else is read strictly: malformed input throws {@link MalformedAnswerException} with the byte offset.
+ * A raw array must come from a writer of JSON (the server validates every array it accepts): it is never parsed here.
  */
 public final class AnswerReader {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int BUFFER = 64 * 1024;
-    private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
     /** The bytes a string holds as they are: not its end, not an escape, not a control character. */
     private static final boolean[] PLAIN = new boolean[256];
-    private static final int NAMES = 512;
 
     static {
         for (int b = 0x20; b < 256; b++) {
@@ -46,19 +41,10 @@ public final class AnswerReader {
     private long consumed; // bytes of the input before buffer[0]
     private byte[] scratch = new byte[256];
     private int scratchLength;
-    // Field names seen, by a hash of their bytes: a page repeats the same dozen names thousands of times.
-    private final byte[][] nameBytes = new byte[NAMES][];
-    private final String[] names = new String[NAMES];
+    private final FieldNames names = new FieldNames();
 
     private AnswerReader(InputStream in) {
         this.in = in;
-    }
-
-    /** Thrown when the input is not one well-formed JSON value. */
-    public static final class MalformedAnswerException extends RuntimeException {
-        MalformedAnswerException(String message) {
-            super(message);
-        }
     }
 
     /** Reads one JSON value, the whole of {@code in} (which it does not close). */
@@ -236,20 +222,8 @@ public final class AnswerReader {
         if (end == limit || buffer[end] != '"') {
             return string(); // crosses the buffer's end or holds an escape: read it the long way
         }
-        int hash = 0;
-        for (int i = start; i < end; i++) {
-            hash = 31 * hash + buffer[i];
-        }
-        int slot = hash & (NAMES - 1);
-        byte[] known = nameBytes[slot];
         position = end + 1;
-        if (known != null && Arrays.equals(buffer, start, end, known, 0, known.length)) {
-            return names[slot];
-        }
-        String name = new String(buffer, start, end - start, StandardCharsets.UTF_8);
-        nameBytes[slot] = Arrays.copyOfRange(buffer, start, end);
-        names[slot] = name;
-        return name;
+        return names.of(buffer, start, end);
     }
 
     private String string() {
@@ -349,31 +323,11 @@ public final class AnswerReader {
             position++;
         }
         String digits = new String(scratch, 0, scratchLength, StandardCharsets.ISO_8859_1);
-        if (!(integral ? isInteger(digits) : DECIMAL.matcher(digits).matches())) {
+        JsonNode number = JsonNumbers.node(digits, integral);
+        if (number == null) {
             throw malformed("invalid number " + digits);
         }
-        if (!integral) {
-            return NODES.numberNode(Double.parseDouble(digits));
-        }
-        if (digits.length() <= 18) {
-            long value = Long.parseLong(digits);
-            return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
-        }
-        BigInteger big = new BigInteger(digits);
-        return big.bitLength() < 64 ? NODES.numberNode(big.longValue()) : NODES.numberNode(big);
-    }
-
-    private static boolean isInteger(String digits) {
-        int first = digits.startsWith("-") ? 1 : 0;
-        if (digits.length() == first || digits.charAt(first) == '0' && digits.length() > first + 1) {
-            return false;
-        }
-        for (int i = first; i < digits.length(); i++) {
-            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
+        return number;
     }
 
     private void literal(String word) {

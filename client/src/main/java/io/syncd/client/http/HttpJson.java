@@ -174,7 +174,7 @@ final class HttpJson {
             bytes = ContentCoding.decodeBody(response.headers().firstValue("Content-Encoding").orElse(null), bytes);
             // Strokes stay text: a page of notes is read ~3x faster than by tokenizing every stroke number.
             return AnswerReader.read(bytes);
-        } catch (IOException | AnswerReader.MalformedAnswerException e) {
+        } catch (IOException | MalformedAnswerException e) {
             if (response.statusCode() >= 200 && response.statusCode() < 300) {
                 throw new SyncException("the server's answer is not JSON: "
                         + new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8), e);

@@ -87,7 +87,7 @@ class AnswerReaderTest {
             "{\"a\":1,\"a\":2}", "{\"a\":\"\u0001\"}"})
     void refusesWhatIsNotOneJsonValue(String json) {
         assertThatThrownBy(() -> AnswerReader.read(json.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(AnswerReader.MalformedAnswerException.class).hasMessageContaining("malformed JSON at byte");
+                .isInstanceOf(MalformedAnswerException.class).hasMessageContaining("malformed JSON at byte");
     }
 
     private static JsonNode randomValue(Random random, int depth) {
