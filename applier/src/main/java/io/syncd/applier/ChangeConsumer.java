@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import io.syncd.common.Backoff;
 import io.syncd.common.ChangeEventCodec;
+import io.syncd.common.StopSignal;
 import io.syncd.common.SyncTable;
 import io.syncd.common.UndecodableChangeException;
 
@@ -60,8 +61,7 @@ final class ChangeConsumer implements Runnable {
      * would also hold back children waiting on that partition (KafkaParentProgress reads other appliers' commits).
      */
     private boolean commitFailed;
-    private final Object stopSignal = new Object();
-    private volatile boolean running = true;
+    private final StopSignal stopSignal = new StopSignal();
     private volatile Instant lastPoll = Instant.EPOCH;
     private volatile String lastError;
 
@@ -91,10 +91,7 @@ final class ChangeConsumer implements Runnable {
 
     /** Asks the loop to finish its batch, commit and close; returns at once. */
     void stop() {
-        running = false;
-        synchronized (stopSignal) {
-            stopSignal.notifyAll();
-        }
+        stopSignal.stop();
     }
 
     @Override
@@ -104,7 +101,7 @@ final class ChangeConsumer implements Runnable {
             lastPoll = Instant.now();
             transition(State.CONSUMING);
             int failures = 0;
-            while (running) {
+            while (!stopSignal.stopped()) {
                 if (!parked.isEmpty()) {
                     consumer.resume(parked.due(Instant.now()));
                 }
@@ -210,7 +207,7 @@ final class ChangeConsumer implements Runnable {
         log.warn("Deciding a batch of {} changes failed ({} {}, attempt {}); retrying in {} ms: {}",
                 records.count(), component, kind, failures, backoff.toMillis(), e.getMessage());
         rewind(records);
-        waitBeforeRetry(backoff);
+        stopSignal.pause(backoff);
     }
 
     /** Kafka's retriable errors (a timeout, a broker away), also when dead-lettering wrapped them. */
@@ -284,20 +281,6 @@ final class ChangeConsumer implements Runnable {
     private void rewind(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
             consumer.seek(tp, records.records(tp).get(0).offset());
-        }
-    }
-
-    private void waitBeforeRetry(Duration backoff) {
-        synchronized (stopSignal) {
-            if (!running) {
-                return;
-            }
-            try {
-                stopSignal.wait(backoff.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
         }
     }
 

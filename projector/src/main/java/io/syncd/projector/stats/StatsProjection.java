@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.syncd.common.Backoff;
+import io.syncd.common.StopSignal;
 import io.syncd.common.Topics;
 import io.syncd.projector.ProjectorProperties;
 
@@ -39,7 +40,7 @@ public class StatsProjection implements SmartLifecycle {
     private final Duration interval;
     private final DecisionsFold decisions;
     private final TrafficFold traffic;
-    private final Object stopSignal = new Object();
+    private volatile StopSignal stopSignal = new StopSignal();
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -56,6 +57,7 @@ public class StatsProjection implements SmartLifecycle {
     @Override
     public synchronized void start() {
         running = true;
+        stopSignal = new StopSignal();
         thread = new Thread(this::run, "stats-projection");
         thread.setDaemon(true);
         thread.start();
@@ -68,9 +70,7 @@ public class StatsProjection implements SmartLifecycle {
         if (c != null) {
             c.wakeup();
         }
-        synchronized (stopSignal) {
-            stopSignal.notifyAll();
-        }
+        stopSignal.stop();
         try {
             thread.join(Duration.ofSeconds(10).toMillis());
         } catch (InterruptedException e) {
@@ -96,7 +96,7 @@ public class StatsProjection implements SmartLifecycle {
             boolean rewind = true;
             int failures = 0;
             long nextFold = System.nanoTime();
-            while (running) {
+            while (!stopSignal.stopped()) {
                 try {
                     if (rewind) {
                         rewind = !rewind(c);
@@ -125,7 +125,7 @@ public class StatsProjection implements SmartLifecycle {
                         log.warn("Folding statistics failed (attempt {}); retrying in {} ms: {}", failures,
                                 backoff.toMillis(), e.toString());
                     }
-                    pause(backoff);
+                    stopSignal.pause(backoff);
                 }
             }
         } catch (WakeupException e) {
@@ -178,17 +178,4 @@ public class StatsProjection implements SmartLifecycle {
         return config;
     }
 
-    private void pause(Duration backoff) {
-        synchronized (stopSignal) {
-            if (!running) {
-                return;
-            }
-            try {
-                stopSignal.wait(backoff.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
-        }
-    }
 }
