@@ -147,14 +147,18 @@ public final class DecisionListener implements SmartLifecycle {
                             (System.nanoTime() - failedSince) / 1_000_000);
                     failures = 0;
                 }
-                reconnected();
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            deliver(notification.getParameter());
+                try {
+                    reconnected();
+                    while (running) {
+                        PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                        if (notifications != null) {
+                            for (PGNotification notification : notifications) {
+                                deliver(notification.getParameter());
+                            }
                         }
                     }
+                } finally {
+                    unlisten(conn);
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
@@ -174,6 +178,15 @@ public final class DecisionListener implements SmartLifecycle {
                 }
                 pause(RECONNECT.delayAfter(failures));
             }
+        }
+    }
+
+    /** The connection goes back to the pool: its next user must not collect the signals. */
+    private static void unlisten(Connection conn) {
+        try (Statement st = conn.createStatement()) {
+            st.execute("UNLISTEN *");
+        } catch (SQLException e) {
+            // A broken connection listens no more; the pool drops it.
         }
     }
 

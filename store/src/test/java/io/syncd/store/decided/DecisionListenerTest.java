@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -198,6 +201,39 @@ class DecisionListenerTest {
             assertThat(logged.list.get(0).getLevel()).isEqualTo(Level.WARN);
         } finally {
             logger.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void aStoppedListenerHandsItsConnectionBackListeningNoMore() throws Exception {
+        try (Connection pooled = dataSource.getConnection()) {
+            // A pool of one: closing the connection hands it back, open, for its next user.
+            DataSource pool = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                        if (!method.getName().equals("getConnection")) {
+                            throw new UnsupportedOperationException(method.getName());
+                        }
+                        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                                (c, m, a) -> {
+                                    if (m.getName().equals("close")) {
+                                        return null;
+                                    }
+                                    try {
+                                        return m.invoke(pooled, a);
+                                    } catch (InvocationTargetException e) {
+                                        throw e.getCause();
+                                    }
+                                });
+                    });
+            DecisionListener listener = start(new DecisionListener(pool));
+            UUID account = UUID.randomUUID();
+            announceUntilHeard(account, new Recorder(listener, account));
+
+            listener.stop();
+            announce(account);
+
+            PGNotification[] left = pooled.unwrap(PGConnection.class).getNotifications(1000);
+            assertThat(left).as("signals the pool's next user of the connection collects").isNullOrEmpty();
         }
     }
 
