@@ -20,11 +20,11 @@ import org.apache.kafka.common.TopicPartition;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
-import io.syncd.common.DecidedSignal;
 import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.store.accounts.AccountSequences;
+import io.syncd.store.decided.DecidedSignal;
 import io.syncd.store.records.RecordKey;
 import io.syncd.store.records.RecordsTable;
 import io.syncd.store.synclog.SyncLogTable;

@@ -27,11 +27,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import io.syncd.common.ChangeEvent;
-import io.syncd.common.DecodedChange;
 import io.syncd.common.ChangeOp;
-import io.syncd.common.DecidedSignal;
 import io.syncd.common.DecisionStatus;
+import io.syncd.common.DecodedChange;
 import io.syncd.common.SyncTable;
+import io.syncd.store.decided.DecidedSignal;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -319,7 +319,7 @@ class BatchApplierTest {
         PolledChange child = event(UUID.randomUUID(), bookId);
         PolledChange parent = book(bookId, 0, "replayed");
         try (Connection listener = dataSource.getConnection(); Connection conn = dataSource.getConnection()) {
-            listener.createStatement().execute("LISTEN sync_decided");
+            listener.createStatement().execute("LISTEN " + DecidedSignal.CHANNEL);
             conn.createStatement().execute("DROP SCHEMA IF EXISTS replay_test CASCADE; CREATE SCHEMA replay_test;"
                     + " CREATE TABLE replay_test.accounts (id uuid PRIMARY KEY, change_seq bigint NOT NULL DEFAULT 0);"
                     + " CREATE TABLE replay_test.books (LIKE public.books INCLUDING ALL);"
@@ -519,7 +519,7 @@ class BatchApplierTest {
         PolledChange createSecond = book(second, 0, "two");
         PolledChange update = book(second, 1, "two, edited");
         try (Connection listening = dataSource.getConnection()) {
-            listening.createStatement().execute("LISTEN " + io.syncd.common.Topics.DECIDED_CHANNEL);
+            listening.createStatement().execute("LISTEN " + DecidedSignal.CHANNEL);
 
             assertThat(signalsOf(listening, () -> apply(PARENTS_DECIDED, createFirst, createSecond, update)))
                     .as("all applied: complete, with every version").containsExactly(new DecidedSignal(account, true,

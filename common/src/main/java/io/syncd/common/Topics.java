@@ -11,9 +11,6 @@ public final class Topics {
     /** The applier's consumer group. */
     public static final String APPLIER_GROUP = "syncd-applier";
 
-    /** PostgreSQL channel on which the applier announces, per transaction, the accounts it decided changes for. */
-    public static final String DECIDED_CHANNEL = "sync_decided";
-
     private Topics() {
     }
 }

@@ -1,15 +1,21 @@
 package io.syncd.store;
 
+import javax.sql.DataSource;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.decided.DecisionListener;
 import io.syncd.store.devices.DevicesTable;
 import io.syncd.store.stats.StatsQuery;
 import io.syncd.store.synclog.DecisionsTable;
 
-/** The tables the roles share, one bean each whichever roles a process runs (each role's configuration imports it). */
+/**
+ * The tables the roles share and the one listener for decided changes, one bean each whichever roles a process runs
+ * (each role's configuration imports it).
+ */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
     @Bean
@@ -25,6 +31,12 @@ public class StoreConfiguration {
     @Bean
     DecisionsTable decisionsTable(JdbcClient jdbc) {
         return new DecisionsTable(jdbc);
+    }
+
+    /** One listening connection for decided changes per process, shared by pushes, imports and whatever else waits. */
+    @Bean
+    DecisionListener decisionListener(DataSource dataSource) {
+        return new DecisionListener(dataSource);
     }
 
     @Bean

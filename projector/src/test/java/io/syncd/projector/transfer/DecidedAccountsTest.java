@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -15,26 +16,38 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import io.syncd.common.Topics;
+import io.syncd.store.decided.DecidedSignal;
+import io.syncd.store.decided.DecisionListener;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** An import's watch hears its account's {@code sync_decided} signals, on a real PostgreSQL. */
 class DecidedAccountsTest {
     private static EmbeddedPostgres postgres;
     private static DataSource dataSource;
+    private static DecisionListener listener;
     private static DecidedAccounts accounts;
 
     @BeforeAll
     static void start() throws IOException {
         postgres = EmbeddedPostgres.builder().start();
         dataSource = postgres.getPostgresDatabase();
-        accounts = new DecidedAccounts(dataSource);
-        accounts.start();
+        listener = new DecisionListener(dataSource);
+        listener.start();
+        accounts = new DecidedAccounts(listener);
+        // Listening before any test watches: its first LISTEN wakes the watches open then (they may have missed one).
+        UUID probe = UUID.randomUUID();
+        AtomicBoolean heard = new AtomicBoolean();
+        try (DecisionListener.Subscription s = listener.subscribe(probe, signal -> heard.set(true), () -> { })) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                announce("?" + probe);
+                return heard.get();
+            });
+        }
     }
 
     @AfterAll
     static void stop() throws IOException {
-        accounts.stop();
+        listener.stop();
         postgres.close();
     }
 
@@ -84,6 +97,6 @@ class DecidedAccountsTest {
 
     private static void announce(String payload) {
         JdbcClient.create(dataSource).sql("SELECT pg_notify(:channel, :payload)")
-                .param("channel", Topics.DECIDED_CHANNEL).param("payload", payload).query(String.class).single();
+                .param("channel", DecidedSignal.CHANNEL).param("payload", payload).query(String.class).single();
     }
 }

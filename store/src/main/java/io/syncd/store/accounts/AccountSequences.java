@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.syncd.common.DecidedSignal;
-import io.syncd.common.Topics;
+import io.syncd.store.decided.DecidedSignal;
 import io.syncd.store.sql.SqlArrays;
 
 /** The applier's SQL for {@code accounts}: the per-account change sequence that orders pulls, and the decided signal. */
@@ -65,7 +64,7 @@ public final class AccountSequences {
 
     private static void notify(Connection conn, String payload) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, Topics.DECIDED_CHANNEL);
+            ps.setString(1, DecidedSignal.CHANNEL);
             ps.setString(2, payload);
             ps.execute();
         }

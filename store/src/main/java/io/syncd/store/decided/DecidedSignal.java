@@ -1,4 +1,4 @@
-package io.syncd.common;
+package io.syncd.store.decided;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What an apply transaction announces on {@link Topics#DECIDED_CHANNEL} for one account when it commits: the applied
+ * What an apply transaction announces on {@link #CHANNEL} for one account when it commits: the applied
  * changes with their versions, so a gateway can answer its waiting push without reading {@code sync_log} back.
  * Conflicts, rejections and {@code use_server} decisions carry records or messages a notification has no room for;
  * an account with any of them, or with a change skipped as decided before, is announced {@code complete = false}:
@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param applied the versions of the account's applied changes (change id to version)
  */
 public record DecidedSignal(UUID accountId, boolean complete, Map<UUID, Long> applied) {
+    /** The PostgreSQL channel of the signals ({@code pg_notify} on commit; {@link DecisionListener} listens). */
+    public static final String CHANNEL = "sync_decided";
     static final int PAYLOAD_LIMIT = 7900;
 
     public DecidedSignal {

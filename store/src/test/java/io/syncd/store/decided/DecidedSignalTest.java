@@ -1,4 +1,4 @@
-package io.syncd.common;
+package io.syncd.store.decided;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
