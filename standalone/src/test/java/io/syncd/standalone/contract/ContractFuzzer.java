@@ -67,6 +67,7 @@ final class ContractFuzzer {
     private final List<ObjectNode> cursors = new ArrayList<>();
     private final Map<String, Integer> work = new LinkedHashMap<>();
     private int cases;
+    private boolean cutShort;
 
     ContractFuzzer(Api api, OpenApiDocument document, long seed) {
         this.api = api;
@@ -98,7 +99,8 @@ final class ContractFuzzer {
 
     String summary() {
         StringBuilder out = new StringBuilder("contract fuzz, seed " + seed + " (-Dcontract.seed=" + seed + " repeats it): "
-                + cases + " requests, " + failures.size() + " failures\n");
+                + cases + " requests, " + failures.size() + " failures" + (cutShort ? " (stopped by its time budget)" : "")
+                + "\n");
         statuses.forEach((op, counts) -> out.append("  ").append(op).append(' ').append(counts).append('\n'));
         return out.toString();
     }
@@ -119,6 +121,7 @@ final class ContractFuzzer {
                 }
             }
         }
+        cutShort = System.nanoTime() >= deadline;
         for (String path : new TreeSet<>(operations.stream().map(OpenApiDocument.Operation::path).toList())) {
             probeOtherMethods(path, operations.stream().filter(o -> o.path().equals(path)).toList());
         }
