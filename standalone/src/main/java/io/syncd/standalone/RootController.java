@@ -39,7 +39,9 @@ class RootController {
         body.put("roles", roles);
         body.put("links", links);
         body.put("api", api);
-        body.put("docs", "docs/PROTOCOL.md (the wire contract) and README.md of the syncd source");
+        body.put("docs", roles.contains("gateway")
+                ? "/api/docs (browsable), /api/openapi.json (the OpenAPI contract); docs/PROTOCOL.md of the syncd source"
+                : "docs/PROTOCOL.md (the wire contract) and README.md of the syncd source");
         this.answer = Collections.unmodifiableMap(body);
     }
 

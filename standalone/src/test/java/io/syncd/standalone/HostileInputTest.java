@@ -96,6 +96,18 @@ class HostileInputTest {
     }
 
     @Test
+    void aPathTomcatRefusesBeforeAnyServletIsAnsweredInProblemJson() {
+        Api.Device device = api.newDevice();
+        for (String path : new String[] {"/api/devices/%00", "/api/devices/a%2Fb", "/api/sync/changes/a%5Cb"}) {
+            Api.Response response = api.get(path, device.token());
+            assertThat(response.status()).as(path + ": " + response.text()).isEqualTo(400);
+            assertThat(response.raw().headers().firstValue("Content-Type")).as(path)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(response.code()).as(path + ": " + response.text()).isEqualTo("invalid_request");
+        }
+    }
+
+    @Test
     void aPushOrResolutionWhoseAnswerWouldBeRefusedIs406AndQueuesNothing() {
         Api.Device device = api.newDevice();
         UUID pushed = UUID.randomUUID();
