@@ -12,6 +12,10 @@ COPY common/pom.xml common/
 COPY common/src common/src
 COPY migrations/pom.xml migrations/
 COPY migrations/src migrations/src
+COPY edge/pom.xml edge/
+COPY edge/src edge/src
+COPY store/pom.xml store/
+COPY store/src store/src
 COPY applier/pom.xml applier/
 COPY applier/src applier/src
 COPY gateway/pom.xml gateway/
