@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,7 +127,9 @@ final class BatchTransaction {
      */
     private List<DecidedSignal> signals() {
         Map<UUID, Map<UUID, Long>> applied = new HashMap<>();
+        Map<UUID, Set<SyncTable>> tables = new HashMap<>();
         for (Decision d : decisions) {
+            tables.computeIfAbsent(d.accountId(), a -> EnumSet.noneOf(SyncTable.class)).add(d.table());
             if (d.causeChangeId() != null) {
                 continue; // a cascaded tombstone: no device waits for it
             }
@@ -139,7 +142,8 @@ final class BatchTransaction {
         List<DecidedSignal> signals = new ArrayList<>();
         for (UUID account : sequences.keySet()) {
             signals.add(new DecidedSignal(account, !needsLookup.contains(account),
-                    applied.getOrDefault(account, Map.of())));
+                    applied.getOrDefault(account, Map.of()), sequences.get(account),
+                    tables.getOrDefault(account, Set.of()), now.toEpochMilli()));
         }
         return signals;
     }

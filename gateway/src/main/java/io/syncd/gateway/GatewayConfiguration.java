@@ -28,6 +28,7 @@ import io.syncd.gateway.ratelimit.AddressRateLimiter;
 import io.syncd.gateway.ratelimit.DeviceRateLimiter;
 import io.syncd.gateway.stats.TrafficFilter;
 import io.syncd.gateway.stats.TrafficPublisher;
+import io.syncd.gateway.stream.StreamProperties;
 import io.syncd.gateway.web.RequestLogFilter;
 import io.syncd.store.StoreConfiguration;
 import io.syncd.store.changelog.ChangeProducer;
@@ -37,8 +38,10 @@ import io.syncd.store.devices.DevicesTable;
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
 @Import(StoreConfiguration.class)
-@EnableConfigurationProperties({GatewayProperties.class, AccessProperties.class})
+@EnableConfigurationProperties({GatewayProperties.class, StreamProperties.class, AccessProperties.class})
 public class GatewayConfiguration implements WebMvcConfigurer {
+    /** The change stream: an event stream, never compressed nor held back, and not JSON. */
+    public static final String STREAM_PATH = "/api/sync/stream";
     private static final String[] DEVICE_PATHS = {"/api/sync/**", "/api/devices/**"};
     private static final String[] JSON_PATHS = {"/api/sync/**", "/api/devices/**", "/api/accounts"};
     /** The calls that carry no device token: anyone may make them. */
@@ -56,7 +59,7 @@ public class GatewayConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new AcceptsJsonInterceptor()).addPathPatterns(JSON_PATHS);
+        registry.addInterceptor(new AcceptsJsonInterceptor()).addPathPatterns(JSON_PATHS).excludePathPatterns(STREAM_PATH);
         if (properties.addressRateLimit().enabled()) {
             registry.addInterceptor(new AddressRateLimiter(properties.addressRateLimit())).addPathPatterns(OPEN_PATHS);
         }
@@ -121,7 +124,7 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     @Bean
     FilterRegistrationBean<CompressingResponseFilter> compressingResponseFilter() {
         FilterRegistrationBean<CompressingResponseFilter> registration =
-                new FilterRegistrationBean<>(new CompressingResponseFilter());
+                new FilterRegistrationBean<>(new CompressingResponseFilter(Set.of(STREAM_PATH)));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
     }

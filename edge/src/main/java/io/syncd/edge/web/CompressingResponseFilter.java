@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -29,6 +30,18 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
     private static final int THRESHOLD = 1024;
     /** A request attribute: its response is long and made while written, so compress it in the background. */
     static final String LONG_RESPONSE = CompressingResponseFilter.class.getName() + ".long";
+
+    private final Set<String> uncompressedPaths;
+
+    /** @param uncompressedPaths request paths answered as written, never held back (an event stream) */
+    public CompressingResponseFilter(Set<String> uncompressedPaths) {
+        this.uncompressedPaths = Set.copyOf(uncompressedPaths);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return uncompressedPaths.contains(request.getRequestURI());
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

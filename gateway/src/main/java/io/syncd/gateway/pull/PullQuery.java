@@ -53,7 +53,7 @@ class PullQuery implements DisposableBean {
     private static final long READER_STOP_SECONDS = 10;
     private static final Logger log = LoggerFactory.getLogger(PullQuery.class);
 
-    private final RecordReads records;
+    private final RecordReads reads;
     private final AccountsTable accounts;
     private final TransactionTemplate snapshot;
     private final ExecutorService readers = Executors.newCachedThreadPool(new ThreadFactory() {
@@ -68,7 +68,7 @@ class PullQuery implements DisposableBean {
     });
 
     PullQuery(DataSource dataSource, PlatformTransactionManager transactions) {
-        this.records = new RecordReads(dataSource, FETCH_SIZE);
+        this.reads = new RecordReads(dataSource, FETCH_SIZE);
         this.accounts = new AccountsTable(JdbcClient.create(dataSource));
         this.snapshot = new TransactionTemplate(transactions);
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -87,6 +87,14 @@ class PullQuery implements DisposableBean {
 
     AccountsTable.PullOrigin origin(UUID accountId) {
         return accounts.pullOrigin(accountId);
+    }
+
+    /** Whether the page would hold any record: what a held pull waits for. */
+    boolean anyChanges(UUID accountId, VerifiedPull pull) {
+        PullCursor cursor = pull.cursor();
+        long after = cursor == null ? 0 : cursor.position();
+        long chainStart = cursor == null ? pull.origin().changeSeq() : cursor.chainStart();
+        return reads.anySince(pull.request().tables(), accountId, after, chainStart);
     }
 
     /** The current row of one table's stream, and the rest of it. */
@@ -166,7 +174,7 @@ class PullQuery implements DisposableBean {
             try {
                 PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparingLong(h -> h.record().position()));
                 for (SyncTable table : request.tables()) {
-                    Stream<SyncedRecord> rows = records.since(table, accountId, after, chainStart, request.limit() + 1);
+                    Stream<SyncedRecord> rows = reads.since(table, accountId, after, chainStart, request.limit() + 1);
                     streams.add(rows);
                     Iterator<SyncedRecord> iterator = rows.iterator();
                     if (iterator.hasNext()) {

@@ -12,12 +12,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * The pull fields of a request, validated as far as they can be without the database: {@code cursor} (null = from
  * the beginning; verified against the database that issued it by {@link PullService#verify}), {@code tables},
- * {@code limit}.
+ * {@code limit}, {@code wait_ms}.
  *
  * @param cursor the cursor's text, null to start a new chain
+ * @param waitMs how long to hold a pull that would return no changes until one it would return is decided
  */
-public record PullRequest(String cursor, Set<SyncTable> tables, int limit) {
-    public static final Set<String> FIELDS = Set.of("cursor", "tables", "limit");
+public record PullRequest(String cursor, Set<SyncTable> tables, int limit, int waitMs) {
+    public static final Set<String> FIELDS = Set.of("cursor", "tables", "limit", "wait_ms");
+    /** The longest {@code wait_ms} (PROTOCOL.md, "Long-poll"). */
+    public static final int MAX_WAIT_MS = 30_000;
 
     /** Reads the pull fields of an already shape-checked object; records violations (the caller throws them). */
     public static PullRequest read(JsonObject body, Violations violations) {
@@ -42,6 +45,8 @@ public record PullRequest(String cursor, Set<SyncTable> tables, int limit) {
         }
         Long limit = body.integer("limit", false, 1, Limits.MAX_PULL_LIMIT);
         String cursor = body.string("cursor", false, 200, false);
-        return new PullRequest(cursor, tables, limit == null ? Limits.DEFAULT_PULL_LIMIT : limit.intValue());
+        Long waitMs = body.integer("wait_ms", false, 0, MAX_WAIT_MS);
+        return new PullRequest(cursor, tables, limit == null ? Limits.DEFAULT_PULL_LIMIT : limit.intValue(),
+                waitMs == null ? 0 : waitMs.intValue());
     }
 }

@@ -74,6 +74,11 @@ public class PullService {
         return tables.stream().map(SyncTable::wireName).toList().toString();
     }
 
+    /** Whether the pull would return any record now (a held pull waits until it would). */
+    public boolean anyChanges(AuthenticatedDevice device, VerifiedPull request) {
+        return query.anyChanges(device.accountId(), request);
+    }
+
     /**
      * Writes the page's {@code changes}, {@code cursor} and {@code has_more} as properties of the response object,
      * each record as it is read (see {@link PullQuery}); {@code response} starts the response when first asked.

@@ -1,5 +1,6 @@
 package io.syncd.gateway.push;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -35,6 +36,7 @@ import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.gateway.pull.PullRequest;
 import io.syncd.gateway.pull.PullService;
 import io.syncd.gateway.pull.VerifiedPull;
+import io.syncd.gateway.stream.HeldPulls;
 import io.syncd.store.synclog.DecisionsTable;
 
 /** The sync endpoints: push, pull, full sync, conflict resolution and change lookup (PROTOCOL.md). */
@@ -48,11 +50,13 @@ class SyncController {
     private final DecisionsTable decisions;
     private final ChangeLag lag;
     private final GatewayProperties properties;
+    private final HeldPulls heldPulls;
 
     SyncController(PushService pushes, PullService pulls, DecisionsTable decisions, ChangeLag lag,
-                   GatewayProperties properties) {
+                   GatewayProperties properties, HeldPulls heldPulls) {
         this.pushes = pushes;
         this.pulls = pulls;
+        this.heldPulls = heldPulls;
         this.decisions = decisions;
         this.lag = lag;
         this.properties = properties;
@@ -86,6 +90,7 @@ class SyncController {
         }
         violations.throwIfAny();
         VerifiedPull verified = pulls.verify(device, pull);
+        awaitChanges(device, verified);
         StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> { });
         pulls.pull(device, verified, response::start);
         response.finish();
@@ -112,12 +117,19 @@ class SyncController {
         violations.throwIfAny();
         VerifiedPull verified = pulls.verify(device, pull); // a refused cursor refuses the request: nothing queued
         List<ChangeResult> results = pushes.push(device.accountId(), changes);
+        awaitChanges(device, verified);
         StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> {
             out.writeName("results");
             out.writePOJO(results);
         });
         pulls.pull(device, verified, response::start);
         response.finish();
+    }
+
+    /** {@code wait_ms}: holds a pull that would return nothing until it would, or the wait is over. */
+    private void awaitChanges(AuthenticatedDevice device, VerifiedPull verified) {
+        heldPulls.awaitChanges(device.accountId(), verified.request().tables(),
+                Duration.ofMillis(verified.request().waitMs()), () -> pulls.anyChanges(device, verified));
     }
 
     @PostMapping(path = "/api/sync/resolve-conflict", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -99,7 +99,7 @@ class PullSnapshotTest {
 
     /** A page of books and events after {@code cursor} (null: from the beginning), as PullService verified it. */
     private static VerifiedPull page(UUID account, PullCursor cursor) {
-        return new VerifiedPull(new PullRequest(null, BOOKS_AND_EVENTS, 500), cursor, query.origin(account));
+        return new VerifiedPull(new PullRequest(null, BOOKS_AND_EVENTS, 500, 0), cursor, query.origin(account));
     }
 
     /** The cursor a page ends at. */

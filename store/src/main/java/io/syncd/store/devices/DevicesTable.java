@@ -3,8 +3,11 @@ package io.syncd.store.devices;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -79,5 +82,14 @@ public class DevicesTable {
     private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.withOffsetSameInstant(ZoneOffset.UTC).toInstant();
+    }
+
+    /** Which of these devices are revoked (a device that no longer exists counts as revoked). */
+    public Set<UUID> revokedAmong(Collection<UUID> ids) {
+        Set<UUID> revoked = new HashSet<>(ids);
+        jdbc.sql("SELECT id FROM devices WHERE id = ANY(CAST(:ids AS uuid[])) AND revoked_at IS NULL")
+                .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+                .query(UUID.class).list().forEach(revoked::remove);
+        return revoked;
     }
 }

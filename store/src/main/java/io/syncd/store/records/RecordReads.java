@@ -1,5 +1,6 @@
 package io.syncd.store.records;
 
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -40,6 +41,20 @@ public class RecordReads {
                 .param("account", accountId).param("after", after).param("chainStart", chainStart).param("limit", limit)
                 .query((rs, n) -> SyncedRecord.read(table, rs))
                 .stream();
+    }
+
+    /** Whether {@link #since} would return any row of these tables (one index probe each). */
+    public boolean anySince(Set<SyncTable> tables, UUID accountId, long after, long chainStart) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        boolean first = true;
+        for (SyncTable table : tables) {
+            sql.append(first ? "" : " OR ").append("EXISTS (SELECT 1 FROM ").append(table.wireName())
+                    .append(" WHERE account_id = :account AND position > :after")
+                    .append(" AND (NOT is_deleted OR position > :chainStart))");
+            first = false;
+        }
+        return jdbc.sql(sql.toString()).param("account", accountId).param("after", after)
+                .param("chainStart", chainStart).query(Boolean.class).single();
     }
 
     /** Hands each live row of the account to {@code each}, in position order. */

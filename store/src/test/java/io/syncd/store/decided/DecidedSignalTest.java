@@ -2,13 +2,17 @@ package io.syncd.store.decided;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+
+import io.syncd.common.SyncTable;
 
 /** The decided signal's text form: everything an apply transaction announces reaches the gateway, in payloads that fit. */
 class DecidedSignalTest {
@@ -31,6 +35,31 @@ class DecidedSignalTest {
 
         assertThat(payloads).hasSize(1);
         assertThat(DecidedSignal.decode(payloads.get(0))).containsExactly(complete, lookup, nothingApplied);
+    }
+
+    @Test
+    void theStreamFieldsSurviveEncoding() {
+        DecidedSignal notes = new DecidedSignal(UUID.randomUUID(), true, applied(2), 42,
+                EnumSet.of(SyncTable.NOTES, SyncTable.BOOKS), 1_765_000_000_123L);
+        DecidedSignal nothingNew = new DecidedSignal(UUID.randomUUID(), false, Map.of(), 7, Set.of(), 5L);
+
+        List<DecidedSignal> decoded = DecidedSignal.decode(DecidedSignal.encode(List.of(notes, nothingNew)).get(0));
+
+        assertThat(decoded).containsExactly(notes, nothingNew);
+        assertThat(decoded.get(0).tables()).containsExactly(SyncTable.BOOKS, SyncTable.NOTES);
+    }
+
+    @Test
+    void aSignalThatDoesNotSayItsTablesCountsForEveryTable() {
+        UUID account = UUID.randomUUID();
+
+        DecidedSignal old = DecidedSignal.decode("+" + account).get(0);
+        DecidedSignal malformed = DecidedSignal.decode("+" + account + "/x/1/2").get(0);
+
+        assertThat(old.changeSeq()).isEqualTo(DecidedSignal.UNKNOWN);
+        assertThat(old.tables()).containsExactlyInAnyOrder(SyncTable.values());
+        assertThat(malformed.accountId()).isEqualTo(account);
+        assertThat(malformed.tables()).containsExactlyInAnyOrder(SyncTable.values());
     }
 
     @Test
