@@ -1,6 +1,7 @@
 package io.syncd.gateway.stream;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -22,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.micrometer.core.instrument.Counter;
@@ -49,6 +52,8 @@ public class StreamHub implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
     private static final Duration REVOCATION_CHECK = Duration.ofSeconds(1);
     private static final Duration RETRY_WHEN_WRITERS_BUSY = Duration.ofMillis(50);
+    private static final MediaType EVENT_TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
+    private static final Set<DataWithMediaType> PING = frame(": ping\n\n");
 
     private final DecisionListener listener;
     private final AccountsTable accounts;
@@ -113,11 +118,10 @@ public class StreamHub implements SmartLifecycle {
             StreamToken token = new StreamToken(seq, events.incrementAndGet());
             stream.told(seq);
             if (StreamToken.changeSeqOf(lastEventId) == seq) {
-                emitter.send(SseEmitter.event().name("ready").id(token.encode()).data("{}"));
+                emitter.send(frame("event: ready\nid: " + token.encode() + "\ndata: {}\n\n"));
                 readySent.increment();
             } else {
-                emitter.send(SseEmitter.event().name("changed").id(token.encode())
-                        .data(tablesJson(EnumSet.allOf(SyncTable.class))));
+                emitter.send(changed(token, EnumSet.allOf(SyncTable.class)));
                 changedSent.increment();
             }
         } catch (IOException | RuntimeException e) {
@@ -211,15 +215,14 @@ public class StreamHub implements SmartLifecycle {
         try {
             if (pending.changed()) {
                 StreamToken token = new StreamToken(pending.changeSeq(), events.incrementAndGet());
-                stream.emitter().send(SseEmitter.event().name("changed").id(token.encode())
-                        .data(tablesJson(pending.tables())));
+                stream.emitter().send(changed(token, pending.tables()));
                 changedSent.increment();
                 if (pending.decidedAtMillis() > 0) {
                     notifyLatency.record(Duration.ofMillis(Math.max(0,
                             System.currentTimeMillis() - pending.decidedAtMillis())));
                 }
             } else if (pending.ping()) {
-                stream.emitter().send(SseEmitter.event().comment(" ping"));
+                stream.emitter().send(PING);
             }
         } catch (IOException | IllegalStateException e) {
             // The device went away (or its stream was completed): nothing more is written to it.
@@ -268,12 +271,23 @@ public class StreamHub implements SmartLifecycle {
         }
     }
 
-    private static String tablesJson(Set<SyncTable> tables) {
-        StringBuilder json = new StringBuilder("{\"tables\":[");
+    private static Set<DataWithMediaType> changed(StreamToken token, Set<SyncTable> tables) {
+        StringBuilder event = new StringBuilder("event: changed\nid: ").append(token.encode())
+                .append("\ndata: {\"tables\":[");
+        String separator = "";
         for (SyncTable table : EnumSet.copyOf(tables)) {
-            json.append(json.length() > 11 ? "," : "").append('"').append(table.wireName()).append('"');
+            event.append(separator).append('"').append(table.wireName()).append('"');
+            separator = ",";
         }
-        return json.append("]}").toString();
+        return frame(event.append("]}\n\n").toString());
+    }
+
+    /**
+     * An event as the protocol writes it ({@code event: changed}, with the space), sent as it is: Spring's event
+     * builder writes {@code event:changed}, which parsers read the same but the protocol's examples do not show.
+     */
+    private static Set<DataWithMediaType> frame(String text) {
+        return Set.of(new DataWithMediaType(text, EVENT_TEXT));
     }
 
     @Override

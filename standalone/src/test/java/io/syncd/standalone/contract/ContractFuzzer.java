@@ -36,7 +36,7 @@ final class ContractFuzzer {
 
     /** Cases per operation; operations that replay the database or import are costly and get few. */
     private static final Map<String, Integer> BUDGET = Map.of("verify", 8, "rebuild", 10, "importAccount", 10,
-            "revokeDevice", 20, "openapi", 6, "apiDocs", 6, "metrics", 8, "root", 8, "health", 8);
+            "revokeDevice", 20, "openapi", 6, "apiDocs", 6, "metrics", 8, "root", 8, "health", 8, "changeStream", 20);
     private static final int DEFAULT_BUDGET = 60;
     /** Of the costly ones, how many may do the whole work (the others are refused early, as most cases are). */
     private static final Map<String, Integer> MAX_WORK = Map.of("verify", 2, "rebuild", 2, "importAccount", 4);
@@ -506,7 +506,8 @@ final class ContractFuzzer {
         request.headers().forEach(builder::header);
         builder.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        return api.send(builder.build());
+        return request.method().equals("GET") && request.path().startsWith("/api/sync/stream")
+                ? EventStreams.firstEvent(api, builder.build()) : api.send(builder.build());
     }
 
     /** Another method on a path of the document: 405, as documented for the path's operations. */
@@ -575,6 +576,10 @@ final class ContractFuzzer {
                 return;
             }
             errors.addAll(document.validate(media.get("schema"), response.body()));
+        } else if (type.equals("text/event-stream")) {
+            if (!response.text().matches("(?s)event: (changed|ready)\nid: [^\n]+\ndata: \\{.*}\n\n")) {
+                errors.add("the first event is not `event:`, `id:`, `data: {…}`: " + response.text());
+            }
         } else if (type.equals("application/x-ndjson")) {
             JsonNode record = document.root().at("/components/schemas/Record");
             for (String line : response.text().split("\n")) {
