@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.slf4j.LoggerFactory;
 
@@ -166,8 +167,15 @@ final class ScaleOut implements AutoCloseable {
             }
             long deadline = System.nanoTime() + START_LIMIT.toNanos();
             while (true) {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(Topics.APPLIER_GROUP)).all()
-                        .get(30, TimeUnit.SECONDS).get(Topics.APPLIER_GROUP);
+                ConsumerGroupDescription group = describe(admin);
+                if (group == null) {
+                    // Healthy before it joined: Kafka knows no group until its first member does.
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the applier group did not form within " + START_LIMIT);
+                    }
+                    Thread.sleep(POLL.toMillis());
+                    continue;
+                }
                 Set<TopicPartition> assigned = new HashSet<>();
                 group.members().stream().map(MemberDescription::assignment).forEach(a -> assigned.addAll(a.topicPartitions()));
                 boolean everyMemberWorks = group.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty());
@@ -180,6 +188,20 @@ final class ScaleOut implements AutoCloseable {
                 }
                 Thread.sleep(POLL.toMillis());
             }
+        }
+    }
+
+    /** The applier group, or null while Kafka knows no such group. */
+    private static ConsumerGroupDescription describe(Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return admin.describeConsumerGroups(List.of(Topics.APPLIER_GROUP)).all().get(30, TimeUnit.SECONDS)
+                    .get(Topics.APPLIER_GROUP);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return null;
+            }
+            throw e;
         }
     }
 
