@@ -4,7 +4,9 @@ import static io.syncd.standalone.Api.book;
 import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import io.syncd.common.ContentCoding;
+import io.syncd.common.Json;
 
 /**
  * A server with non-default configuration: admin-only signup, CORS, a small body limit, metrics open to any scraper;
@@ -127,21 +130,24 @@ class ConfiguredServerTest {
 
     @Test
     @Order(3)
-    void pastMaxConnectionsAStreamIsUnavailableUntilOneCloses() {
+    void pastMaxConnectionsAStreamIsUnavailableUntilOneCloses() throws Exception {
         Api.Device device = newDevice();
         try (EventStream first = EventStream.open(api, device); EventStream second = EventStream.open(api, device)) {
             first.next(Duration.ofSeconds(5));
             second.next(Duration.ofSeconds(5));
 
-            Api.Response third = api.send(EventStream.request(api, device, null));
-            assertThat(third.status()).as(third.text()).isEqualTo(503);
-            assertThat(third.contentType()).startsWith("application/problem+json");
-            assertThat(third.code()).isEqualTo("unavailable");
+            HttpResponse<InputStream> third = EventStream.send(EventStream.request(api, device, null));
+            try (InputStream body = third.body()) {
+                assertThat(third.statusCode()).isEqualTo(503);
+                assertThat(third.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(Json.MAPPER.readTree(body.readAllBytes()).get("code").stringValue())
+                        .isEqualTo("unavailable");
+            }
 
             first.close();
             EventStream[] reopened = new EventStream[1];
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(200))
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                     .until(() -> (reopened[0] = EventStream.tryOpen(api, device)) != null);
             try (EventStream opened = reopened[0]) {
                 assertThat(opened.next(Duration.ofSeconds(5)).name()).isEqualTo("changed");

@@ -18,7 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -152,24 +156,33 @@ class StreamTest {
                 }
             }, "device-reacting-to-events");
             device.start();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
-                Set<String> pushed = new java.util.HashSet<>();
+                // Four writers at once, so that decisions come close together and events merge.
+                Set<String> pushed = ConcurrentHashMap.newKeySet();
                 long start = System.nanoTime();
-                for (int push = 0; push < 20; push++) {
-                    ObjectNode[] changes = new ObjectNode[50];
-                    for (int i = 0; i < changes.length; i++) {
-                        UUID id = UUID.randomUUID();
-                        pushed.add(id.toString());
-                        changes[i] = upsert("books", id, 0, book("book " + push + "." + i));
-                    }
-                    Api.Response response = api.push(writer, changes);
-                    assertThat(response.status()).as(response.text()).isEqualTo(200);
+                List<CompletableFuture<Void>> writers = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    int writerNo = w;
+                    writers.add(CompletableFuture.runAsync(() -> {
+                        for (int push = 0; push < 5; push++) {
+                            ObjectNode[] changes = new ObjectNode[50];
+                            for (int i = 0; i < changes.length; i++) {
+                                UUID id = UUID.randomUUID();
+                                pushed.add(id.toString());
+                                changes[i] = upsert("books", id, 0, book("book " + writerNo + "." + push + "." + i));
+                            }
+                            Api.Response response = api.push(writer, changes);
+                            assertThat(response.status()).as(response.text()).isEqualTo(200);
+                        }
+                    }, pool));
                 }
+                CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 long pushMillis = (System.nanoTime() - start) / 1_000_000;
 
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     assertThat(failure.get()).isNull();
-                    assertThat(received).hasSize(1000);
+                    assertThat(received.size()).as("records the device has").isEqualTo(1000);
                 });
                 assertThat(received).isEqualTo(pushed);
                 System.out.printf("1000 changes pushed in %d ms; the device got %d changed events%n", pushMillis,
@@ -177,6 +190,7 @@ class StreamTest {
             } finally {
                 device.interrupt();
                 device.join(10_000);
+                pool.shutdown();
             }
         }
     }
