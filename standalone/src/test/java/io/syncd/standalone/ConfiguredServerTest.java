@@ -4,8 +4,11 @@ import static io.syncd.standalone.Api.book;
 import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import io.syncd.common.ContentCoding;
+import io.syncd.common.Json;
 
 /**
  * A server with non-default configuration: admin-only signup, CORS, a small body limit, metrics open to any scraper;
@@ -38,6 +42,8 @@ class ConfiguredServerTest {
         server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN,
                 "--sync.signup=admin", "--sync.gateway.max-body-size=4KB", "--sync.gateway.send-timeout=2s",
                 "--sync.gateway.cors-allowed-origins=https://app.example", "--sync.metrics.open=true",
+                // Two change streams at most; a left stream is noticed at the next heartbeat.
+                "--sync.stream.max-connections=2", "--sync.stream.heartbeat=1s",
                 // Levels are the JVM's: the shared TestServer, started before in the same JVM, turns this one down.
                 "--logging.level.io.syncd.gateway.requests=INFO");
         api = new Api("http://127.0.0.1:" + ((WebServerApplicationContext) server.context()).getWebServer().getPort());
@@ -120,6 +126,34 @@ class ConfiguredServerTest {
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(output.getOut())
                 .containsPattern("POST /api/sync/push 200 \\d+ms device=" + device.deviceId()));
         assertThat(output.getOut()).doesNotContain(device.token().substring(37)).doesNotContain("secret-book-title");
+    }
+
+    @Test
+    @Order(3)
+    void pastMaxConnectionsAStreamIsUnavailableUntilOneCloses() throws Exception {
+        Api.Device device = newDevice();
+        try (EventStream first = EventStream.open(api, device); EventStream second = EventStream.open(api, device)) {
+            first.next(Duration.ofSeconds(5));
+            second.next(Duration.ofSeconds(5));
+
+            HttpResponse<InputStream> third = EventStream.send(EventStream.request(api, device, null));
+            try (InputStream body = third.body()) {
+                assertThat(third.statusCode()).isEqualTo(503);
+                assertThat(third.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(Json.MAPPER.readTree(body.readAllBytes()).get("code").stringValue())
+                        .isEqualTo("unavailable");
+            }
+
+            first.close();
+            EventStream[] reopened = new EventStream[1];
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> (reopened[0] = EventStream.tryOpen(api, device)) != null);
+            try (EventStream opened = reopened[0]) {
+                assertThat(opened.next(Duration.ofSeconds(5)).name()).isEqualTo("changed");
+            }
+            assertThat(second.ended()).isFalse();
+        }
     }
 
     @Test

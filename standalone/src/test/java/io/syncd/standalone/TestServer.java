@@ -34,7 +34,11 @@ public final class TestServer {
                     // Every test makes its own accounts from this one address: far more than a person signs up.
                     "--sync.gateway.address-rate-limit.requests-per-second=1000",
                     "--sync.gateway.address-rate-limit.burst=1000",
-                    "--logging.level.io.syncd.gateway.requests=WARN");
+                    "--logging.level.io.syncd.gateway.requests=WARN",
+                    // Change streams beat often, so that a test sees heartbeats, and left streams go, in seconds.
+                    "--sync.stream.heartbeat=500ms",
+                    // Decisions close together merge into one event often, so that tests of merging see it happen.
+                    "--sync.stream.merge-window=200ms");
             int port = ((WebServerApplicationContext) server.context()).getWebServer().getPort();
             api = new Api("http://127.0.0.1:" + port);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
