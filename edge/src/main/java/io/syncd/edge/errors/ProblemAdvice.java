@@ -1,8 +1,11 @@
 package io.syncd.edge.errors;
 
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -96,11 +99,17 @@ class ProblemAdvice {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ObjectNode> unexpected(Exception e) {
+    ResponseEntity<ObjectNode> unexpected(Exception e, HttpServletResponse response) {
         if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
             // A device that loses its network mid-answer (a long pull page) is no fault of the server's, and
-            // there is no one left to answer: one line, no stack.
-            log.info("The client went away before its answer was complete: {}", e.getMessage());
+            // there is no one left to answer: one line, no stack. Leaving is how every change stream ends: not worth
+            // a line each.
+            String type = response.getContentType();
+            if (type != null && type.startsWith(MediaType.TEXT_EVENT_STREAM_VALUE)) {
+                log.debug("A change stream's device went away: {}", e.getMessage());
+            } else {
+                log.info("The client went away before its answer was complete: {}", e.getMessage());
+            }
             return null;
         }
         log.error("Unexpected error answering a request", e);
