@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -177,6 +178,37 @@ class FaultToleranceIT {
             LoadAudit.awaitDecided(LoadAudit.Postgres.of(database), load, RECOVERY_LIMIT);
             LoadAudit audit = LoadAudit.of(LoadAudit.Postgres.of(database), load).assertExactlyOnce();
             System.out.println(audit.line("kafka-restart") + " (" + load.summary() + "; broker down " + downMillis + " ms)");
+        }
+    }
+
+    /**
+     * Decisions reach the streams of every gateway: a push through the first gateway process, decided by one of the
+     * applier processes, is announced on a stream held by a second gateway process, and on no other account's.
+     */
+    @Test
+    void aChangePushedThroughOneGatewayIsAnnouncedOnAStreamHeldByAnotherGatewayProcess() throws Exception {
+        ServerProcess second = ServerProcess.start("gateway-2", root.resolve("gateway-2"), JVM,
+                joined("--sync.roles=gateway", "--logging.level.io.syncd.gateway.requests=WARN"));
+        try (second) {
+            second.awaitHealthy(START_LIMIT);
+            Api.Device listening = gateway.api().newDevice();
+            Api.Device pushing = gateway.api().sibling(listening);
+            Api.Device stranger = gateway.api().newDevice();
+            try (EventStream stream = EventStream.open(second.api(), listening);
+                 EventStream strangers = EventStream.open(second.api(), stranger)) {
+                assertThat(stream.next(Duration.ofSeconds(30)).name()).as("the first event, at once").isEqualTo("changed");
+                assertThat(strangers.next(Duration.ofSeconds(30)).name()).isEqualTo("changed");
+
+                UUID changeId = UUID.randomUUID();
+                gateway.api().push(pushing, Api.change(changeId, "books", "upsert", UUID.randomUUID(), 0, Api.book("b")));
+                EventStream.Event announced = stream.next(RECOVERY_LIMIT);
+
+                assertThat(announced.name()).isEqualTo("changed");
+                assertThat(announced.data()).isEqualTo("{\"tables\":[\"books\"]}");
+                assertThat(gateway.api().get("/api/sync/changes/" + changeId, pushing.token()).body().get("status")
+                        .stringValue()).isEqualTo("applied");
+                assertThat(strangers.pending()).as("another account's stream heard nothing").isZero();
+            }
         }
     }
 
