@@ -134,9 +134,13 @@ public final class LiveSync implements AutoCloseable {
                     continue;
                 }
             } catch (ServerRejectedException e) {
-                if (!NO_STREAM.contains(e.status()) && e.status() != 200) {
+                if (refusesThisDevice(e)) {
                     LOG.log(System.Logger.Level.WARNING, "live sync: {0}", e.getMessage());
-                    failures++; // 401 (revoked), 429...: the pulls and pushes say it too; try again, slowly
+                    pause(options.streamRetryInterval()); // revoked, say: the app's own calls say so too
+                    continue;
+                } else if (!NO_STREAM.contains(e.status()) && e.status() != 200) {
+                    LOG.log(System.Logger.Level.WARNING, "live sync: {0}", e.getMessage());
+                    failures++; // 429, 400...: try again after a backoff
                 } else {
                     LOG.log(System.Logger.Level.INFO, "no change stream ({0}): long-polling, the stream is tried"
                             + " again in {1} s", e.getMessage(), options.streamRetryInterval().toSeconds());
@@ -198,7 +202,13 @@ public final class LiveSync implements AutoCloseable {
      */
     private void longPoll() {
         long before = pullsDone.get();
-        if (client.awaitServerChanges((int) options.longPollWait().toMillis())) {
+        long started = System.nanoTime();
+        boolean changed = client.awaitServerChanges((int) options.longPollWait().toMillis());
+        if (!changed && System.nanoTime() - started < options.longPollWait().toNanos() / 2) {
+            // Answered early with nothing: the server holds its most pulls (or ignores wait_ms). Do not spin.
+            pause(Duration.ofSeconds(1));
+        }
+        if (changed) {
             pullWanted.raise();
             synchronized (pullsDone) {
                 long end = System.nanoTime() + options.longPollWait().toNanos();
@@ -251,7 +261,7 @@ public final class LiveSync implements AutoCloseable {
                     failures++;
                     LOG.log(e instanceof ServerUnreachableException ? System.Logger.Level.INFO
                             : System.Logger.Level.WARNING, "live pull failed, retrying: {0}", e.getMessage());
-                    if (!pause(backoff.reconnect(failures))) {
+                    if (!pause(refusesThisDevice(e) ? options.streamRetryInterval() : backoff.reconnect(failures))) {
                         return;
                     }
                 }
@@ -285,11 +295,16 @@ public final class LiveSync implements AutoCloseable {
                 failures++;
                 LOG.log(e instanceof ServerUnreachableException ? System.Logger.Level.INFO
                         : System.Logger.Level.WARNING, "live push failed, retrying: {0}", e.getMessage());
-                if (pause(backoff.reconnect(failures))) {
+                if (pause(refusesThisDevice(e) ? options.streamRetryInterval() : backoff.reconnect(failures))) {
                     pushWanted.raise();
                 }
             }
         }
+    }
+
+    /** 401 or 403: the device was revoked (or is unknown); retrying soon would only repeat it. */
+    private static boolean refusesThisDevice(SyncException e) {
+        return e instanceof ServerRejectedException rejected && (rejected.status() == 401 || rejected.status() == 403);
     }
 
     private void closeStream() {

@@ -171,6 +171,36 @@ class LiveSyncIT {
         assertThat(liveThreads()).isEmpty();
     }
 
+    @Test
+    void aRestartedAppResumesTheStreamWithItsStoredEventIdAndPullsNothingWhenUpToDate() {
+        SyncClient phone = devices.device("phone");
+        SyncClient tablet = devices.device("tablet");
+        LiveSync first = live(phone);
+        String bookId = newId();
+        tablet.put("books", bookId, book("heard before the app stopped"));
+        tablet.syncAll();
+        await().atMost(Duration.ofSeconds(2)).until(() -> storedEventId("phone") != null
+                && phone.get("books", bookId).isPresent());
+        first.close();
+        phone.close();
+        SyncClient restarted = devices.open("phone", SyncOptions.defaults().withRetries(Devices.QUICK_RETRIES));
+        java.time.Instant lastPull = restarted.status().lastSyncAt();
+        LiveSync again = restarted.startLive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.mode() == LiveSync.Mode.STREAM);
+        try {
+            Thread.sleep(1000); // a changed event would make a pull now
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(restarted.status().lastSyncAt()).as("ready: resumed, nothing to pull").isEqualTo(lastPull);
+
+        String later = newId();
+        tablet.put("books", later, book("after the restart"));
+        tablet.syncAll();
+        await().atMost(Duration.ofSeconds(2)).until(() -> restarted.get("books", later).isPresent());
+        assertThat(restarted.status().lastSyncAt()).isAfter(lastPull);
+    }
+
     private static List<String> liveThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(name -> name.startsWith("syncd-live-")).toList();
