@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,9 +67,21 @@ class LiveSyncIT {
     }
 
     @Test
-    void aLiveDeviceEndsWithTheLastVersionsOfManyQuickEdits() {
+    void aLiveDeviceEndsWithTheLastVersionsOfManyQuickEdits() throws Exception {
         SyncClient phone = devices.device("phone");
         SyncClient tablet = devices.device("tablet");
+        // The app's first listener call is held until the edits below are done: they are all announced while a pull
+        // is under way (its listeners run on the pulling thread), so only "one more pull after it" brings them.
+        CountDownLatch inPull = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        phone.addRemoteChangeListener(changes -> {
+            inPull.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         live(phone);
         List<String> ids = List.of(newId(), newId(), newId());
 
@@ -76,7 +90,11 @@ class LiveSyncIT {
                 tablet.put("books", id, book(id + " edit " + round));
             }
             tablet.syncAll();
+            if (round == 1) {
+                assertThat(inPull.await(5, TimeUnit.SECONDS)).isTrue();
+            }
         }
+        release.countDown();
 
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             for (String id : ids) {
