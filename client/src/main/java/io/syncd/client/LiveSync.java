@@ -76,8 +76,11 @@ public final class LiveSync implements AutoCloseable {
         return mode;
     }
 
-    /** A local edit was stored: push it soon. */
-    void localEdit() {
+    /**
+     * Pushes the outbox soon. Edits through this client wake the pusher by themselves; call this when the store file
+     * was written by another process (another {@code sync-cli} command, say).
+     */
+    public void pushSoon() {
         pushWanted.raise();
     }
 

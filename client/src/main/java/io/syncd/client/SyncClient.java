@@ -407,7 +407,7 @@ public final class SyncClient implements AutoCloseable {
     private void edited() {
         LiveSync running = live;
         if (running != null) {
-            running.localEdit();
+            running.pushSoon();
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,6 +53,8 @@ public final class SyncCli implements Callable<Integer> {
     static final int UNREACHABLE = 2;
     static final int NOT_FOUND = 3;
     static final int ISSUES_OPEN = 4;
+    /** How often {@code watch} looks for edits other commands stored. */
+    private static final int OUTBOX_CHECK_SECONDS = 2;
 
     private static final String TABLE = "one of: ${COMPLETION-CANDIDATES}";
     private static final String RECORD_ID = "the record's id, a UUID (new-id makes one)";
@@ -239,8 +242,9 @@ public final class SyncCli implements Callable<Integer> {
     }
 
     @Command(name = "watch", description = "Stay connected (live sync) and print one JSON line per record another"
-            + " device changed, as it is written into the store: table, record_id, version, is_deleted. Local edits"
-            + " (put, delete by other commands) are pushed meanwhile. Runs until interrupted (Ctrl-C, SIGTERM): exit 0.")
+            + " device changed, as it is written into the store: table, record_id, version, is_deleted. Edits made"
+            + " meanwhile by other commands (put, delete) are pushed within seconds. Runs until interrupted (Ctrl-C,"
+            + " SIGTERM): exit 0.")
     int watch() {
         SyncClient client = open();
         PrintWriter out = spec.commandLine().getOut();
@@ -264,7 +268,18 @@ public final class SyncCli implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         message("watching for changes; stop with Ctrl-C");
         try {
-            stopped.await();
+            // Other commands write the store from their own processes, which cannot wake this one's pusher: look.
+            while (!stopped.await(OUTBOX_CHECK_SECONDS, TimeUnit.SECONDS)) {
+                try {
+                    if (client.status().outbox() > 0) {
+                        live.pushSoon();
+                    }
+                } catch (RuntimeException closing) {
+                    if (stopped.getCount() > 0) {
+                        throw closing;
+                    } // the shutdown hook closed the store meanwhile
+                }
+            }
         } catch (InterruptedException e) {
             // stopped in-process (a test, an embedding app): the same clean close, without the hook
             Runtime.getRuntime().removeShutdownHook(hook);

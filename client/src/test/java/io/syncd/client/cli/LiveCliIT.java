@@ -92,13 +92,26 @@ class LiveCliIT {
             tablet.syncAll();
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> out.size() == 2);
             assertThat(Json.MAPPER.readTree(out.get(1)).get("is_deleted").booleanValue()).isTrue();
+
+            // Another command (another process: here another connection) edits the store watch holds.
+            String fromCommand = SyncClient.newRecordId();
+            try (SyncClient put = SyncClient.openExisting(watcher, io.syncd.client.SyncOptions.defaults())) {
+                put.put("books", fromCommand, Json.MAPPER.createObjectNode().put("name", "put while watching"));
+            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                tablet.pullChanges();
+                return tablet.get("books", fromCommand).isPresent();
+            });
+            assertThat(out).hasSize(2); // its own edit coming back is no remote change
         } finally {
             watch.destroy(); // SIGTERM
         }
         assertThat(watch.waitFor(20, TimeUnit.SECONDS)).as("watch exits on SIGTERM").isTrue();
         assertThat(watch.exitValue()).isZero();
         try (SyncClient after = SyncClient.openExisting(watcher, io.syncd.client.SyncOptions.defaults())) {
-            assertThat(after.list("books")).isEmpty(); // the store was closed whole: it opens, with the delete in it
+            assertThat(after.list("books")).extracting(io.syncd.client.LocalRecord::recordId)
+                    .as("the store was closed whole: it opens, with the delete in it").hasSize(1);
+            assertThat(after.status().outbox()).isZero();
         }
     }
 
