@@ -3,6 +3,7 @@ package io.syncd.client;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,7 +25,7 @@ import io.syncd.client.http.EventStream;
 public final class LiveSync implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LiveSync.class.getName());
     /** Statuses of a server (or proxy) that has no stream to give: long-poll instead of reconnecting. */
-    private static final java.util.Set<Integer> NO_STREAM = java.util.Set.of(404, 405, 406, 501, 503);
+    private static final Set<Integer> NO_STREAM = Set.of(404, 405, 406, 501, 503);
 
     /** How the watcher learns of changes now. */
     public enum Mode {

@@ -1,5 +1,6 @@
 package io.syncd.client;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public record RemoteChanges(List<Change> changes) {
     public Map<String, List<Change>> byTable() {
         Map<String, List<Change>> tables = new LinkedHashMap<>();
         for (Change change : changes) {
-            tables.computeIfAbsent(change.table(), t -> new java.util.ArrayList<>()).add(change);
+            tables.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change);
         }
         tables.replaceAll((t, list) -> List.copyOf(list));
         return tables;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,7 +43,7 @@ public final class SyncClient implements AutoCloseable {
     /** One network operation (push, pull, resolve, register) at a time. */
     private final ReentrantLock syncLock = new ReentrantLock();
     private volatile RegisteredDevice registered;
-    private final List<java.util.function.Consumer<RemoteChanges>> remoteChangeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RemoteChanges>> remoteChangeListeners = new CopyOnWriteArrayList<>();
     /** The running live sync, if any: local edits wake its pusher. */
     private volatile LiveSync live;
 
@@ -271,11 +272,11 @@ public final class SyncClient implements AutoCloseable {
      * device's own changes coming back, nor for records held back behind a local edit (they reach the store, and a
      * listener, only through the conflict or push that settles that edit).
      */
-    public void addRemoteChangeListener(java.util.function.Consumer<RemoteChanges> listener) {
-        remoteChangeListeners.add(java.util.Objects.requireNonNull(listener));
+    public void addRemoteChangeListener(Consumer<RemoteChanges> listener) {
+        remoteChangeListeners.add(Objects.requireNonNull(listener));
     }
 
-    public void removeRemoteChangeListener(java.util.function.Consumer<RemoteChanges> listener) {
+    public void removeRemoteChangeListener(Consumer<RemoteChanges> listener) {
         remoteChangeListeners.remove(listener);
     }
 
@@ -413,7 +414,7 @@ public final class SyncClient implements AutoCloseable {
 
     private SyncReport delivered(Pulled pulled) {
         if (!pulled.changes().isEmpty()) {
-            for (java.util.function.Consumer<RemoteChanges> listener : remoteChangeListeners) {
+            for (Consumer<RemoteChanges> listener : remoteChangeListeners) {
                 try {
                     listener.accept(pulled.changes());
                 } catch (RuntimeException e) {
