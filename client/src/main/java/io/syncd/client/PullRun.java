@@ -2,6 +2,7 @@ package io.syncd.client;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,11 +37,20 @@ final class PullRun {
     private final int pageSize;
     private final Clock clock;
     private final Resync resync;
+    private final int waitMs;
+    /** Records written over the local rows, page by page once committed: what {@link RemoteChanges} reports. */
+    private final List<RemoteChanges.Change> applied = new ArrayList<>();
     private int pulled;
     private boolean reset;
     private boolean resyncing;
 
     PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock, LocalEdits edits) {
+        this(store, api, token, pageSize, clock, edits, 0);
+    }
+
+    /** A pull whose first page is a long-poll: the server holds it up to {@code waitMs} while it has nothing new. */
+    PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock, LocalEdits edits, int waitMs) {
+        this.waitMs = waitMs;
         this.store = store;
         this.api = api;
         this.token = token;
@@ -72,6 +82,11 @@ final class PullRun {
         return new SyncReport(0, 0, 0, 0, 0, pulled);
     }
 
+    /** The records this run wrote into the store (not those held back behind a local edit, nor its own echoes). */
+    RemoteChanges applied() {
+        return new RemoteChanges(applied);
+    }
+
     /** Rows a resync queued to be sent again (the server lost them); the caller pushes them. */
     int gaveBack() {
         return resync.gaveBack();
@@ -81,15 +96,21 @@ final class PullRun {
         String cursor = store.inTransaction(() -> store.metadata().cursor().orElse(null));
         resyncing = reset || store.inTransaction(resync::underWay);
         boolean hasMore = true;
+        boolean first = true;
         while (hasMore) {
-            JsonNode page = api.pull(token, cursor, TABLES, pageSize);
+            JsonNode page = api.pull(token, cursor, TABLES, pageSize, first ? waitMs : 0);
+            first = false;
             JsonNode changes = page.path("changes");
             String next = page.get("cursor").asString();
             hasMore = page.path("has_more").asBoolean(false);
             boolean last = !hasMore;
+            List<RemoteChanges.Change> written = new ArrayList<>();
             store.inTransaction(() -> {
+                written.clear(); // a retried transaction starts over
                 for (JsonNode record : changes) {
-                    apply(record);
+                    if (apply(record)) {
+                        written.add(RemoteChanges.Change.of(record));
+                    }
                 }
                 store.metadata().setCursor(next);
                 if (last) {
@@ -100,12 +121,14 @@ final class PullRun {
                 }
                 return null;
             });
+            applied.addAll(written);
             pulled += changes.size();
             cursor = next;
         }
     }
 
-    private void apply(JsonNode record) throws SQLException {
+    /** Applies one pulled record; true when it was written over the local row (a change the app has not seen). */
+    private boolean apply(JsonNode record) throws SQLException {
         SyncTable table = SyncTable.fromWireName(record.get("table").asString())
                 .orElseThrow(() -> new SyncException("the server sent a record of unknown table " + record.get("table")));
         String recordId = record.get("record_id").asString();
@@ -114,28 +137,31 @@ final class PullRun {
         if (row == null) {
             if (!record.path("is_deleted").asBoolean(false)) {
                 store.records().writeServer(table, record);
-            } // a tombstone of a record this store never had: nothing to delete
-            return;
+                return true;
+            }
+            return false; // a tombstone of a record this store never had: nothing to delete
         }
         if (resyncing && resync.settle(table, row, record)) {
-            return;
+            // The server's copy was taken, unless the row was given back (dirty again, to be sent).
+            return !store.records().find(table, recordId).map(LocalRecord::dirty).orElse(true);
         }
         // After a reset the server's versions may be lower than the row's (a restore): a dirty row's conflict and
         // held record still take the server's current copy.
         if (version <= row.version() && !(resyncing && row.dirty())) {
-            return; // this store knows this version or a newer one already (its own applied change, say)
+            return false; // this store knows this version or a newer one already (its own applied change, say)
         }
         if (!row.dirty()) {
             store.records().writeServer(table, record);
-            return;
+            return true;
         }
         OpenIssue issue = store.conflicts().forRecord(table, recordId).orElse(null);
         if (issue != null && OpenIssue.CONFLICT.equals(issue.status()) && !issue.resolving()) {
             if (version > issue.serverVersion() || resyncing) {
                 store.conflicts().updateServerRecord(issue.changeId(), record.toString(), version);
             }
-            return;
+            return false;
         }
         store.held().hold(table, record);
+        return false;
     }
 }

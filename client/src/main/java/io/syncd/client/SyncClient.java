@@ -3,12 +3,16 @@ package io.syncd.client;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.syncd.client.http.EventStream;
 import io.syncd.client.http.SyncApi;
 import io.syncd.client.store.DeviceInfo;
 import io.syncd.client.store.LocalStore;
@@ -25,8 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * Local reads and writes ({@link #put}, {@link #delete}, {@link #get}, {@link #list}) never touch the network. A write
  * marks the record dirty and queues a change in the outbox, with its change id stored before it is ever sent.
- * {@link #syncAll()} pushes the outbox, then pulls what changed on the server. Safe for several threads of one app:
- * local operations take turns on the store, and one sync runs at a time (local edits go on meanwhile).
+ * {@link #syncAll()} pushes the outbox, then pulls what changed on the server; {@link #startLive()} keeps the store in
+ * sync while the app runs. Safe for several threads of one app: local operations take turns on the store, and one
+ * sync runs at a time (local edits go on meanwhile).
  */
 public final class SyncClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SyncClient.class.getName());
@@ -38,6 +43,13 @@ public final class SyncClient implements AutoCloseable {
     /** One network operation (push, pull, resolve, register) at a time. */
     private final ReentrantLock syncLock = new ReentrantLock();
     private volatile RegisteredDevice registered;
+    private final List<Consumer<RemoteChanges>> remoteChangeListeners = new CopyOnWriteArrayList<>();
+    /** The running live sync, if any: local edits wake its pusher. */
+    private volatile LiveSync live;
+
+    /** What a pull did, handed to the listeners once the sync lock is released. */
+    private record Pulled(SyncReport report, RemoteChanges changes) {
+    }
 
     /** The registered server and this device's identity and token. */
     private record RegisteredDevice(SyncApi api, DeviceInfo device) {
@@ -139,14 +151,18 @@ public final class SyncClient implements AutoCloseable {
         SyncTable t = RecordValidator.table(table);
         String id = RecordValidator.recordId(recordId);
         ObjectNode normalized = RecordValidator.normalize(t, data);
-        return store.inTransaction(() -> edits.put(t, id, normalized));
+        LocalRecord written = store.inTransaction(() -> edits.put(t, id, normalized));
+        edited();
+        return written;
     }
 
     /** Deletes a record locally (a tombstone until synced); {@link RecordNotFoundException} if it was never here. */
     public LocalRecord delete(String table, String recordId) {
         SyncTable t = RecordValidator.table(table);
         String id = RecordValidator.recordId(recordId);
-        return store.inTransaction(() -> edits.delete(t, id));
+        LocalRecord deleted = store.inTransaction(() -> edits.delete(t, id));
+        edited();
+        return deleted;
     }
 
     /** Several local edits in one transaction: all are stored, or none (the first failure is thrown). */
@@ -168,6 +184,7 @@ public final class SyncClient implements AutoCloseable {
             });
             return null;
         });
+        edited();
     }
 
     /** The local record, live or deleted; empty if this store never had it. */
@@ -192,7 +209,10 @@ public final class SyncClient implements AutoCloseable {
 
     /** Pulls every page of changes since the stored cursor. */
     public SyncReport pullChanges() {
-        return whileSyncing(c -> newPull(c).pullAll());
+        return delivered(whileSyncing(c -> {
+            PullRun pull = newPull(c, 0);
+            return new Pulled(pull.pullAll(), pull.applied());
+        }));
     }
 
     /**
@@ -200,16 +220,64 @@ public final class SyncClient implements AutoCloseable {
      * after the retries; nothing is lost, and the next sync goes on from where this one stopped.
      */
     public SyncReport syncAll() {
-        return whileSyncing(c -> {
+        return syncAll(Duration.ZERO);
+    }
+
+    /**
+     * Pushes, then pulls with a long-poll: when the server has nothing new, it holds the pull up to {@code wait}
+     * (at most 30 s) until something is decided, so the sync returns as soon as another device's change arrives.
+     */
+    public SyncReport syncAll(Duration wait) {
+        if (wait.isNegative() || wait.toMillis() > LiveOptions.MAX_WAIT_MS) {
+            throw new IllegalArgumentException("wait must be 0 to 30 s, got " + wait);
+        }
+        return delivered(whileSyncing(c -> {
             SyncReport pushed = newPush(c).pushAll();
-            PullRun pull = newPull(c);
+            PullRun pull = newPull(c, (int) wait.toMillis());
             SyncReport report = pushed.plus(pull.pullAll());
             if (pull.gaveBack() > 0) {
                 report = report.plus(newPush(c).pushAll()); // what a restored server lost, sent back at once
             }
             LOG.log(System.Logger.Level.INFO, "sync of device {0}: {1}", c.device().deviceId(), report);
-            return report;
-        });
+            return new Pulled(report, pull.applied());
+        }));
+    }
+
+    // ---- live sync ----
+
+    /** Starts live sync with the default settings; see {@link #startLive(LiveOptions)}. */
+    public LiveSync startLive() {
+        return startLive(LiveOptions.defaults());
+    }
+
+    /**
+     * Keeps this store in sync while the app runs, until the returned {@link LiveSync} (or this client) is closed:
+     * remote changes are pulled as the server announces them (see {@link #addRemoteChangeListener}), local edits are
+     * pushed shortly after they are made. One at a time per client; explicit syncs still work meanwhile.
+     */
+    public synchronized LiveSync startLive(LiveOptions liveOptions) {
+        requireRegistered();
+        if (live != null) {
+            throw new IllegalStateException("live sync is running already; close it first");
+        }
+        LiveSync started = new LiveSync(this, liveOptions, options);
+        live = started;
+        started.start();
+        return started;
+    }
+
+    /**
+     * Calls the listener after each pull (live, or {@link #pullChanges}, {@link #syncAll}) that wrote records of
+     * other devices into the store, on the thread that pulled, after the pull has committed. Not called for this
+     * device's own changes coming back, nor for records held back behind a local edit (they reach the store, and a
+     * listener, only through the conflict or push that settles that edit).
+     */
+    public void addRemoteChangeListener(Consumer<RemoteChanges> listener) {
+        remoteChangeListeners.add(Objects.requireNonNull(listener));
+    }
+
+    public void removeRemoteChangeListener(Consumer<RemoteChanges> listener) {
+        remoteChangeListeners.remove(listener);
     }
 
     /** {@code GET /health} of the registered server answers 200 (one quick attempt). */
@@ -279,9 +347,13 @@ public final class SyncClient implements AutoCloseable {
                 store.conflicts().count(OpenIssue.REJECTED), store.metadata().lastSyncAt().orElse(null)));
     }
 
-    /** Waits for a running sync to end, then closes the store file. */
+    /** Stops live sync, waits for a running sync to end, then closes the store file. */
     @Override
     public void close() {
+        LiveSync running = live;
+        if (running != null) {
+            running.close();
+        }
         syncLock.lock();
         try {
             store.close();
@@ -290,8 +362,72 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    private PullRun newPull(RegisteredDevice c) {
-        return new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(), options.clock(), edits);
+    // ---- what a LiveSync uses ----
+
+    /** Pulls until has_more is false (then stores the stream event id it covers) and pushes what a resync gave back. */
+    void livePull(String eventId) {
+        delivered(whileSyncing(c -> {
+            PullRun pull = newPull(c, 0);
+            SyncReport report = pull.pullAll();
+            if (pull.gaveBack() > 0) {
+                report = report.plus(newPush(c).pushAll());
+            }
+            if (eventId != null) {
+                store.inTransaction(() -> {
+                    store.metadata().setLastEventId(eventId);
+                    return null;
+                });
+            }
+            return new Pulled(report, pull.applied());
+        }));
+    }
+
+    /** Opens the change stream, resuming after the stored event id. */
+    EventStream openStream() {
+        RegisteredDevice c = requireRegistered();
+        String lastEventId = store.inTransaction(() -> store.metadata().lastEventId().orElse(null));
+        return c.api().stream(c.device().deviceToken(), lastEventId);
+    }
+
+    /**
+     * A long-poll that only looks: one record past the stored cursor, held by the server up to {@code waitMs}; true
+     * when there is something to pull. Stores nothing, so it takes no lock.
+     */
+    boolean awaitServerChanges(int waitMs) {
+        RegisteredDevice c = requireRegistered();
+        String cursor = store.inTransaction(() -> store.metadata().cursor().orElse(null));
+        return !c.api().pull(c.device().deviceToken(), cursor, PullRun.TABLES, 1, waitMs).path("changes").isEmpty();
+    }
+
+    synchronized void liveClosed(LiveSync closed) {
+        if (live == closed) {
+            live = null;
+        }
+    }
+
+    private void edited() {
+        LiveSync running = live;
+        if (running != null) {
+            running.pushSoon();
+        }
+    }
+
+    private SyncReport delivered(Pulled pulled) {
+        if (!pulled.changes().isEmpty()) {
+            for (Consumer<RemoteChanges> listener : remoteChangeListeners) {
+                try {
+                    listener.accept(pulled.changes());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a remote change listener failed", e);
+                }
+            }
+        }
+        return pulled.report();
+    }
+
+    private PullRun newPull(RegisteredDevice c, int waitMs) {
+        return new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(), options.clock(), edits,
+                waitMs);
     }
 
     private PushRun newPush(RegisteredDevice c) {

@@ -68,7 +68,7 @@ class StoreFileTest {
         }
 
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(2);
+        assertThat(pragma(file, "user_version")).isEqualTo(3);
         try (SyncClient again = SyncClient.openExisting(file, SyncOptions.defaults())) {
             assertThat(again.list("books")).hasSize(1);
         }
@@ -144,7 +144,8 @@ class StoreFileTest {
             client.put("books", bookId, book("written offline"));
         }
         // Exactly the file the SDK before the mark made: schema version 1, no application id, no resync table.
-        sql(file, "DROP TABLE resync_unconfirmed", "PRAGMA application_id = 0", "PRAGMA user_version = 1");
+        sql(file, "DROP TABLE resync_unconfirmed", "ALTER TABLE sync_metadata DROP COLUMN last_event_id",
+                "PRAGMA application_id = 0", "PRAGMA user_version = 1");
 
         try (SyncClient upgraded = SyncClient.openExisting(file, SyncOptions.defaults())) {
             LocalRecord book = upgraded.get("books", bookId).orElseThrow();
@@ -153,7 +154,7 @@ class StoreFileTest {
             assertThat(upgraded.status().outbox()).isEqualTo(1);
         }
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(2);
+        assertThat(pragma(file, "user_version")).isEqualTo(3);
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              ResultSet rs = connection.createStatement().executeQuery(
                      "SELECT count(*) FROM sqlite_master WHERE name = 'resync_unconfirmed'")) {
@@ -180,10 +181,26 @@ class StoreFileTest {
     void aStoreOfANewerSdkIsRefusedWithoutChangingIt() throws SQLException {
         Path file = dir.resolve("device.db");
         SyncClient.open(file).close();
-        sql(file, "PRAGMA user_version = 3");
+        sql(file, "PRAGMA user_version = 4");
 
         assertThatThrownBy(() -> SyncClient.open(file)).isInstanceOf(SyncException.class)
-                .hasMessageContaining("schema version 3, newer than this SDK's (2): use a newer SDK");
+                .hasMessageContaining("schema version 4, newer than this SDK's (3): use a newer SDK");
+        assertThat(pragma(file, "user_version")).isEqualTo(4);
+    }
+
+    @Test
+    void aVersion2StoreGetsTheLastEventIdColumnAndKeepsItsCursor() throws SQLException {
+        Path file = dir.resolve("device.db");
+        SyncClient.open(file).close();
+        sql(file, "ALTER TABLE sync_metadata DROP COLUMN last_event_id", "UPDATE sync_metadata SET cursor = 'c-1'",
+                "PRAGMA user_version = 2");
+
+        SyncClient.openExisting(file, SyncOptions.defaults()).close();
+
         assertThat(pragma(file, "user_version")).isEqualTo(3);
+        try (LocalStore store = LocalStore.openExisting(file)) {
+            assertThat(store.inTransaction(() -> store.metadata().cursor())).contains("c-1");
+            assertThat(store.inTransaction(() -> store.metadata().lastEventId())).isEmpty();
+        }
     }
 }

@@ -31,6 +31,12 @@ final class CliJson {
         return json;
     }
 
+    /** One remote change, as {@code watch} prints it. */
+    static ObjectNode change(io.syncd.client.RemoteChanges.Change change) {
+        return Json.MAPPER.createObjectNode().put("table", change.table()).put("record_id", change.recordId())
+                .put("version", change.version()).put("is_deleted", change.deleted());
+    }
+
     static ArrayNode records(List<LocalRecord> records) {
         ArrayNode json = Json.MAPPER.createArrayNode();
         records.forEach(r -> json.add(record(r)));

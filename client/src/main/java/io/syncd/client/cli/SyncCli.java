@@ -3,12 +3,16 @@ package io.syncd.client.cli;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.syncd.client.Account;
 import io.syncd.client.ChangeResult;
+import io.syncd.client.LiveSync;
 import io.syncd.client.NotAStoreException;
 import io.syncd.client.RecordNotFoundException;
 import io.syncd.client.Registration;
@@ -49,6 +53,8 @@ public final class SyncCli implements Callable<Integer> {
     static final int UNREACHABLE = 2;
     static final int NOT_FOUND = 3;
     static final int ISSUES_OPEN = 4;
+    /** How often {@code watch} looks for edits other commands stored. */
+    private static final int OUTBOX_CHECK_SECONDS = 2;
 
     private static final String TABLE = "one of: ${COMPLETION-CANDIDATES}";
     private static final String RECORD_ID = "the record's id, a UUID (new-id makes one)";
@@ -207,10 +213,15 @@ public final class SyncCli implements Callable<Integer> {
 
     @Command(name = "sync", description = "Push the outbox, then pull the server's changes; prints the counts. Exit 4"
             + " when conflicts or rejections are left open, 2 when the server cannot be reached (nothing is lost).")
-    int sync() {
+    int sync(@Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "0",
+                     description = "long-poll: when the server has nothing new, wait up to MS (0 to 30000) for"
+                             + " another device's change before answering (default 0: answer at once)") int waitMs) {
+        if (waitMs < 0 || waitMs > 30_000) {
+            throw new CommandLine.ParameterException(running(), "--wait-ms must be 0 to 30000, got " + waitMs);
+        }
         try (SyncClient client = open()) {
             try {
-                SyncReport report = client.syncAll();
+                SyncReport report = client.syncAll(Duration.ofMillis(waitMs));
                 print(CliJson.report(report));
                 if (report.pending() > 0) {
                     message(report.pending() + " change(s) are queued on the server but not decided yet; the next"
@@ -226,6 +237,54 @@ public final class SyncCli implements Callable<Integer> {
                 throw new ServerUnreachableException(e.getMessage() + "; nothing is lost: "
                         + client.status().outbox() + " change(s) wait in the outbox for the next sync", e);
             }
+        }
+        return OK;
+    }
+
+    @Command(name = "watch", description = "Stay connected (live sync) and print one JSON line per record another"
+            + " device changed, as it is written into the store: table, record_id, version, is_deleted. Edits made"
+            + " meanwhile by other commands (put, delete) are pushed within seconds. Runs until interrupted (Ctrl-C,"
+            + " SIGTERM): exit 0.")
+    int watch() {
+        SyncClient client = open();
+        PrintWriter out = spec.commandLine().getOut();
+        client.addRemoteChangeListener(changes -> {
+            synchronized (out) {
+                changes.changes().forEach(change -> out.println(CliJson.change(change).toString()));
+                out.flush();
+            }
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        LiveSync live = client.startLive();
+        // SIGINT and SIGTERM run shutdown hooks: close cleanly (an unpushed edit stays in the store), then exit 0,
+        // which the JVM would otherwise report as 130 or 143.
+        Thread hook = new Thread(() -> {
+            live.close();
+            client.close();
+            out.flush();
+            stopped.countDown();
+            Runtime.getRuntime().halt(OK);
+        }, "sync-cli-watch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        message("watching for changes; stop with Ctrl-C");
+        try {
+            // Other commands write the store from their own processes, which cannot wake this one's pusher: look.
+            while (!stopped.await(OUTBOX_CHECK_SECONDS, TimeUnit.SECONDS)) {
+                try {
+                    if (client.status().outbox() > 0) {
+                        live.pushSoon();
+                    }
+                } catch (RuntimeException closing) {
+                    if (stopped.getCount() > 0) {
+                        throw closing;
+                    } // the shutdown hook closed the store meanwhile
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopped in-process (a test, an embedding app): the same clean close, without the hook
+            Runtime.getRuntime().removeShutdownHook(hook);
+            live.close();
+            client.close();
         }
         return OK;
     }

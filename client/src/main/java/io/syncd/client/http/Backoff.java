@@ -10,9 +10,14 @@ import io.syncd.client.RetryPolicy;
  * The wait before a retry: exponential with "equal jitter" (half fixed, half random, so devices that failed together
  * do not retry together), or the server's {@code Retry-After} plus a little jitter.
  */
-final class Backoff {
+public final class Backoff {
     private final RetryPolicy policy;
     private final RandomGenerator random;
+
+    /** For waits between reconnects of a long-lived connection (see {@link #reconnect(int)}). */
+    public Backoff(RetryPolicy policy) {
+        this(policy, new java.security.SecureRandom());
+    }
 
     Backoff(RetryPolicy policy, RandomGenerator random) {
         this.policy = policy;
@@ -34,9 +39,24 @@ final class Backoff {
             }
             return Optional.of(retryAfter.plusMillis(initial <= 0 ? 0 : random.nextLong(initial + 1)));
         }
+        return Optional.of(jittered(retry));
+    }
+
+    /**
+     * The wait before reconnect number {@code failures} (1 = after the first failure) of a connection that is kept
+     * up for good: the policy's exponential wait with jitter, never used up (at least 100 ms, so a policy without
+     * delays does not spin).
+     */
+    public Duration reconnect(int failures) {
+        Duration wait = jittered(Math.max(failures, 1));
+        return wait.toMillis() < 100 ? Duration.ofMillis(100) : wait;
+    }
+
+    private Duration jittered(int retry) {
+        long initial = policy.initialDelay().toMillis();
         long exponential = initial << Math.min(retry - 1, 30);
         long capped = Math.min(Math.max(exponential, 0), policy.maxDelay().toMillis());
         long half = capped / 2;
-        return Optional.of(Duration.ofMillis(half + (capped - half <= 0 ? 0 : random.nextLong(capped - half + 1))));
+        return Duration.ofMillis(half + (capped - half <= 0 ? 0 : random.nextLong(capped - half + 1)));
     }
 }

@@ -1,6 +1,7 @@
 package io.syncd.client.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,11 +73,16 @@ final class HttpJson {
      *                   not arrive: connection refused, or 503/429)
      */
     JsonNode send(String method, String path, String token, JsonNode body, boolean idempotent) {
+        return send(method, path, token, body, idempotent, requestTimeout);
+    }
+
+    /** As {@link #send(String, String, String, JsonNode, boolean)}, with a timeout of its own (a long-poll's). */
+    JsonNode send(String method, String path, String token, JsonNode body, boolean idempotent, Duration timeout) {
         String what = method + " " + path;
         for (int attempt = 1; ; attempt++) {
             Retriable failure;
             try {
-                return once(method, path, token, body, idempotent);
+                return once(method, path, token, body, idempotent, timeout);
             } catch (Retriable e) {
                 failure = e;
             }
@@ -109,9 +115,49 @@ final class HttpJson {
         }
     }
 
-    private JsonNode once(String method, String path, String token, JsonNode body, boolean idempotent)
-            throws Retriable {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
+    /**
+     * Opens a {@code text/event-stream} GET, once (the caller decides when to try again): the open answer, or
+     * {@link ServerRejectedException} for any other status (503 included: a stream is not retried here),
+     * {@link ServerUnreachableException} without an answer. {@code timeout} bounds the wait for the answer's head only.
+     */
+    HttpResponse<InputStream> openEventStream(String path, String token, String lastEventId, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new ServerUnreachableException("GET " + path + ": no answer from " + base + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerUnreachableException("GET " + path + " interrupted", e);
+        }
+        int status = response.statusCode();
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (status == 200 && type.startsWith("text/event-stream")) {
+            return response;
+        }
+        JsonNode answer;
+        try (InputStream in = response.body()) {
+            // A problem+json of the server, or a proxy's page: a little of it tells what happened.
+            answer = parse(status, response.headers().firstValue("Content-Encoding").orElse(null),
+                    in.readNBytes(64 * 1024));
+        } catch (IOException | SyncException e) {
+            answer = null;
+        }
+        String code = answer != null && answer.hasNonNull("code") ? answer.get("code").asString() : null;
+        String detail = status == 200 ? "not an event stream (Content-Type " + type + ")"
+                : answer != null && answer.hasNonNull("detail") ? answer.get("detail").asString() : "";
+        throw new ServerRejectedException(status, code, "GET " + path + ": HTTP " + status
+                + (code == null ? "" : " " + code) + (detail.isEmpty() ? "" : ": " + detail), fieldErrors(answer));
+    }
+
+    private JsonNode once(String method, String path, String token, JsonNode body, boolean idempotent,
+                          Duration timeout) throws Retriable {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Accept", "application/json").header("Accept-Encoding", ContentCoding.ACCEPTED);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -145,14 +191,15 @@ final class HttpJson {
             throw new ServerUnreachableException(method + " " + path + " interrupted", e);
         }
         int status = response.statusCode();
-        JsonNode answer = parse(response);
+        JsonNode answer = parse(status, response.headers().firstValue("Content-Encoding").orElse(null),
+                response.body());
         if (status >= 200 && status < 300) {
             return answer;
         }
         if (status == 415 && sent == ContentCoding.ZSTD) {
             LOG.log(System.Logger.Level.INFO, "{0} does not decode zstd bodies: sending gzip from now on", base);
             requestCoding = ContentCoding.GZIP;
-            return once(method, path, token, body, idempotent);
+            return once(method, path, token, body, idempotent, timeout);
         }
         String code = answer != null && answer.hasNonNull("code") ? answer.get("code").asString() : null;
         String detail = answer != null && answer.hasNonNull("detail") ? answer.get("detail").asString()
@@ -165,17 +212,17 @@ final class HttpJson {
         throw new ServerRejectedException(status, code, method + " " + path + ": " + message, fieldErrors(answer));
     }
 
-    private static JsonNode parse(HttpResponse<byte[]> response) {
-        byte[] bytes = response.body();
+    private static JsonNode parse(int status, String contentEncoding, byte[] body) {
+        byte[] bytes = body;
         if (bytes == null || bytes.length == 0) {
             return null;
         }
         try {
-            bytes = ContentCoding.decodeBody(response.headers().firstValue("Content-Encoding").orElse(null), bytes);
+            bytes = ContentCoding.decodeBody(contentEncoding, bytes);
             // Strokes stay text: a page of notes is read ~3x faster than by tokenizing every stroke number.
             return AnswerReader.read(bytes);
         } catch (IOException | MalformedAnswerException e) {
-            if (response.statusCode() >= 200 && response.statusCode() < 300) {
+            if (status >= 200 && status < 300) {
                 throw new SyncException("the server's answer is not JSON: "
                         + new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8), e);
             }

@@ -22,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** The sync server's endpoints (PROTOCOL.md), one method each; answers are the protocol's JSON. */
 public final class SyncApi {
     private final HttpJson http;
+    private final Duration requestTimeout;
 
     /** A device's credentials as the server issued them at registration. */
     public record Registered(String deviceId, String accountId, String deviceToken, Instant registeredAt) {
@@ -33,6 +34,7 @@ public final class SyncApi {
 
     public SyncApi(URI server, Duration connectTimeout, Duration requestTimeout, RetryPolicy retries, Clock clock,
                    SSLContext sslContext) {
+        this.requestTimeout = requestTimeout;
         this.http = new HttpJson(server, connectTimeout, requestTimeout, retries, clock, sslContext, new SecureRandom(),
                 wait -> Thread.sleep(wait.toMillis()));
     }
@@ -73,6 +75,14 @@ public final class SyncApi {
 
     /** {@code POST /api/sync/pull}: one page; {@code changes}, {@code cursor}, {@code has_more}. */
     public JsonNode pull(String token, String cursor, List<String> tables, int limit) {
+        return pull(token, cursor, tables, limit, 0);
+    }
+
+    /**
+     * {@code POST /api/sync/pull} with {@code wait_ms} (a long-poll): a pull that would return nothing is held by the
+     * server up to {@code waitMs} until it would. The request may take that much longer than others.
+     */
+    public JsonNode pull(String token, String cursor, List<String> tables, int limit, int waitMs) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         if (cursor == null) {
             body.putNull("cursor");
@@ -82,7 +92,22 @@ public final class SyncApi {
         ArrayNode names = body.putArray("tables");
         tables.forEach(names::add);
         body.put("limit", limit);
+        if (waitMs > 0) {
+            body.put("wait_ms", waitMs);
+            return required(http.send("POST", "/api/sync/pull", token, body, true,
+                    requestTimeout.plusMillis(waitMs)));
+        }
         return required(http.send("POST", "/api/sync/pull", token, body, true));
+    }
+
+    /**
+     * {@code GET /api/sync/stream}: the account's change stream, resumed after {@code lastEventId} (null: none). One
+     * attempt; {@link io.syncd.client.ServerRejectedException} for any status but 200 (404, 405 or 406 from a server
+     * without streams, 503 when it holds its most), {@link io.syncd.client.ServerUnreachableException} without an
+     * answer.
+     */
+    public EventStream stream(String token, String lastEventId) {
+        return new EventStream(http.openEventStream("/api/sync/stream", token, lastEventId, requestTimeout).body());
     }
 
     /** {@code POST /api/sync/resolve-conflict}: one result object. Safe to repeat with the same change id. */

@@ -19,7 +19,7 @@ import io.syncd.common.SyncTable;
  * {@code PRAGMA application_id}, so the SDK never takes another application's SQLite file for one of its stores.
  */
 final class Schema {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** {@code PRAGMA application_id} of a syncd store: "SYND" in ASCII. */
     static final int APPLICATION_ID = 0x53594E44;
     /** The tables version 1 created; a file with all of them and {@code user_version} 1 is a store of an older SDK. */
@@ -92,6 +92,12 @@ final class Schema {
               PRIMARY KEY (table_name, record_id)
             )""";
 
+    /**
+     * Version 3: the id of the last change-stream event whose pull completed, sent back as {@code Last-Event-ID} when
+     * the stream reconnects (also after the app restarts); null: none yet.
+     */
+    private static final String LAST_EVENT_ID = "ALTER TABLE sync_metadata ADD COLUMN last_event_id TEXT";
+
     private Schema() {
     }
 
@@ -114,6 +120,9 @@ final class Schema {
             }
             if (version < 2) {
                 statement.execute(RESYNC);
+            }
+            if (version < 3) {
+                statement.execute(LAST_EVENT_ID);
             }
             // A store of an SDK before the mark keeps every row, its outbox included: it is marked, not refused.
             statement.execute("PRAGMA application_id = " + APPLICATION_ID);

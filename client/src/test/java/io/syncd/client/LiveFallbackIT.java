@@ -1,0 +1,79 @@
+package io.syncd.client;
+
+import static io.syncd.client.Records.book;
+import static io.syncd.client.Records.newId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live sync where the stream cannot be opened: a server that holds no streams at all ({@code max-connections=0}
+ * answers 503 to each) leaves the long-poll ({@code wait_ms}), which still brings changes within moments.
+ */
+class LiveFallbackIT {
+    private static ServerProcess server;
+    private Devices devices;
+
+    @BeforeAll
+    static void start() {
+        server = ServerProcess.dedicated(null, "--sync.stream.max-connections=0");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+        server.delete();
+    }
+
+    @AfterEach
+    void close() {
+        if (devices != null) {
+            devices.close();
+        }
+    }
+
+    @Test
+    void withoutAStreamALiveDeviceLongPollsAndStillGetsChangesWithinMoments() {
+        devices = new Devices(server.uri());
+        SyncClient phone = devices.device("phone");
+        SyncClient tablet = devices.device("tablet");
+        List<RemoteChanges.Change> heard = new CopyOnWriteArrayList<>();
+        phone.addRemoteChangeListener(changes -> heard.addAll(changes.changes()));
+        LiveSync live = phone.startLive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.mode() == LiveSync.Mode.LONG_POLL);
+        try {
+            Thread.sleep(300); // the first long-poll is held by the server now
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+
+        for (int i = 1; i <= 3; i++) {
+            String bookId = newId();
+            tablet.put("books", bookId, book("from the tablet " + i));
+            tablet.syncAll();
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> phone.get("books", bookId).isPresent());
+            assertThat(heard).extracting(RemoteChanges.Change::recordId).contains(bookId);
+        }
+        assertThat(live.mode()).isEqualTo(LiveSync.Mode.LONG_POLL);
+
+        String phoneBook = newId();
+        phone.put("books", phoneBook, book("from the long-polling phone"));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            tablet.pullChanges();
+            return tablet.get("books", phoneBook).isPresent();
+        });
+
+        long closing = System.nanoTime();
+        live.close(); // a long-poll is held meanwhile: close must not wait it out
+        assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(3));
+    }
+}
