@@ -42,6 +42,8 @@ final class StreamPhase implements Phase {
             results.put("notify_to_pull_p99_ms", Stats.percentile(alone.pull(), 99), "B's push answered → A's pull"
                     + " triggered by the event returned it, p99 (ms); target ≤ 150");
             List<Double> held = realtime.longPoll(pushesAtStreams);
+            System.out.printf("  p50s (ms): the pull made on the event %.2f, the held pull %.2f%n",
+                    Stats.percentile(alone.pull(), 50), Stats.percentile(held, 50));
             results.put("longpoll_p99_ms", Stats.percentile(held, 99), "B's push answered → A's held pull (wait_ms"
                     + " 10000) answered with it, p99 of " + pushesAtStreams + " (ms)");
 
@@ -91,7 +93,8 @@ final class StreamPhase implements Phase {
 
     /**
      * Until the server has let the closed streams go, so that the next phase measures a server without them: it
-     * notices a closed stream when it next writes to it (a heartbeat, within sync.stream.heartbeat). At most 60 s.
+     * notices a closed stream when a write to it fails: a heartbeat's, the second after the close at the latest (the
+     * first only brings the peer's reset). At most 60 s.
      */
     private static void awaitStreamsClosed(Run run) throws InterruptedException {
         long start = System.nanoTime();
