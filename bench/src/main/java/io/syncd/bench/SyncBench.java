@@ -46,7 +46,7 @@ public final class SyncBench implements Callable<Integer> {
             new BaselinesPhase(), new PullsPhase(), new GrowthPhase(), new ReplayPhase(), new MemoryPhase(),
             new PeerPhase(), new StreamPhase(), new DrainPhase());
 
-    @Option(names = "--quick", description = "a smaller run (~2 min; the same keys, some null): full mode only"
+    @Option(names = "--quick", description = "a smaller run (~3 min; the same keys, some null): full mode only"
             + " measures growth and the 100,000-record pull")
     boolean quick;
 
