@@ -28,19 +28,25 @@ import io.syncd.standalone.embedded.FileTrees;
         description = {"Measures syncd's sync scenarios, sustained load, the PostgreSQL and Kafka ceilings, the peer"
                 + " (PouchDB-server) and the applier alone in one run, prints a table and writes the figures as JSON.",
                 "Phases: 0 warm-up (always), 1 seed's sync, 2 sustained load, 3 baselines, 4 pulls, 5 growth,"
-                + " 6 replay, 7 memory, 8 peer, 9 applier alone. Every run writes every phase's figures, null where"
+                + " 6 replay, 7 memory, 8 peer, 10 real time (change streams, long-poll), 9 applier alone (last: it"
+                + " leaves the server without an applier). Every run writes every phase's figures, null where"
                 + " not measured."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:the run finished", "1:the run failed",
                 "2:a mistake on the command line"})
 public final class SyncBench implements Callable<Integer> {
     static final int USAGE_ERROR = 2;
+    /** The highest phase number. */
+    static final int LAST_PHASE = 10;
 
-    /** The phases of the default run, in order. */
+    /**
+     * The phases of the default run, in order: phase 10 came after phase 9, which leaves the server without an
+     * applier, so it runs before it.
+     */
     static final List<Phase> PHASES = List.of(new WarmupPhase(), new SeedSyncPhase(), new SustainedLoadPhase(),
             new BaselinesPhase(), new PullsPhase(), new GrowthPhase(), new ReplayPhase(), new MemoryPhase(),
-            new PeerPhase(), new DrainPhase());
+            new PeerPhase(), new StreamPhase(), new DrainPhase());
 
-    @Option(names = "--quick", description = "a smaller run (~2 min; the same keys, some null): full mode only"
+    @Option(names = "--quick", description = "a smaller run (~3 min; the same keys, some null): full mode only"
             + " measures growth and the 100,000-record pull")
     boolean quick;
 
@@ -61,7 +67,7 @@ public final class SyncBench implements Callable<Integer> {
     Path output;
 
     @Option(names = "--only", paramLabel = "N", split = ",",
-            description = "run only these phases (1–9, e.g. 2,3); the others write null")
+            description = "run only these phases (1–10, e.g. 2,3); the others write null")
     List<Integer> only = new ArrayList<>();
 
     @Option(names = "--load-seconds", paramLabel = "S", description = "length of each sustained-load measurement and"
@@ -131,8 +137,9 @@ public final class SyncBench implements Callable<Integer> {
 
     /** The options as parsed into this command's fields; a combination that cannot be run is a ParameterException. */
     Options options(CommandLine commandLine) {
-        if (only.stream().anyMatch(phase -> phase < 1 || phase > 9)) {
-            throw new CommandLine.ParameterException(commandLine, "--only: phases are 1 to 9, got " + only);
+        if (only.stream().anyMatch(phase -> phase < 1 || phase > LAST_PHASE)) {
+            throw new CommandLine.ParameterException(commandLine, "--only: phases are 1 to " + LAST_PHASE + ", got "
+                    + only);
         }
         if (!appliers.isEmpty() && url != null) {
             throw new CommandLine.ParameterException(commandLine,

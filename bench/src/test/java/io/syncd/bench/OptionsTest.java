@@ -50,7 +50,7 @@ class OptionsTest {
         assertThat(options.jitWarmupLimitSeconds()).isEqualTo(180);
         assertThat(options.appliers()).isEmpty();
         assertThat(options.jar()).isEqualTo(Path.of("standalone", "target", "sync-standalone.jar"));
-        for (int phase = 0; phase <= 9; phase++) {
+        for (int phase = 0; phase <= SyncBench.LAST_PHASE; phase++) {
             assertThat(options.runs(phase)).as("phase %d", phase).isTrue();
         }
     }
@@ -120,7 +120,7 @@ class OptionsTest {
     void aPhaseThatDoesNotExistIsRefused() {
         assertThatThrownBy(() -> Options.parse("--only", "2,12"))
                 .isInstanceOf(ParameterException.class)
-                .hasMessage("--only: phases are 1 to 9, got [2, 12]");
+                .hasMessage("--only: phases are 1 to 10, got [2, 12]");
         assertThatThrownBy(() -> Options.parse("--only", "0"))
                 .isInstanceOf(ParameterException.class);
     }

@@ -24,7 +24,7 @@ class SyncBenchTest {
     @Test
     void thePhasesDeclareTheKeysOfTheLastFullRunInItsOrder() throws Exception {
         assertThat(SyncBench.keys()).containsExactlyElementsOf(fullRunKeys());
-        assertThat(SyncBench.PHASES).extracting(Phase::number).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(SyncBench.PHASES).extracting(Phase::number).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 9);
     }
 
     @Test
@@ -74,17 +74,23 @@ class SyncBenchTest {
                 "apply_ratio_audited", "applier_busy_pct", "applier_batch_changes",
                 "pull10k_ms", "pull10k_notes_ms", "pull100k_ms", "pull_incr_p50_ms", "push50_p50_ms_at_1m", "replay_per_s",
                 "replay_kafka_per_s", "heap_mb", "pouch_bulk50_p50_ms", "pouch_docs_per_s", "pouch_changes10k_ms",
-                "push50_elsewhere_cpu_pct", "push50_busiest_other", "load_elsewhere_cpu_pct", "drain_per_s",
+                "push50_elsewhere_cpu_pct", "push50_busiest_other", "load_elsewhere_cpu_pct", "notify_p50_ms",
+                "notify_p99_ms", "notify_to_pull_p99_ms", "longpoll_p99_ms", "streams_open", "stream_heap_kb_per_stream",
+                "notify_p99_ms_at_5k_streams", "drain_per_s",
                 "drain_jvm_cpu_us_per_change", "drain_pg_cpu_us_per_change", "drain_ratio", "drain_ratio_audited");
         assertThat(json.get("ids").stringValue()).as("the SDK's ids by default").isEqualTo("time-ordered");
         assertThat(json.get("push50_elsewhere_cpu_pct").isNumber()).as("what else used the cores is measured").isTrue();
         assertThat(json.get("load_elsewhere_cpu_pct").isNumber()).isTrue();
         assertThat(json.get("replay_equal").booleanValue()).as("everything the bench wrote replays exactly").isTrue();
         assertThat(json.get("replay_kafka_equal").booleanValue()).as("and so do the change topics").isTrue();
+        assertThat(json.get("streams_open").intValue()).as("every idle stream of the tiny run (5,000 × 0.02)")
+                .isEqualTo(100);
         for (String measured : new String[] {"push50_p50_ms", "applied_per_s", "raw_pg_per_s", "raw_pg_seed_sync_per_s",
                 "raw_pg_audited_per_s", "applier_busy_pct", "applier_batch_changes",
                 "kafka_produce_per_s", "pull10k_ms", "pull10k_notes_ms", "pull_incr_p50_ms", "replay_per_s",
-                "replay_kafka_per_s", "heap_mb", "drain_per_s", "drain_ratio", "drain_ratio_audited"}) {
+                "replay_kafka_per_s", "heap_mb", "drain_per_s", "drain_ratio", "drain_ratio_audited", "notify_p50_ms",
+                "notify_p99_ms", "notify_to_pull_p99_ms", "longpoll_p99_ms", "streams_open", "stream_heap_kb_per_stream",
+                "notify_p99_ms_at_5k_streams"}) {
             assertThat(json.get(measured).isNumber()).as(measured).isTrue();
             assertThat(json.get(measured).doubleValue()).as(measured).isPositive();
         }
