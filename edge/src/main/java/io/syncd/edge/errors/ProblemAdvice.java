@@ -100,16 +100,22 @@ class ProblemAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ObjectNode> unexpected(Exception e, HttpServletResponse response) {
+        String type = response.getContentType();
+        boolean stream = type != null && type.startsWith(MediaType.TEXT_EVENT_STREAM_VALUE);
         if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
             // A device that loses its network mid-answer (a long pull page) is no fault of the server's, and
             // there is no one left to answer: one line, no stack. Leaving is how every change stream ends: not worth
             // a line each.
-            String type = response.getContentType();
-            if (type != null && type.startsWith(MediaType.TEXT_EVENT_STREAM_VALUE)) {
+            if (stream) {
                 log.debug("A change stream's device went away: {}", e.getMessage());
             } else {
                 log.info("The client went away before its answer was complete: {}", e.getMessage());
             }
+            return null;
+        }
+        if (stream) {
+            // Its events are under way: no problem+json can follow them, and the device reconnects with its last id.
+            log.warn("A change stream ended on an error: {}", e.toString());
             return null;
         }
         log.error("Unexpected error answering a request", e);
