@@ -1,9 +1,7 @@
 package io.syncd.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,9 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import io.syncd.client.http.EventStream;
 
 /**
  * A device's change stream ({@code GET /api/sync/stream}, PROTOCOL.md "Real-time") read as it arrives on a thread of
@@ -67,39 +68,12 @@ final class EventReader implements AutoCloseable {
         return new EventReader(response);
     }
 
+    /** Reads with the SDK's parser, so the bench hears the stream as a device does. */
     private void read() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String name = null;
-            String id = null;
-            StringBuilder data = null;
-            String line;
-            // Server-Sent Events (WHATWG HTML, "event stream interpretation"), the fields the server sends.
-            while ((line = lines.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data != null || name != null) {
-                        events.add(new Event(name == null ? "message" : name, id, data == null ? "" : data.toString(),
-                                System.nanoTime()));
-                    }
-                    name = null;
-                    id = null;
-                    data = null;
-                    continue;
-                }
-                if (line.startsWith(":")) {
-                    continue; // ": ping"
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "event" -> name = value;
-                    case "id" -> id = value;
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                    default -> { }
-                }
+        try (EventStream stream = new EventStream(response.body())) {
+            for (Optional<EventStream.Event> event = stream.next(); event.isPresent(); event = stream.next()) {
+                EventStream.Event e = event.get();
+                events.add(new Event(e.type(), e.id(), e.data(), System.nanoTime()));
             }
         } catch (IOException e) {
             // closed by the bench, or by the server

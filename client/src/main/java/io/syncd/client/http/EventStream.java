@@ -21,7 +21,8 @@ public final class EventStream implements AutoCloseable {
     private final BufferedReader lines;
     private volatile long lastTrafficNanos = System.nanoTime();
 
-    EventStream(InputStream body) {
+    /** Reads the events of a response body that is an event stream (the caller checked the status and type). */
+    public EventStream(InputStream body) {
         this.body = body;
         this.lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
     }
