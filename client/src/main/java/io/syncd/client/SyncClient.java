@@ -7,14 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import io.syncd.client.http.EventStream;
-import io.syncd.client.http.SyncApi;
-import io.syncd.client.store.DeviceInfo;
 import io.syncd.client.store.LocalStore;
 import io.syncd.client.store.OpenIssue;
 import io.syncd.client.store.OutboxEntry;
@@ -40,27 +35,16 @@ public final class SyncClient implements AutoCloseable {
     private final SyncOptions options;
     private final LocalEdits edits;
     private final ConflictChoices choices;
-    /** One network operation (push, pull, resolve, register) at a time. */
-    private final ReentrantLock syncLock = new ReentrantLock();
-    private volatile RegisteredDevice registered;
-    private final List<Consumer<RemoteChanges>> remoteChangeListeners = new CopyOnWriteArrayList<>();
+    private final DeviceSession session;
     /** The running live sync, if any: local edits wake its pusher. */
     private volatile LiveSync live;
-
-    /** What a pull did, handed to the listeners once the sync lock is released. */
-    private record Pulled(SyncReport report, RemoteChanges changes) {
-    }
-
-    /** The registered server and this device's identity and token. */
-    private record RegisteredDevice(SyncApi api, DeviceInfo device) {
-    }
 
     private SyncClient(LocalStore store, SyncOptions options) {
         this.store = store;
         this.options = options;
         this.edits = new LocalEdits(store, options.clock());
         this.choices = new ConflictChoices(store, options);
-        this.registered = store.inTransaction(() -> store.deviceInfo().get()).map(this::connect).orElse(null);
+        this.session = new DeviceSession(store, options, edits, choices);
     }
 
     /**
@@ -92,35 +76,14 @@ public final class SyncClient implements AutoCloseable {
 
     /** Creates an account; {@code adminToken} is needed when the server's signup is {@code admin}, else null. */
     public static Account createAccount(URI server, String name, String adminToken, SyncOptions options) {
-        return api(server, options).createAccount(name, adminToken);
+        return DeviceSession.api(server, options).createAccount(name, adminToken);
     }
 
     // ---- registration ----
 
     /** Registers this store as a new device of the account the enrollment key belongs to. */
     public Registration register(URI server, String enrollmentKey, String deviceName, String platform) {
-        syncLock.lock();
-        try {
-            if (registered != null) {
-                throw new IllegalStateException("this store is registered already, as device "
-                        + registered.device().deviceId() + " of " + registered.device().server()
-                        + "; use a new store file for another device");
-            }
-            SyncApi api = api(server, options);
-            SyncApi.Registered issued = api.register(enrollmentKey, deviceName, platform);
-            DeviceInfo device = new DeviceInfo(server.toString(), issued.deviceId(), issued.accountId(),
-                    issued.deviceToken(), deviceName, platform, issued.registeredAt());
-            store.inTransaction(() -> {
-                store.deviceInfo().save(device);
-                return null;
-            });
-            this.registered = new RegisteredDevice(api, device);
-            LOG.log(System.Logger.Level.INFO, "registered as device {0} of account {1}", device.deviceId(),
-                    device.accountId());
-            return new Registration(device.deviceId(), device.accountId());
-        } finally {
-            syncLock.unlock();
-        }
+        return session.register(server, enrollmentKey, deviceName, platform);
     }
 
     /** Creates an account and registers this store as its first device. */
@@ -131,7 +94,7 @@ public final class SyncClient implements AutoCloseable {
 
     /** This store's device identity; empty until registered. */
     public Optional<Registration> registration() {
-        RegisteredDevice c = registered;
+        DeviceSession.RegisteredDevice c = session.registered();
         return c == null ? Optional.empty()
                 : Optional.of(new Registration(c.device().deviceId(), c.device().accountId()));
     }
@@ -204,14 +167,14 @@ public final class SyncClient implements AutoCloseable {
 
     /** Sends the outbox; see {@link SyncReport} for what the counts mean. */
     public SyncReport pushChanges() {
-        return whileSyncing(c -> newPush(c).pushAll());
+        return session.whileSyncing(c -> session.newPush(c).pushAll());
     }
 
     /** Pulls every page of changes since the stored cursor. */
     public SyncReport pullChanges() {
-        return delivered(whileSyncing(c -> {
-            PullRun pull = newPull(c, 0);
-            return new Pulled(pull.pullAll(), pull.applied());
+        return session.delivered(session.whileSyncing(c -> {
+            PullRun pull = session.newPull(c, 0);
+            return new DeviceSession.Pulled(pull.pullAll(), pull.applied());
         }));
     }
 
@@ -231,15 +194,15 @@ public final class SyncClient implements AutoCloseable {
         if (wait.isNegative() || wait.toMillis() > LiveOptions.MAX_WAIT_MS) {
             throw new IllegalArgumentException("wait must be 0 to 30 s, got " + wait);
         }
-        return delivered(whileSyncing(c -> {
-            SyncReport pushed = newPush(c).pushAll();
-            PullRun pull = newPull(c, (int) wait.toMillis());
+        return session.delivered(session.whileSyncing(c -> {
+            SyncReport pushed = session.newPush(c).pushAll();
+            PullRun pull = session.newPull(c, (int) wait.toMillis());
             SyncReport report = pushed.plus(pull.pullAll());
             if (pull.gaveBack() > 0) {
-                report = report.plus(newPush(c).pushAll()); // what a restored server lost, sent back at once
+                report = report.plus(session.newPush(c).pushAll()); // what a restored server lost, sent back at once
             }
             LOG.log(System.Logger.Level.INFO, "sync of device {0}: {1}", c.device().deviceId(), report);
-            return new Pulled(report, pull.applied());
+            return new DeviceSession.Pulled(report, pull.applied());
         }));
     }
 
@@ -256,7 +219,7 @@ public final class SyncClient implements AutoCloseable {
      * pushed shortly after they are made. One at a time per client; explicit syncs still work meanwhile.
      */
     public synchronized LiveSync startLive(LiveOptions liveOptions) {
-        requireRegistered();
+        session.requireRegistered();
         if (live != null) {
             throw new IllegalStateException("live sync is running already; close it first");
         }
@@ -273,23 +236,23 @@ public final class SyncClient implements AutoCloseable {
      * listener, only through the conflict or push that settles that edit).
      */
     public void addRemoteChangeListener(Consumer<RemoteChanges> listener) {
-        remoteChangeListeners.add(Objects.requireNonNull(listener));
+        session.addListener(Objects.requireNonNull(listener));
     }
 
     public void removeRemoteChangeListener(Consumer<RemoteChanges> listener) {
-        remoteChangeListeners.remove(listener);
+        session.removeListener(listener);
     }
 
     /** {@code GET /health} of the registered server answers 200 (one quick attempt). */
     public boolean isServerReachable() {
-        return requireRegistered().api().healthy(options.connectTimeout());
+        return session.requireRegistered().api().healthy(options.connectTimeout());
     }
 
     // ---- the account's devices ----
 
     /** The account's devices, revoked ones included ({@code GET /api/devices}). */
     public List<Device> devices() {
-        return whileSyncing(c -> c.api().devices(c.device().deviceToken()));
+        return session.whileSyncing(c -> c.api().devices(c.device().deviceToken()));
     }
 
     /**
@@ -298,7 +261,7 @@ public final class SyncClient implements AutoCloseable {
      * active device of that id.
      */
     public void revokeDevice(String deviceId) {
-        whileSyncing(c -> {
+        session.whileSyncing(c -> {
             c.api().revokeDevice(c.device().deviceToken(), deviceId);
             return null;
         });
@@ -331,16 +294,16 @@ public final class SyncClient implements AutoCloseable {
      * moved on again.
      */
     public ChangeResult resolve(String changeId, Resolution resolution, JsonNode mergedData) {
-        return whileSyncing(c -> {
+        return session.whileSyncing(c -> {
             OutboxEntry entry = choices.choose(changeId, resolution, mergedData);
-            return newPush(c).sendResolution(entry);
+            return session.newPush(c).sendResolution(entry);
         });
     }
 
     // ---- state ----
 
     public SyncStatus status() {
-        RegisteredDevice c = registered;
+        DeviceSession.RegisteredDevice c = session.registered();
         return store.inTransaction(() -> new SyncStatus(c == null ? null : c.device().deviceId(),
                 c == null ? null : c.device().accountId(), c == null ? null : c.device().server(),
                 store.records().countDirty(), store.outbox().count(), store.conflicts().count(OpenIssue.CONFLICT),
@@ -354,49 +317,21 @@ public final class SyncClient implements AutoCloseable {
         if (running != null) {
             running.close();
         }
-        syncLock.lock();
-        try {
-            store.close();
-        } finally {
-            syncLock.unlock();
-        }
+        session.closeStore();
     }
 
     // ---- what a LiveSync uses ----
 
-    /** Pulls until has_more is false (then stores the stream event id it covers) and pushes what a resync gave back. */
     void livePull(String eventId) {
-        delivered(whileSyncing(c -> {
-            PullRun pull = newPull(c, 0);
-            SyncReport report = pull.pullAll();
-            if (pull.gaveBack() > 0) {
-                report = report.plus(newPush(c).pushAll());
-            }
-            if (eventId != null) {
-                store.inTransaction(() -> {
-                    store.metadata().setLastEventId(eventId);
-                    return null;
-                });
-            }
-            return new Pulled(report, pull.applied());
-        }));
+        session.livePull(eventId);
     }
 
-    /** Opens the change stream, resuming after the stored event id. */
     EventStream openStream() {
-        RegisteredDevice c = requireRegistered();
-        String lastEventId = store.inTransaction(() -> store.metadata().lastEventId().orElse(null));
-        return c.api().stream(c.device().deviceToken(), lastEventId);
+        return session.openStream();
     }
 
-    /**
-     * A long-poll that only looks: one record past the stored cursor, held by the server up to {@code waitMs}; true
-     * when there is something to pull. Stores nothing, so it takes no lock.
-     */
     boolean awaitServerChanges(int waitMs) {
-        RegisteredDevice c = requireRegistered();
-        String cursor = store.inTransaction(() -> store.metadata().cursor().orElse(null));
-        return !c.api().pull(c.device().deviceToken(), cursor, PullRun.TABLES, 1, waitMs).path("changes").isEmpty();
+        return session.awaitServerChanges(waitMs);
     }
 
     synchronized void liveClosed(LiveSync closed) {
@@ -410,55 +345,6 @@ public final class SyncClient implements AutoCloseable {
         if (running != null) {
             running.pushSoon();
         }
-    }
-
-    private SyncReport delivered(Pulled pulled) {
-        if (!pulled.changes().isEmpty()) {
-            for (Consumer<RemoteChanges> listener : remoteChangeListeners) {
-                try {
-                    listener.accept(pulled.changes());
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "a remote change listener failed", e);
-                }
-            }
-        }
-        return pulled.report();
-    }
-
-    private PullRun newPull(RegisteredDevice c, int waitMs) {
-        return new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(), options.clock(), edits,
-                waitMs);
-    }
-
-    private PushRun newPush(RegisteredDevice c) {
-        return new PushRun(store, c.api(), c.device().deviceToken(), options, choices);
-    }
-
-    private <T> T whileSyncing(Function<RegisteredDevice, T> work) {
-        RegisteredDevice c = requireRegistered();
-        syncLock.lock();
-        try {
-            return work.apply(c);
-        } finally {
-            syncLock.unlock();
-        }
-    }
-
-    private RegisteredDevice requireRegistered() {
-        RegisteredDevice c = registered;
-        if (c == null) {
-            throw new NotRegisteredException();
-        }
-        return c;
-    }
-
-    private RegisteredDevice connect(DeviceInfo device) {
-        return new RegisteredDevice(api(URI.create(device.server()), options), device);
-    }
-
-    private static SyncApi api(URI server, SyncOptions options) {
-        return new SyncApi(server, options.connectTimeout(), options.requestTimeout(), options.retries(),
-                options.clock(), options.sslContext());
     }
 
     /** SQL work inside a batch, whose transaction the caller holds. */
