@@ -26,7 +26,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * folder and port, to take the server away from devices.
  */
 public final class ServerProcess {
-    static final String ADMIN_TOKEN = "client-it-admin";
+    public static final String ADMIN_TOKEN = "client-it-admin";
     /** Generous: a loaded 2-core machine has taken over 80 s to start the server with its Kafka and PostgreSQL. */
     private static final Duration START_LIMIT = Duration.ofSeconds(180);
     private static ServerProcess shared;

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,9 +131,11 @@ class LiveCliIT {
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
 
         long started = System.nanoTime();
+        long heldBefore = heldPulls();
         Process sync = start(poller, "sync", "--wait-ms", "25000");
         List<String> out = lines(sync);
-        Thread.sleep(3000); // the CLI has started and its pull is held by the server
+        await("the CLI has started and its pull is held by the server").atMost(Duration.ofSeconds(60))
+                .until(() -> heldPulls() > heldBefore);
 
         try (SyncClient tablet = SyncClient.open(writer)) {
             tablet.put("books", SyncClient.newRecordId(), Json.MAPPER.createObjectNode().put("name", "while held"));
@@ -143,5 +148,14 @@ class LiveCliIT {
                 .isLessThan(Duration.ofSeconds(20));
         await().atMost(Duration.ofSeconds(2)).until(() -> !out.isEmpty());
         assertThat(Json.MAPPER.readTree(out.get(0)).get("pulled").intValue()).isEqualTo(1);
+    }
+
+    /** The server's {@code syncd_pulls_held} gauge: pulls with {@code wait_ms} it holds now. */
+    private long heldPulls() throws IOException, InterruptedException {
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve("/metrics"))
+                .header("Authorization", "Bearer " + ServerProcess.ADMIN_TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(line -> line.startsWith("syncd_pulls_held"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 }

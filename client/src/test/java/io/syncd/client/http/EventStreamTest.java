@@ -1,9 +1,11 @@
 package io.syncd.client.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,7 @@ class EventStreamTest {
     void aHeartbeatCountsAsTraffic() throws Exception {
         EventStream stream = of(": ping\n\n");
         long before = stream.lastTrafficNanos();
-        Thread.sleep(5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() > before);
         assertThat(stream.next()).isEmpty();
         assertThat(stream.lastTrafficNanos()).isGreaterThan(before);
     }
