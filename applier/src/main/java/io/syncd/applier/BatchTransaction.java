@@ -106,7 +106,7 @@ final class BatchTransaction {
         }
         for (SyncTable table : SyncTable.values()) {
             RecordsTable.insert(conn, table, written.stream()
-                    .filter(k -> k.table() == table && !stored.contains(k)).map(records::get).toList());
+                    .filter(k -> k.table() == table && !stored.contains(k)).map(records::get).toList(), this::parentsBook);
             RecordsTable.upsert(conn, table, written.stream()
                     .filter(k -> k.table() == table && stored.contains(k)).map(records::get).toList());
         }
@@ -153,7 +153,7 @@ final class BatchTransaction {
         Map<SyncTable, Set<RecordKey>> keys = new TreeMap<>();
         for (PolledChange change : ordered) {
             ChangeEvent e = change.event();
-            if (change.refusal() != null) {
+            if (change.refusal() != null || e.rejection() != null) {
                 continue; // decided rejected without reading anything: its data may name no valid parent
             }
             boolean create = e.op() == ChangeOp.UPSERT && e.baseVersion() == 0;
@@ -200,6 +200,12 @@ final class BatchTransaction {
             decisions.add(Decision.rejected(change, Decision.INVALID_DATA, change.refusal()));
             return true;
         }
+        if (e.rejection() != null) { // the gateway decided it from its request (ChangeValidator): only logged here
+            decisions.add(Decision.rejected(change, e.rejection(), e.table().wireName() + "." + e.table().parentField()
+                    + " names another parent than an earlier change of this record in the same request;"
+                    + " parents are fixed at creation"));
+            return true;
+        }
         for (Map.Entry<SyncTable, Long> ancestor : e.after().entrySet()) {
             if (!parents.decidedPast(change, ancestor.getKey(), ancestor.getValue(), progress)) {
                 decided.remove(changeKey); // a delete of its request comes first; its partition waits here
@@ -224,6 +230,13 @@ final class BatchTransaction {
                 }
             }
             case UPSERT -> {
+                String changedParent = changedParent(current, data);
+                if (changedParent != null) {
+                    // Before the version check: whatever base_version it was made on, such a change can never apply
+                    // (a conflict would only lead to a resolution rejected the same way). A tombstone is the record too.
+                    decisions.add(Decision.rejected(change, Decision.IMMUTABLE_FIELD, changedParent));
+                    return true;
+                }
                 if (e.baseVersion() != currentVersion) {
                     decisions.add(Decision.conflict(change, envelope(current)));
                     return true;
@@ -246,6 +259,37 @@ final class BatchTransaction {
             }
         }
         return true;
+    }
+
+    /**
+     * Why an upsert of the stored record {@code current} would change its parent, or null when it would not (no
+     * record yet, a table without a parent, or the same parent). Parents are fixed at creation (PROTOCOL.md, "Push").
+     */
+    private static String changedParent(SyncedRecord current, ObjectNode data) {
+        String field = current == null ? null : current.table().parentField();
+        if (field == null) {
+            return null;
+        }
+        UUID stored = UUID.fromString(current.data().get(field).stringValue());
+        UUID named = UUID.fromString(data.get(field).stringValue());
+        if (stored.equals(named)) {
+            return null;
+        }
+        return current.table().wireName() + "." + field + " is fixed at creation: " + current.table().wireName() + " "
+                + current.recordId() + " has " + field + " " + stored + ", this change names " + named
+                + " (delete the record and create a new one to move it)";
+    }
+
+    /**
+     * The book of a new record's parent (a note's event's), kept on the record ({@link SyncTable#keepsParentsBook}):
+     * the parent was read for the parent check, so it is in {@link #records} (as a tombstone when its delete in this
+     * batch cascaded to the record).
+     */
+    private UUID parentsBook(SyncedRecord record) {
+        SyncTable table = record.table();
+        RecordKey parent = new RecordKey(table.parent().orElseThrow(), record.accountId(),
+                UUID.fromString(record.data().get(table.parentField()).stringValue()));
+        return UUID.fromString(records.get(parent).data().get("book_id").stringValue());
     }
 
     private static String envelope(SyncedRecord current) {

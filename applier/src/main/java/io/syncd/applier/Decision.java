@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
+import io.syncd.common.ChangeResult;
 import io.syncd.common.DecisionStatus;
 import io.syncd.common.SyncTable;
 import io.syncd.store.synclog.SyncLogEntry;
@@ -26,6 +27,8 @@ record Decision(UUID changeId, UUID accountId, UUID deviceId, SyncTable table, U
     /** Rejection codes (PROTOCOL.md, Push). */
     static final String NOT_FOUND = "not_found";
     static final String MISSING_PARENT = "missing_parent";
+    /** An upsert naming another parent than the stored record's (or than an earlier change of its request). */
+    static final String IMMUTABLE_FIELD = ChangeResult.IMMUTABLE_FIELD;
     /** A change whose data breaks the record rules or that PostgreSQL refused to store (see PolledChange#refusal). */
     static final String INVALID_DATA = "invalid_data";
 

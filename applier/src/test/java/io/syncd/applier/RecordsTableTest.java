@@ -77,7 +77,7 @@ class RecordsTableTest {
                     for (SyncTable table : SyncTable.values()) {
                         List<SyncedRecord> rows = stage.stream().filter(r -> r.table() == table).toList();
                         if (account.equals(copied)) {
-                            RecordsTable.insert(conn, table, rows);
+                            RecordsTable.insert(conn, table, rows, note -> book); // every note's event is in book
                         } else {
                             RecordsTable.upsert(conn, table, rows);
                         }
@@ -100,7 +100,7 @@ class RecordsTableTest {
         data.put("archived", 1);
         try (Connection conn = dataSource.getConnection()) {
             assertThatThrownBy(() -> RecordsTable.insert(conn, SyncTable.BOOKS,
-                    List.of(record(account, SyncTable.BOOKS, UUID.randomUUID(), data))))
+                    List.of(record(account, SyncTable.BOOKS, UUID.randomUUID(), data)), r -> null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("archived");
             assertThat(count(conn, SyncTable.BOOKS, account)).isZero();
         }
@@ -158,6 +158,9 @@ class RecordsTableTest {
         List<String> columns = new ArrayList<>(List.of("id", "version", "is_deleted", "updated_at", "synced_at",
                 "position"));
         table.fields().forEach(f -> columns.add(f.name()));
+        if (table.keepsParentsBook()) {
+            columns.add(RecordsTable.BOOK_COLUMN); // the copy takes it from the caller, the upsert from the event
+        }
         String row = columns.stream().map(c -> "x." + c).collect(Collectors.joining(", "));
         String sql = "SELECT x.id FROM " + table.wireName() + " x WHERE x.account_id = ? AND NOT EXISTS (SELECT 1 FROM "
                 + table.wireName() + " y WHERE y.account_id = ? AND (" + row.replace("x.", "y.")

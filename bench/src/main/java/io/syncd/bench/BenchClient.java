@@ -133,9 +133,19 @@ final class BenchClient {
      * as the SDK reads them ({@link AnswerReader}: into trees, strokes kept as text), as they arrive.
      */
     String[] pullAll(String token, String cursor, int limit) {
+        return pullAll(token, cursor, limit, "");
+    }
+
+    /**
+     * Pulls every page from {@code cursor}; returns the record count and the last cursor.
+     *
+     * @param fields more pull fields for every page, e.g. {@code ,"books":[…]}
+     */
+    String[] pullAll(String token, String cursor, int limit, String fields) {
         int records = 0;
         while (true) {
-            String body = "{\"cursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":" + limit + "}";
+            String body = "{\"cursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":" + limit
+                    + fields + "}";
             JsonNode page;
             // Read as it arrives, as a device would: decompressing and parsing overlap the server's writing.
             try (InputStream stream = postStream("/api/sync/pull", token, body)) {

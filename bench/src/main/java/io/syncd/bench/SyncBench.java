@@ -28,7 +28,7 @@ import io.syncd.standalone.embedded.FileTrees;
         description = {"Measures syncd's sync scenarios, sustained load, the PostgreSQL and Kafka ceilings, the peer"
                 + " (PouchDB-server) and the applier alone in one run, prints a table and writes the figures as JSON.",
                 "Phases: 0 warm-up (always), 1 seed's sync, 2 sustained load, 3 baselines, 4 pulls, 5 growth,"
-                + " 6 replay, 7 memory, 8 peer, 10 real time (change streams, long-poll), 9 applier alone (last: it"
+                + " 6 replay, 7 memory, 8 peer, 10 real time (change streams, long-poll), 11 selective sync, 9 applier alone (last: it"
                 + " leaves the server without an applier). Every run writes every phase's figures, null where"
                 + " not measured."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:the run finished", "1:the run failed",
@@ -44,7 +44,7 @@ public final class SyncBench implements Callable<Integer> {
      */
     static final List<Phase> PHASES = List.of(new WarmupPhase(), new SeedSyncPhase(), new SustainedLoadPhase(),
             new BaselinesPhase(), new PullsPhase(), new GrowthPhase(), new ReplayPhase(), new MemoryPhase(),
-            new PeerPhase(), new StreamPhase(), new DrainPhase());
+            new PeerPhase(), new StreamPhase(), new SelectivePhase(), new DrainPhase());
 
     @Option(names = "--quick", description = "a smaller run (~3 min; the same keys, some null): full mode only"
             + " measures growth and the 100,000-record pull")

@@ -11,12 +11,21 @@ import java.util.UUID;
  * @param receivedAt when the gateway accepted the push; becomes the record's {@code updated_at}
  * @param after per ancestor table, the offset (in this account's partition of that table's topic) of a delete
  *              pushed in the same request, which the applier decides before this change; empty almost always
+ * @param rejection the code of a rejection the gateway decided from its request alone (an upsert naming another
+ *                  parent than an earlier change of the same record in that request: {@code immutable_field}); the
+ *                  applier logs it as the change's decision without reading anything. Null almost always
  */
 public record ChangeEvent(UUID changeId, UUID accountId, UUID deviceId, SyncTable table, ChangeOp op,
-                          UUID recordId, long baseVersion, String data, Instant receivedAt, Map<SyncTable, Long> after) {
+                          UUID recordId, long baseVersion, String data, Instant receivedAt, Map<SyncTable, Long> after,
+                          String rejection) {
 
     public ChangeEvent {
         after = Map.copyOf(after);
+    }
+
+    public ChangeEvent(UUID changeId, UUID accountId, UUID deviceId, SyncTable table, ChangeOp op, UUID recordId,
+                       long baseVersion, String data, Instant receivedAt, Map<SyncTable, Long> after) {
+        this(changeId, accountId, deviceId, table, op, recordId, baseVersion, data, receivedAt, after, null);
     }
 
     public ChangeEvent(UUID changeId, UUID accountId, UUID deviceId, SyncTable table, ChangeOp op, UUID recordId,
@@ -26,6 +35,13 @@ public record ChangeEvent(UUID changeId, UUID accountId, UUID deviceId, SyncTabl
 
     /** This change, to be decided after the given ancestors' offsets. */
     public ChangeEvent withAfter(Map<SyncTable, Long> offsets) {
-        return new ChangeEvent(changeId, accountId, deviceId, table, op, recordId, baseVersion, data, receivedAt, offsets);
+        return new ChangeEvent(changeId, accountId, deviceId, table, op, recordId, baseVersion, data, receivedAt, offsets,
+                rejection);
+    }
+
+    /** This change, decided {@code rejected} with {@code code} by the applier without reading anything. */
+    public ChangeEvent rejectedAs(String code) {
+        return new ChangeEvent(changeId, accountId, deviceId, table, op, recordId, baseVersion, data, receivedAt, after,
+                code);
     }
 }

@@ -47,6 +47,9 @@ public final class ChangeEventCodec {
                 }
                 g.writeEndObject();
             }
+            if (e.rejection() != null) {
+                g.writeStringProperty("rejection", e.rejection());
+            }
             g.writeEndObject();
         }
         return out.toByteArray();
@@ -132,6 +135,7 @@ public final class ChangeEventCodec {
         private String op;
         private String recordId;
         private String receivedAt;
+        private String rejection;
         private Long baseVersion;
         private String data;
         private ObjectNode parsed;
@@ -146,6 +150,7 @@ public final class ChangeEventCodec {
                 case "op" -> op = value;
                 case "record_id" -> recordId = value;
                 case "received_at" -> receivedAt = value;
+                case "rejection" -> rejection = value;
                 default -> throw new UndecodableChangeException("unknown field " + name);
             }
         }
@@ -161,10 +166,13 @@ public final class ChangeEventCodec {
             if (o == ChangeOp.UPSERT && data == null) {
                 throw new UndecodableChangeException("upsert without a data object");
             }
+            if (rejection != null && !(rejection.equals(ChangeResult.IMMUTABLE_FIELD) && o == ChangeOp.UPSERT)) {
+                throw new UndecodableChangeException("rejection " + rejection + " is not a gateway's rejection of an upsert");
+            }
             try {
                 return new ChangeEvent(uuid("change_id", changeId), uuid("account_id", accountId),
                         uuid("device_id", deviceId), t, o, uuid("record_id", recordId), baseVersion, data,
-                        Timestamps.parse(required("received_at", receivedAt)), after);
+                        Timestamps.parse(required("received_at", receivedAt)), after, rejection);
             } catch (DateTimeException e) {
                 throw new UndecodableChangeException("received_at is not an RFC 3339 instant");
             }

@@ -22,10 +22,28 @@ import tools.jackson.databind.node.NullNode;
 public record ChangeResult(@JsonProperty("change_id") String changeId, String status, String table,
                            @JsonProperty("record_id") String recordId, Long version,
                            @JsonProperty("server_record") JsonNode serverRecord, Error error) {
-    /** Why a change was rejected: both fields are always written, even when null. */
+    /** The rejection of a change that would alter a record's parent field (PROTOCOL.md, "Push"). */
+    public static final String IMMUTABLE_FIELD = "immutable_field";
+
+    /**
+     * Why a change was rejected: {@code code} and {@code message} are always written, even when null.
+     *
+     * @param field the data field the rejection is about ({@code immutable_field}: the table's parent field); left out
+     *              when null
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    @JsonPropertyOrder({"code", "message"})
-    public record Error(String code, String message) {
+    @JsonPropertyOrder({"code", "message", "field"})
+    public record Error(String code, String message,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String field) {
+
+        public Error(String code, String message) {
+            this(code, message, null);
+        }
+
+        /** The error as the protocol words it for a change of {@code table}: {@code immutable_field} names the field. */
+        public static Error of(SyncTable table, String code, String message) {
+            return new Error(code, message, IMMUTABLE_FIELD.equals(code) && table != null ? table.parentField() : null);
+        }
     }
 
     /** {@code record} as {@code server_record}: a JSON null when there is no such record. */

@@ -102,6 +102,14 @@ public enum SyncTable {
         return parentField;
     }
 
+    /**
+     * Whether the table's rows keep their parent's {@code book_id} in a column of their own, beside {@code data} and
+     * never on the wire: a note keeps its event's book, fixed since parents are fixed at creation, for pulls by book.
+     */
+    public boolean keepsParentsBook() {
+        return this == NOTES;
+    }
+
     /** Tables whose records reference this one. */
     public List<SyncTable> children() {
         return Arrays.stream(values()).filter(t -> wireName.equals(t.parentName)).toList();

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
+import io.syncd.common.ChangeResult;
 import io.syncd.common.Json;
 import io.syncd.common.Limits;
 import io.syncd.common.RecordRules;
@@ -24,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Validates the {@code changes} of a push (or full sync) whole, before anything is queued: every field rule,
  * unknown fields, the size limits, and change ids unique within the request. Any violation fails the request.
+ * A change that is valid but names another parent than an earlier change of the same record in the request is no
+ * violation but a decision: it is marked {@code immutable_field} (see {@link ChangeEvent#rejection}).
  */
 public final class ChangeValidator {
     private static final Set<String> CHANGE_FIELDS = Set.of("change_id", "table", "op", "record_id", "base_version", "data");
@@ -47,6 +50,7 @@ public final class ChangeValidator {
         }
         List<ChangeEvent> events = new ArrayList<>(changes.size());
         Map<UUID, Integer> seen = new HashMap<>();
+        Map<RecordId, String> firstParents = new HashMap<>();
         for (int i = 0; i < changes.size(); i++) {
             String at = path + "[" + i + "]";
             JsonObject change = JsonObject.of(changes.get(i), at, violations);
@@ -65,14 +69,31 @@ public final class ChangeValidator {
                     violations.add(change.path("change_id"), "duplicates " + path + "[" + first + "].change_id");
                 }
             }
-            String data = data(change, table, op, violations);
+            ObjectNode normalized = normalizedData(change, table, op, violations);
+            String data = normalized == null ? null : text(change, normalized);
             if (changeId != null && recordId != null && baseVersion != null && table != null && op != null
                     && (op != ChangeOp.UPSERT || data != null)) {
-                events.add(new ChangeEvent(changeId, accountId, deviceId, table, op, recordId,
-                        baseVersion, data, receivedAt));
+                ChangeEvent event = new ChangeEvent(changeId, accountId, deviceId, table, op, recordId,
+                        baseVersion, data, receivedAt);
+                if (normalized != null && table.parentField() != null) {
+                    String parent = normalized.get(table.parentField()).stringValue();
+                    String first = firstParents.putIfAbsent(new RecordId(table, recordId), parent);
+                    if (first != null && !first.equals(parent)) {
+                        event = event.rejectedAs(ChangeResult.IMMUTABLE_FIELD);
+                    }
+                }
+                events.add(event);
             }
         }
         return events;
+    }
+
+    /**
+     * One record of the request, keyed to the parent its first upsert names. Parents are fixed at creation
+     * (PROTOCOL.md, "Push"): a later upsert of the record naming another parent can never apply together with the
+     * first, so the later one is the change rejected, whatever the applier decides for the first.
+     */
+    private record RecordId(SyncTable table, UUID recordId) {
     }
 
     /** The {@code table} field: one of the synced tables, or null with a violation. */
@@ -102,6 +123,12 @@ public final class ChangeValidator {
 
     /** The normalized data as JSON text for an upsert; null for a delete (which must carry none). */
     public static String data(JsonObject change, SyncTable table, ChangeOp op, Violations violations) {
+        ObjectNode normalized = normalizedData(change, table, op, violations);
+        return normalized == null ? null : text(change, normalized);
+    }
+
+    /** The normalized data of an upsert; null for a delete, or with a violation. */
+    private static ObjectNode normalizedData(JsonObject change, SyncTable table, ChangeOp op, Violations violations) {
         JsonNode data = change.get("data");
         if (op == ChangeOp.DELETE) {
             if (data != null) {
@@ -116,10 +143,11 @@ public final class ChangeValidator {
             violations.add(change.path("data"), "is required for an upsert");
             return null;
         }
-        ObjectNode normalized = RecordRules.normalize(table, data, change.path("data"), violations::add);
-        if (normalized == null) {
-            return null;
-        }
+        return RecordRules.normalize(table, data, change.path("data"), violations::add);
+    }
+
+    /** Normalized data as the JSON text the change event carries; 413 when it is over the limit. */
+    private static String text(JsonObject change, ObjectNode normalized) {
         String text = Json.MAPPER.writeValueAsString(normalized);
         if (text.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_DATA_BYTES) {
             throw ApiException.tooLarge(change.path("data") + " is over 1 MiB once serialized");

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.syncd.store.accounts.AccountsTable;
+import io.syncd.store.records.BookFilter;
 import io.syncd.store.records.RecordReads;
 
 /**
@@ -46,8 +48,11 @@ import io.syncd.store.records.RecordReads;
  */
 @Repository
 class PullQuery implements DisposableBean {
-    /** Rows fetched per round trip from each table's cursor. */
+    /** Rows fetched per round trip from each table's cursor; a page merging more reads fetches fewer rows each. */
     static final int FETCH_SIZE = 250;
+    private static final int MIN_FETCH_SIZE = 16;
+    /** Up to this many books, a table is read one book at a time (see {@link #split}). */
+    private static final int MAX_READS_PER_TABLE = 32;
     /** Records the reader may be ahead of the writer: two fetches, some 2.5 MB of notes with handwriting. */
     static final int READ_AHEAD = 2 * FETCH_SIZE;
     private static final long READER_STOP_SECONDS = 10;
@@ -79,10 +84,12 @@ class PullQuery implements DisposableBean {
      * What a page held.
      *
      * @param records how many records it streamed
-     * @param lastPosition the position of its last record (the cursor's, when it streamed none)
+     * @param lastPosition where the next page's chain goes on from: the position of its last record of the chain
+     *        (the cursor's, when it streamed none, or only backfill)
      * @param chainStart the account's sequence when the chain began
+     * @param selection the books the next page syncs, and where their backfill stands
      */
-    record Page(int records, long lastPosition, boolean hasMore, long chainStart) {
+    record Page(int records, long lastPosition, boolean hasMore, long chainStart, BookSelection selection) {
     }
 
     AccountsTable.PullOrigin origin(UUID accountId) {
@@ -92,9 +99,12 @@ class PullQuery implements DisposableBean {
     /** Whether the page would hold any record: what a held pull waits for. */
     boolean anyChanges(UUID accountId, VerifiedPull pull) {
         PullCursor cursor = pull.cursor();
-        long after = cursor == null ? 0 : cursor.position();
+        long position = cursor == null ? 0 : cursor.position();
         long chainStart = cursor == null ? pull.origin().changeSeq() : cursor.chainStart();
-        return reads.anySince(pull.request().tables(), accountId, after, chainStart);
+        Set<SyncTable> tables = pull.request().tables();
+        List<Read> plan = new ArrayList<>(chainReads(tables, pull.selection(), position, chainStart));
+        plan.addAll(backfillReads(tables, pull.selection(), position));
+        return plan.stream().anyMatch(read -> reads.anyIn(read.table(), accountId, read.books(), read.range()));
     }
 
     /** The current row of one table's stream, and the rest of it. */
@@ -165,37 +175,131 @@ class PullQuery implements DisposableBean {
     private Page read(UUID accountId, VerifiedPull pull, Consumer<SyncedRecord> sink) {
         PullRequest request = pull.request();
         PullCursor cursor = pull.cursor();
+        BookSelection selection = pull.selection();
         return snapshot.execute(status -> {
-            long after = cursor == null ? 0 : cursor.position();
-            long chainStart = cursor == null
-                    ? accounts.changeSequence(accountId)
-                    : cursor.chainStart();
-            List<Stream<SyncedRecord>> streams = new ArrayList<>();
+            long position = cursor == null ? 0 : cursor.position();
+            long chainStart = cursor == null ? accounts.changeSequence(accountId) : cursor.chainStart();
+            int limit = request.limit();
+            int records = 0;
+            BookSelection next = selection;
+            if (selection.backfilling()) {
+                try (Merge backfill = new Merge(accountId,
+                        backfillReads(request.tables(), selection, position), limit + 1)) {
+                    long last = 0;
+                    while (records < limit && backfill.hasNext()) {
+                        SyncedRecord record = backfill.next();
+                        sink.accept(record);
+                        records++;
+                        last = record.position();
+                    }
+                    if (backfill.hasNext()) {
+                        // The chain stays at the cursor's position until every added book has caught up to it.
+                        return new Page(records, position, true, chainStart, selection.advancedTo(last));
+                    }
+                }
+                next = selection.caughtUp();
+            }
+            try (Merge chain = new Merge(accountId,
+                    chainReads(request.tables(), selection, position, chainStart), limit - records + 1)) {
+                long last = position;
+                while (records < limit && chain.hasNext()) {
+                    SyncedRecord record = chain.next();
+                    sink.accept(record);
+                    records++;
+                    last = record.position();
+                }
+                return new Page(records, last, chain.hasNext(), chainStart, next);
+            }
+        });
+    }
+
+    /** A read of one table: which books, which positions. */
+    private record Read(SyncTable table, BookFilter books, RecordReads.Range range) {
+    }
+
+    /** The chain: every change after the cursor's position of the selected books (and of every book record). */
+    private static List<Read> chainReads(Set<SyncTable> tables, BookSelection selection, long position,
+                                         long chainStart) {
+        RecordReads.Range range = new RecordReads.Range(position, Long.MAX_VALUE, chainStart);
+        BookFilter books = selection.books() == null ? BookFilter.EVERY_BOOK : BookFilter.only(selection.books());
+        List<Read> reads = new ArrayList<>();
+        for (SyncTable table : tables) {
+            reads.addAll(split(table, RecordReads.filtersByBook(table) ? books : BookFilter.EVERY_BOOK, range));
+        }
+        return reads;
+    }
+
+    /** The backfill: the live records up to the cursor's position of the books still catching up. */
+    private static List<Read> backfillReads(Set<SyncTable> tables, BookSelection selection, long position) {
+        List<Read> reads = new ArrayList<>();
+        for (SyncTable table : tables) {
+            if (!RecordReads.filtersByBook(table)) {
+                continue; // every book record is in the chain, whatever the selection
+            }
+            selection.backfillByProgress().forEach((progress, books) -> reads.addAll(split(table,
+                    BookFilter.only(books), new RecordReads.Range(progress, position, Long.MAX_VALUE))));
+            if (selection.others() != null) {
+                reads.add(new Read(table, BookFilter.allBut(selection.othersExcluded()),
+                        new RecordReads.Range(selection.others().progress(), position, Long.MAX_VALUE)));
+            }
+        }
+        return reads;
+    }
+
+    /**
+     * One read per book when there are a few: each a range of the (account, book, position) index, merged here; a
+     * single read of {@code book_id = ANY(…)} would read every row of those books past the position to sort them,
+     * for each page.
+     */
+    private static List<Read> split(SyncTable table, BookFilter books, RecordReads.Range range) {
+        if (books.none()) {
+            return List.of();
+        }
+        if (books.excluding() || books.books().size() == 1 || books.books().size() > MAX_READS_PER_TABLE) {
+            return List.of(new Read(table, books, range));
+        }
+        return books.books().stream().map(book -> new Read(table, BookFilter.only(Set.of(book)), range)).toList();
+    }
+
+    /** The reads of a page merged by position: each read's next row waits in a queue ordered by position. */
+    private final class Merge implements AutoCloseable {
+        private final List<Stream<SyncedRecord>> streams = new ArrayList<>();
+        private final PriorityQueue<Head> heads = new PriorityQueue<>(
+                Comparator.comparingLong(h -> h.record().position()));
+
+        Merge(UUID accountId, List<Read> plan, int limit) {
+            int fetchSize = Math.max(MIN_FETCH_SIZE, FETCH_SIZE / Math.max(1, plan.size()));
             try {
-                PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparingLong(h -> h.record().position()));
-                for (SyncTable table : request.tables()) {
-                    Stream<SyncedRecord> rows = reads.since(table, accountId, after, chainStart, request.limit() + 1);
+                for (Read read : plan) {
+                    Stream<SyncedRecord> rows = reads.range(read.table(), accountId, read.books(),
+                            read.range(), limit, fetchSize);
                     streams.add(rows);
                     Iterator<SyncedRecord> iterator = rows.iterator();
                     if (iterator.hasNext()) {
                         heads.add(new Head(iterator.next(), iterator));
                     }
                 }
-                int records = 0;
-                long last = after;
-                while (records < request.limit() && !heads.isEmpty()) {
-                    Head head = heads.poll();
-                    sink.accept(head.record());
-                    records++;
-                    last = head.record().position();
-                    if (head.rest().hasNext()) {
-                        heads.add(new Head(head.rest().next(), head.rest()));
-                    }
-                }
-                return new Page(records, last, !heads.isEmpty(), chainStart);
-            } finally {
-                streams.forEach(Stream::close);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
             }
-        });
+        }
+
+        boolean hasNext() {
+            return !heads.isEmpty();
+        }
+
+        SyncedRecord next() {
+            Head head = heads.poll();
+            if (head.rest().hasNext()) {
+                heads.add(new Head(head.rest().next(), head.rest()));
+            }
+            return head.record();
+        }
+
+        @Override
+        public void close() {
+            streams.forEach(Stream::close);
+        }
     }
 }

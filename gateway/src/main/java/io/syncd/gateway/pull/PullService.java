@@ -45,7 +45,7 @@ public class PullService {
     public VerifiedPull verify(AuthenticatedDevice device, PullRequest request) {
         AccountsTable.PullOrigin origin = query.origin(device.accountId());
         if (request.cursor() == null) {
-            return new VerifiedPull(request, null, origin);
+            return new VerifiedPull(request, null, origin, BookSelection.of(request.books()));
         }
         PullCursor cursor;
         try {
@@ -62,7 +62,7 @@ public class PullService {
             throw cursorReset("is ahead of this account's history (the server's database was restored); pull again"
                     + " from a null cursor");
         }
-        return new VerifiedPull(request, cursor, origin);
+        return new VerifiedPull(request, cursor, origin, cursor.selection().next(request.books()));
     }
 
     private static ApiException cursorReset(String message) {
@@ -101,7 +101,7 @@ public class PullService {
         }
         out[0].writeEndArray();
         PullCursor next = new PullCursor(request.origin().databaseId(), page.lastPosition(), page.chainStart(),
-                request.request().tables());
+                request.request().tables(), page.selection());
         out[0].writeStringProperty("cursor", next.encode(request.origin().cursorKey()));
         out[0].writeBooleanProperty("has_more", page.hasMore());
         devices.touchLastSync(device.deviceId());

@@ -99,12 +99,14 @@ class PullSnapshotTest {
 
     /** A page of books and events after {@code cursor} (null: from the beginning), as PullService verified it. */
     private static VerifiedPull page(UUID account, PullCursor cursor) {
-        return new VerifiedPull(new PullRequest(null, BOOKS_AND_EVENTS, 500, 0), cursor, query.origin(account));
+        return new VerifiedPull(new PullRequest(null, BOOKS_AND_EVENTS, 500, 0, null), cursor, query.origin(account),
+                cursor == null ? BookSelection.ALL : cursor.selection());
     }
 
     /** The cursor a page ends at. */
     private static PullCursor cursor(UUID account, PullQuery.Page page) {
-        return new PullCursor(query.origin(account).databaseId(), page.lastPosition(), page.chainStart(), BOOKS_AND_EVENTS);
+        return new PullCursor(query.origin(account).databaseId(), page.lastPosition(), page.chainStart(), BOOKS_AND_EVENTS,
+                page.selection());
     }
 
     /** Whether another backend waits for a lock on {@code events} (the pull's read, behind the writer's lock). */

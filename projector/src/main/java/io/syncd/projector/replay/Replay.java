@@ -18,6 +18,7 @@ import io.syncd.common.Field;
 import io.syncd.common.FieldType;
 import io.syncd.common.SyncTable;
 import io.syncd.projector.admin.Progress;
+import io.syncd.store.records.RecordsTable;
 
 /**
  * Replays the audit trail into a schema: the synced tables rebuilt from {@code sync_log} alone. Every applied change
@@ -141,6 +142,16 @@ public class Replay {
         for (Field field : table.fields()) {
             names.add(field.name());
         }
+        List<String> values = names.stream().map(n -> "r." + n).collect(Collectors.toCollection(ArrayList::new));
+        String parentsBook = "";
+        if (table.keepsParentsBook()) {
+            // A note's book is its event's, rebuilt before it (tables are folded parents first); parents are fixed at
+            // creation, so the event's book is the one the applier wrote on the note.
+            names.add(RecordsTable.BOOK_COLUMN);
+            values.add("p.book_id");
+            parentsBook = "JOIN %s.%s p ON p.account_id = l.account_id AND p.id = r.%s\n".formatted(schema,
+                    table.parent().orElseThrow().wireName(), table.parentField());
+        }
         return """
                 WITH last AS (
                     SELECT DISTINCT ON (account_id, record_id) account_id, record_id, op, result_version, device_id,
@@ -160,7 +171,7 @@ public class Replay {
                 JOIN last_upsert u USING (account_id, record_id)
                 JOIN sync_log s ON s.account_id = u.account_id AND s.change_id = u.change_id
                 CROSS JOIN LATERAL json_populate_record(NULL::%3$s.%1$s, s.data::json) r
-                """.formatted(table.wireName(), cutoff.sql(), schema, SYNC_COLUMNS, String.join(", ", names),
-                names.stream().map(n -> "r." + n).collect(Collectors.joining(", ")));
+                %7$s""".formatted(table.wireName(), cutoff.sql(), schema, SYNC_COLUMNS, String.join(", ", names),
+                String.join(", ", values), parentsBook);
     }
 }

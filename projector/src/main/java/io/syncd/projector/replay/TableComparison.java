@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.syncd.common.Field;
 import io.syncd.common.SyncTable;
+import io.syncd.store.records.RecordsTable;
 
 /** Compares a synced table with its rebuilt copy, column by column. */
 @Component
@@ -37,6 +38,9 @@ public class TableComparison {
     public Outcome compare(SyncTable table, String schema, Set<String> ignored) {
         List<String> columns = new ArrayList<>(SYNC_COLUMNS);
         table.fields().stream().map(Field::name).forEach(columns::add);
+        if (table.keepsParentsBook()) {
+            columns.add(RecordsTable.BOOK_COLUMN); // not data, but a rebuild must reproduce it: pulls by book read it
+        }
         columns.removeAll(ignored);
         List<String> differs = columns.stream().map(c -> "CASE WHEN l." + c + " IS DISTINCT FROM r." + c
                 + " THEN '" + c + "' END").toList();

@@ -1,7 +1,8 @@
 package io.syncd.store.records;
 
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -20,13 +21,22 @@ import io.syncd.common.SyncedRecord;
  * memory streams.
  */
 public class RecordReads {
+    private final DataSource dataSource;
     private final JdbcClient jdbc;
+    private final ConcurrentMap<Integer, JdbcClient> byFetchSize = new ConcurrentHashMap<>();
 
     /** @param fetchSize rows fetched per round trip inside a transaction */
     public RecordReads(DataSource dataSource, int fetchSize) {
-        JdbcTemplate template = new JdbcTemplate(dataSource);
-        template.setFetchSize(fetchSize);
-        this.jdbc = JdbcClient.create(template);
+        this.dataSource = dataSource;
+        this.jdbc = withFetchSize(fetchSize);
+    }
+
+    private JdbcClient withFetchSize(int fetchSize) {
+        return byFetchSize.computeIfAbsent(fetchSize, size -> {
+            JdbcTemplate template = new JdbcTemplate(dataSource);
+            template.setFetchSize(size);
+            return JdbcClient.create(template);
+        });
     }
 
     /**
@@ -34,27 +44,77 @@ public class RecordReads {
      * or below {@code chainStart} were deleted before the device's chain began and are left out. Close the stream.
      */
     public Stream<SyncedRecord> since(SyncTable table, UUID accountId, long after, long chainStart, int limit) {
-        String sql = "SELECT " + SyncedRecord.columns(table) + " FROM " + table.wireName()
-                + " WHERE account_id = :account AND position > :after AND (NOT is_deleted OR position > :chainStart)"
-                + " ORDER BY position LIMIT :limit";
-        return jdbc.sql(sql)
-                .param("account", accountId).param("after", after).param("chainStart", chainStart).param("limit", limit)
+        return range(table, accountId, BookFilter.EVERY_BOOK, new Range(after, Long.MAX_VALUE, chainStart), limit, 0);
+    }
+
+    /**
+     * Positions {@code after} < p <= {@code upTo}; tombstones only above {@code tombstonesAfter} (at or below it they
+     * were deleted before the reader's chain began; {@link Long#MAX_VALUE} for live rows only).
+     */
+    public record Range(long after, long upTo, long tombstonesAfter) {
+    }
+
+    /**
+     * The account's rows of {@code books} in {@code range}, in position order, at most {@code limit}. A filter naming
+     * one book reads a range of the (account, book, position) index, already in order; the caller merges such reads
+     * when a device syncs a few books, so none reads the other books' rows. Close the stream.
+     *
+     * @param fetchSize rows per round trip; 0 for this reader's own (a caller merging many reads asks for fewer each,
+     *        so that what they hold at once stays what one read would)
+     */
+    public Stream<SyncedRecord> range(SyncTable table, UUID accountId, BookFilter books, Range range, int limit,
+                                      int fetchSize) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(SyncedRecord.columns(table)).append(" FROM ")
+                .append(table.wireName()).append(" WHERE account_id = :account");
+        appendBooks(sql, table, books);
+        sql.append(" AND position > :after AND position <= :upTo AND (NOT is_deleted OR position > :tombstonesAfter)")
+                .append(" ORDER BY position LIMIT :limit");
+        JdbcClient client = fetchSize > 0 ? withFetchSize(fetchSize) : jdbc;
+        return params(client.sql(sql.toString()), accountId, table, books, range).param("limit", limit)
                 .query((rs, n) -> SyncedRecord.read(table, rs))
                 .stream();
     }
 
-    /** Whether {@link #since} would return any row of these tables (one index probe each). */
-    public boolean anySince(Set<SyncTable> tables, UUID accountId, long after, long chainStart) {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        boolean first = true;
-        for (SyncTable table : tables) {
-            sql.append(first ? "" : " OR ").append("EXISTS (SELECT 1 FROM ").append(table.wireName())
-                    .append(" WHERE account_id = :account AND position > :after")
-                    .append(" AND (NOT is_deleted OR position > :chainStart))");
-            first = false;
+    /** Whether {@link #range} would return any row (one index probe). */
+    public boolean anyIn(SyncTable table, UUID accountId, BookFilter books, Range range) {
+        StringBuilder sql = new StringBuilder("SELECT EXISTS (SELECT 1 FROM ").append(table.wireName())
+                .append(" WHERE account_id = :account");
+        appendBooks(sql, table, books);
+        sql.append(" AND position > :after AND position <= :upTo AND (NOT is_deleted OR position > :tombstonesAfter))");
+        return params(jdbc.sql(sql.toString()), accountId, table, books, range).query(Boolean.class).single();
+    }
+
+    /** Whether the table's rows belong to a book: every synced table but {@code books} (a note keeps its event's). */
+    public static boolean filtersByBook(SyncTable table) {
+        return table != SyncTable.BOOKS;
+    }
+
+    private static boolean oneBook(SyncTable table, BookFilter books) {
+        return filtersByBook(table) && !books.excluding() && books.books().size() == 1;
+    }
+
+    private static void appendBooks(StringBuilder sql, SyncTable table, BookFilter books) {
+        if (!filtersByBook(table) || books.everyBook()) {
+            return;
         }
-        return jdbc.sql(sql.toString()).param("account", accountId).param("after", after)
-                .param("chainStart", chainStart).query(Boolean.class).single();
+        if (oneBook(table, books)) {
+            sql.append(" AND book_id = :book");
+        } else {
+            sql.append(books.excluding() ? " AND NOT (book_id = ANY (:books))" : " AND book_id = ANY (:books)");
+        }
+    }
+
+    private static JdbcClient.StatementSpec params(JdbcClient.StatementSpec statement, UUID accountId,
+                                                   SyncTable table, BookFilter books, Range range) {
+        statement = statement.param("account", accountId).param("after", range.after()).param("upTo", range.upTo())
+                .param("tombstonesAfter", range.tombstonesAfter());
+        if (!filtersByBook(table) || books.everyBook()) {
+            return statement;
+        }
+        if (oneBook(table, books)) {
+            return statement.param("book", books.books().iterator().next());
+        }
+        return statement.param("books", books.books().toArray(UUID[]::new));
     }
 
     /** Hands each live row of the account to {@code each}, in position order. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import io.syncd.common.Field;
 import io.syncd.common.RecordData;
@@ -23,6 +24,8 @@ import io.syncd.store.sql.SqlArrays;
 public final class RecordsTable {
     private static final String SYNC_COLUMNS = "account_id, id, version, is_deleted, device_id, updated_at, synced_at, position";
     private static final String[] SYNC_TYPES = {"uuid", "uuid", "bigint", "boolean", "uuid", "timestamptz", "timestamptz", "bigint"};
+    /** The column of a table that {@link SyncTable#keepsParentsBook keeps its parent's book}: never in data. */
+    public static final String BOOK_COLUMN = "book_id";
 
     private RecordsTable() {
     }
@@ -80,14 +83,21 @@ public final class RecordsTable {
      * than the rest of an event's row. No other transaction can insert them meanwhile: every apply transaction of the
      * account holds its row lock ({@link AccountsTable#lockSequences}). A record that has a row after all (a create
      * whose row the applier's first attempt did not look up) fails the COPY on the primary key: SQLState 23505.
+     *
+     * @param parentsBook for a table that {@link SyncTable#keepsParentsBook keeps its parent's book} (notes): the
+     *                    book of the record's parent, which the caller read for the parent check; unused otherwise
      */
-    public static void insert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
+    public static void insert(Connection conn, SyncTable table, Collection<SyncedRecord> records,
+                              Function<SyncedRecord, UUID> parentsBook) throws SQLException {
         if (records.isEmpty()) {
             return;
         }
         StringBuilder columns = new StringBuilder(SYNC_COLUMNS);
         for (Field f : table.fields()) {
             columns.append(", ").append(f.name());
+        }
+        if (table.keepsParentsBook()) {
+            columns.append(", ").append(BOOK_COLUMN);
         }
         try (BinaryCopyRows rows = new BinaryCopyRows(conn, table.wireName(), columns.toString())) {
             for (SyncedRecord r : records) {
@@ -96,6 +106,9 @@ public final class RecordsTable {
                 String[] data = RecordData.toColumnText(table, r.data());
                 for (int f = 0; f < data.length; f++) {
                     dataValue(rows, table.fields().get(f), data[f]);
+                }
+                if (table.keepsParentsBook()) {
+                    rows.uuid(parentsBook.apply(r));
                 }
             }
             rows.finish();
@@ -130,7 +143,12 @@ public final class RecordsTable {
         }
     }
 
-    /** Replaces the rows of records that have one (read and locked by {@link #lockCurrent} or {@link #lockLiveChildren}). */
+    /**
+     * Replaces the rows of records that have one (read and locked by {@link #lockCurrent} or {@link #lockLiveChildren}).
+     * A note's book is not replaced (parents are fixed, so it never changes), but the statement's new row must carry it
+     * (PostgreSQL checks NOT NULL before it finds the conflict): it is read from the note's event in the same
+     * statement, a primary-key probe, instead of a round trip.
+     */
     public static void upsert(Connection conn, SyncTable table, Collection<SyncedRecord> records) throws SQLException {
         if (records.isEmpty()) {
             return;
@@ -172,7 +190,16 @@ public final class RecordsTable {
                 updates.append(c == 2 ? "" : ", ").append(names.get(c)).append(" = EXCLUDED.").append(names.get(c));
             }
         }
-        String sql = "INSERT INTO " + table.wireName() + " (" + String.join(", ", names) + ") SELECT " + select
+        String insertNames = String.join(", ", names);
+        if (table.keepsParentsBook()) {
+            SyncTable parent = table.parent().orElseThrow();
+            int parentColumn = SYNC_TYPES.length + fields.indexOf(fields.stream()
+                    .filter(f -> f.name().equals(table.parentField())).findFirst().orElseThrow());
+            insertNames += ", " + BOOK_COLUMN;
+            select.append(", (SELECT p.book_id FROM ").append(parent.wireName()).append(" p WHERE p.account_id = c0::uuid")
+                    .append(" AND p.id = c").append(parentColumn).append("::uuid)");
+        }
+        String sql = "INSERT INTO " + table.wireName() + " (" + insertNames + ") SELECT " + select
                 + " FROM unnest(" + unnest + ") AS u(" + aliases + ")"
                 + " ON CONFLICT (account_id, id) DO UPDATE SET " + updates;
         try (PreparedStatement ps = conn.prepareStatement(sql)) {

@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.syncd.common.ChangeResult;
 import io.syncd.common.Json;
+import io.syncd.common.SyncTable;
 import tools.jackson.databind.JsonNode;
 
 /** Reads of {@code sync_log} outside the applier (whose writes are {@link SyncLogTable}): a change's first decision, as the protocol's result object. */
@@ -46,7 +47,8 @@ public class DecisionsTable {
                             }
                         }
                         case "conflict" -> serverRecord = serverRecord(rs.getString("server_record"));
-                        default -> error = new ChangeResult.Error(rs.getString("error_code"), rs.getString("error_message"));
+                        default -> error = ChangeResult.Error.of(SyncTable.fromWireName(rs.getString("table_name")).orElse(null),
+                                rs.getString("error_code"), rs.getString("error_message"));
                     }
                     results.put(changeId, new ChangeResult(changeId.toString(), status, rs.getString("table_name"),
                             rs.getObject("record_id", UUID.class).toString(), version, serverRecord, error));
