@@ -12,7 +12,7 @@ import picocli.CommandLine;
  * @param url a running server to measure instead of starting the embedded default (null: start one)
  * @param scale 1 for the full run; smaller for --quick and for the harness's own test
  * @param serverArgs extra arguments for the embedded server (e.g. a log level or applier setting to compare)
- * @param only the phases to run (1–10); empty runs them all, e.g. to profile one phase. Phase 0, the warm-up, prepares
+ * @param only the phases to run (1–11); empty runs them all, e.g. to profile one phase. Phase 0, the warm-up, prepares
  *             whichever run: it always runs
  * @param loadSeconds length of each sustained-load measurement and of each PostgreSQL baseline (0: 30 s, or 8 s with --quick)
  * @param warmupSeconds load before each sustained-load measurement counts, and the longest warm-up before the first

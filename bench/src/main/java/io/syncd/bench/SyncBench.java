@@ -36,7 +36,7 @@ import io.syncd.standalone.embedded.FileTrees;
 public final class SyncBench implements Callable<Integer> {
     static final int USAGE_ERROR = 2;
     /** The highest phase number. */
-    static final int LAST_PHASE = 10;
+    static final int LAST_PHASE = 11;
 
     /**
      * The phases of the default run, in order: phase 10 came after phase 9, which leaves the server without an
@@ -67,7 +67,7 @@ public final class SyncBench implements Callable<Integer> {
     Path output;
 
     @Option(names = "--only", paramLabel = "N", split = ",",
-            description = "run only these phases (1–10, e.g. 2,3); the others write null")
+            description = "run only these phases (1–11, e.g. 2,3); the others write null")
     List<Integer> only = new ArrayList<>();
 
     @Option(names = "--load-seconds", paramLabel = "S", description = "length of each sustained-load measurement and"

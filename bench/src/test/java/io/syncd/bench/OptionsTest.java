@@ -120,7 +120,7 @@ class OptionsTest {
     void aPhaseThatDoesNotExistIsRefused() {
         assertThatThrownBy(() -> Options.parse("--only", "2,12"))
                 .isInstanceOf(ParameterException.class)
-                .hasMessage("--only: phases are 1 to 10, got [2, 12]");
+                .hasMessage("--only: phases are 1 to 11, got [2, 12]");
         assertThatThrownBy(() -> Options.parse("--only", "0"))
                 .isInstanceOf(ParameterException.class);
     }
