@@ -212,6 +212,29 @@ class FixedParentsTest {
         assertThat(pullBooks(target, bookB)).containsOnly(bookA, bookB);
     }
 
+    /**
+     * What a rejected move leaves (nothing) and the book a note keeps are rebuilt exactly from the audit trail and from
+     * the change topics, where the gateway's same-request rejection travels in the change event.
+     */
+    @Test
+    void replayingTheAuditTrailOrTheTopicsRebuildsNotesBooksAndDecidesMovesAsTheApplierDid() {
+        Account a = account();
+        api.push(a.device(), moves(a, 1).toArray(ObjectNode[]::new));
+        UUID note = UUID.randomUUID();
+        UUID moved = UUID.randomUUID();
+        assertStatuses(api.push(a.device(), upsert("notes", note, 0, note(a.eventB())),
+                upsert("notes", note, 1, note(a.eventA())), delete("events", a.eventA(), 1),
+                upsert("events", moved, 0, event(a.bookB(), "moved")), upsert("notes", UUID.randomUUID(), 0, note(moved))),
+                "applied", "rejected", "applied", "applied", "applied");
+
+        for (String source : List.of("sync_log", "kafka")) {
+            Api.Response verify = api.post("/api/admin/verify", TestServer.ADMIN_TOKEN,
+                    "{\"source\":\"" + source + "\"}");
+            assertThat(verify.status()).as(verify.text()).isEqualTo(200);
+            assertThat(verify.body().get("equal").booleanValue()).as(source + ": " + verify.text()).isTrue();
+        }
+    }
+
     private static String line(String table, UUID recordId, ObjectNode data) {
         ObjectNode line = Json.MAPPER.createObjectNode().put("table", table).put("record_id", recordId.toString());
         line.set("data", data);
