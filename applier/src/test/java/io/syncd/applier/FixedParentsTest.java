@@ -77,6 +77,9 @@ class FixedParentsTest {
         assertThat(moves.decisions().get(0).errorMessage()).contains("events.book_id is fixed at creation")
                 .contains(bookA.toString()).contains(bookB.toString());
         assertThat(eventRow(event)).isEqualTo(bookA + " v1 in A");
+        BatchResult create = apply(PARENTS_DECIDED, event(event, 0, bookB, "a create alone, not looked up at first"));
+        assertThat(create.redecided()).isTrue();
+        assertThat(create.decisions()).extracting(Decision::errorCode).containsExactly("immutable_field");
         assertThat(apply(PARENTS_DECIDED, event(event, 3, bookA, "stale, same book")).decisions())
                 .extracting(Decision::status).as("the same parent: the version check as ever")
                 .containsExactly(DecisionStatus.CONFLICT);
