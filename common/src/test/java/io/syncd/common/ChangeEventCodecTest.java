@@ -40,6 +40,25 @@ class ChangeEventCodecTest {
     }
 
     @Test
+    void aGatewaysRejectionSurvivesEncodingAndAnyOtherIsUndecodable() {
+        ChangeEvent rejected = note(NOTE).rejectedAs(ChangeResult.IMMUTABLE_FIELD);
+
+        assertThat(ChangeEventCodec.decode(ChangeEventCodec.encode(rejected))).isEqualTo(rejected);
+        assertThat(ChangeEventCodec.read(ChangeEventCodec.encode(rejected)).event().rejection())
+                .isEqualTo("immutable_field");
+        assertThat(new String(ChangeEventCodec.encode(note(NOTE)), StandardCharsets.UTF_8))
+                .as("almost every event carries none").doesNotContain("rejection");
+        String valid = new String(ChangeEventCodec.encode(rejected), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ChangeEventCodec.decode(valid.replace("\"immutable_field\"", "\"missing_parent\"")
+                .getBytes())).isInstanceOf(UndecodableChangeException.class)
+                .hasMessageContaining("rejection missing_parent");
+        ChangeEvent delete = new ChangeEvent(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), SyncTable.EVENTS,
+                ChangeOp.DELETE, UUID.randomUUID(), 3, null, Instant.now()).rejectedAs(ChangeResult.IMMUTABLE_FIELD);
+        assertThatThrownBy(() -> ChangeEventCodec.decode(ChangeEventCodec.encode(delete)))
+                .as("a delete names no parent").hasMessageContaining("rejection immutable_field");
+    }
+
+    @Test
     void aDeleteHasNoData() {
         ChangeEvent delete = new ChangeEvent(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), SyncTable.BOOKS,
                 ChangeOp.DELETE, UUID.randomUUID(), 3, null, Instant.now());

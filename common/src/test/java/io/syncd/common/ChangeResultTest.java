@@ -46,6 +46,23 @@ class ChangeResultTest {
     }
 
     @Test
+    void anImmutableFieldRejectionNamesTheTablesParentFieldAndNoOtherRejectionHasAField() {
+        ChangeResult note = new ChangeResult(CHANGE, "rejected", "notes", RECORD, null, null,
+                ChangeResult.Error.of(SyncTable.NOTES, "immutable_field", "fixed"));
+        ChangeResult drawing = new ChangeResult(CHANGE, "rejected", "schedule_drawings", RECORD, null, null,
+                ChangeResult.Error.of(SyncTable.SCHEDULE_DRAWINGS, "immutable_field", "fixed"));
+        ChangeResult missing = new ChangeResult(CHANGE, "rejected", "events", RECORD, null, null,
+                ChangeResult.Error.of(SyncTable.EVENTS, "missing_parent", "gone"));
+
+        assertThat(json(note)).endsWith("\"error\":{\"code\":\"immutable_field\",\"message\":\"fixed\","
+                + "\"field\":\"event_id\"}}");
+        assertThat(json(drawing)).endsWith("\"field\":\"book_id\"}}");
+        assertThat(json(missing)).endsWith("\"error\":{\"code\":\"missing_parent\",\"message\":\"gone\"}}");
+        assertThat(ChangeResult.Error.of(SyncTable.BOOKS, "immutable_field", "x").field())
+                .as("books have no parent").isNull();
+    }
+
+    @Test
     void aPendingChangeKnownOnlyByItsIdWritesNoTableOrRecord() {
         assertThat(json(new ChangeResult(CHANGE, "pending", null, null, null, null, null)))
                 .isEqualTo("{\"change_id\":\"" + CHANGE + "\",\"status\":\"pending\"}");

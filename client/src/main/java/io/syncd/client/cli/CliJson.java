@@ -11,6 +11,7 @@ import io.syncd.client.Rejection;
 import io.syncd.client.SyncReport;
 import io.syncd.client.SyncStatus;
 import io.syncd.common.Json;
+import io.syncd.common.SyncTable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -71,6 +72,9 @@ final class CliJson {
             item.put("record_id", rejection.recordId());
             item.put("code", rejection.code());
             item.put("message", rejection.message());
+            if (rejection.field() != null) {
+                item.put("field", rejection.field());
+            }
             item.set("local_data", rejection.localData());
         }
         return json;
@@ -81,7 +85,8 @@ final class CliJson {
         JsonNode serverRecord = result.serverRecord() != null || "conflict".equals(result.status())
                 ? io.syncd.common.ChangeResult.serverRecord(result.serverRecord()) : null;
         io.syncd.common.ChangeResult.Error error = result.errorCode() == null ? null
-                : new io.syncd.common.ChangeResult.Error(result.errorCode(), result.errorMessage());
+                : io.syncd.common.ChangeResult.Error.of(SyncTable.fromWireName(result.table()).orElse(null),
+                        result.errorCode(), result.errorMessage());
         return Json.MAPPER.valueToTree(new io.syncd.common.ChangeResult(result.changeId(), result.status(),
                 result.table(), result.recordId(), result.version(), serverRecord, error));
     }
