@@ -288,6 +288,24 @@ class InkCodecTest {
     }
 
     @Test
+    void everyTruncationAndEverySingleByteCorruptionOfTheExamplesDecodesOrIsRefused() {
+        for (String json : new String[] {"[[[100,200,0.5,0],[103,198,0.75,16]],[[1,2]]]",
+            "[{\"pen\":\"r\u00e9d\"},null,1.5,[true,-3],1e99999999999,\"\\ud800\"]"}) {
+            byte[] ink = encode(json);
+            for (int length = 0; length < ink.length; length++) {
+                refused(java.util.Arrays.copyOf(ink, length));
+            }
+            for (int position = 0; position < ink.length; position++) {
+                for (int value = 0; value < 256; value++) {
+                    byte[] corrupted = ink.clone();
+                    corrupted[position] = (byte) value;
+                    InkCodecProperties.assertDecodesOrIsRefused(corrupted);
+                }
+            }
+        }
+    }
+
+    @Test
     void base64IsStandardWithPadding() throws InkFormatException {
         byte[] ink = encode("[[[1,2]]]");
 
