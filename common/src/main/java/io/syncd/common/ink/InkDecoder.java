@@ -8,6 +8,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -22,6 +23,8 @@ final class InkDecoder {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private int depth;
+    /** Per channel, the last unscaled value of the current stroke set's strokes so far (section "Stroke set"). */
+    private long[] last;
 
     private InkDecoder(byte[] ink, InkSink sink) {
         this.in = new InkReader(ink);
@@ -126,10 +129,13 @@ final class InkDecoder {
         depth += 3;
         sink.startArray(strokes);
         in.enter();
+        long[] outer = last;
+        last = new long[0];
         for (int s = 0; s < strokes; s++) {
             in.at(s);
             stroke();
         }
+        last = outer;
         in.leave();
         sink.endArray();
         depth -= 3;
@@ -145,8 +151,7 @@ final class InkDecoder {
                 throw in.error(at, "a stroke with points has at least one channel");
             }
             // Each channel takes its scale and one byte at least per point: checked before the values are allocated.
-            long needed = channels <= Integer.MAX_VALUE ? channels * (points + 1L) : Long.MAX_VALUE;
-            if (needed > in.remaining()) {
+            if (Long.compareUnsigned(channels, in.remaining()) > 0 || channels * (points + 1L) > in.remaining()) {
                 throw in.error(at, "channel count " + Long.toUnsignedString(channels) + " of " + points
                         + " points is past the end: " + in.remaining() + " bytes are left");
             }
@@ -158,6 +163,9 @@ final class InkDecoder {
     private void channelValues(int channels, int points) throws InkFormatException {
         long[] values = new long[channels * points];
         int[] scales = new int[channels];
+        if (channels > last.length) {
+            last = Arrays.copyOf(last, channels);
+        }
         in.enter();
         in.enter();
         for (int c = 0; c < channels; c++) {
@@ -168,12 +176,13 @@ final class InkDecoder {
                 throw in.error(at, "scale " + Long.toUnsignedString(scale) + " is past " + InkFormat.MAX_SCALE);
             }
             scales[c] = (int) scale;
-            long value = 0;
+            long value = last[c];
             for (int p = 0; p < points; p++) {
                 in.at(p, c);
                 value += in.readSignedVarint("a delta"); // wraps modulo 2^64, as the encoder subtracted
                 values[p * channels + c] = value;
             }
+            last[c] = value;
         }
         in.leave();
         in.leave();

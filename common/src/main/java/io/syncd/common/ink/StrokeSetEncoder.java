@@ -22,6 +22,8 @@ final class StrokeSetEncoder {
     /** The current stroke's values, point by point, each at its channel's scale. */
     private long[] values = new long[256];
     private int[] scales = new int[8];
+    /** Per channel, the last unscaled value of the strokes so far: a stroke's first delta is from it. */
+    private long[] last = new long[8];
     private int size;
     private int channels;
     private int points;
@@ -96,13 +98,17 @@ final class StrokeSetEncoder {
         body.writeVarint(points);
         if (points > 0) {
             body.writeVarint(channels);
+            if (channels > last.length) {
+                last = Arrays.copyOf(last, channels);
+            }
             for (int c = 0; c < channels; c++) {
                 body.writeVarint(scales[c]);
-                long previous = 0;
+                long previous = last[c];
                 for (int i = c; i < size; i += channels) {
                     body.writeSignedVarint(values[i] - previous); // modulo 2^64: the decoder's sum wraps back
                     previous = values[i];
                 }
+                last[c] = previous;
             }
         }
         strokes++;

@@ -58,6 +58,16 @@ class InkCodecTest {
     }
 
     @Test
+    void aStrokesDeltasStartFromThePreviousStrokesLastValueOfEachChannel() throws InkFormatException {
+        String json = "[[[1,2]],[[3,5,7]]]";
+
+        byte[] ink = encode(json);
+
+        assertThat(HEX.formatHex(ink)).isEqualTo("01 0a 02 01 02 00 02 00 04 01 03 00 04 00 06 00 0e");
+        assertThat(decodeToJson(ink)).isEqualTo(json);
+    }
+
+    @Test
     void theGeneralFormExampleOfPROTOCOLmdIsEncodedByteForByte() throws InkFormatException {
         String json = "[{\"pen\":\"red\"},null,1.5,[true,-3]]";
 
@@ -229,6 +239,7 @@ class InkCodecTest {
         String[] hostile = {
             "01 0a 01 ff ff ff ff 07", // 2^31 - 1 points
             "01 0a 01 01 ff ff ff ff 0f 00", // one point of 2^32 - 1 channels
+            "01 0a 01 03 de b7 e4 aa 80 80 80 80 a0 01", // channels past 2^63: negative as a signed long
             "01 0a ff ff ff ff 07", // strokes
             "01 08 ff ff ff ff 07", // array items
             "01 08 01 09 ff ff ff ff 07", // object entries
