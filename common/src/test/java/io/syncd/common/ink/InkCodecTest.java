@@ -165,6 +165,17 @@ class InkCodecTest {
     }
 
     @Test
+    void strokesKeptAsRawTextAreEncodedFromTheirTextAndDoubleNodesAtTheirShortestValue() throws InkFormatException {
+        String json = "[[[1.50, 2], [0.731, -3]]]";
+        tools.jackson.databind.node.ObjectNode data = io.syncd.common.Json.MAPPER.createObjectNode();
+        data.putRawValue("strokes", io.syncd.common.RawJson.of(json.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(InkCodec.encode(data.get("strokes"))).isEqualTo(encode(json));
+        assertThat(InkCodec.encode(io.syncd.common.Json.MAPPER.readTree(json))).as("parsed into doubles")
+                .isEqualTo(encode(json));
+    }
+
+    @Test
     void onlyJsonArraysAreEncoded() {
         assertThatThrownBy(() -> encode("{\"a\":1}")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must be a JSON array");
@@ -310,7 +321,7 @@ class InkCodecTest {
                 for (int value = 0; value < 256; value++) {
                     byte[] corrupted = ink.clone();
                     corrupted[position] = (byte) value;
-                    InkCodecProperties.assertDecodesOrIsRefused(corrupted);
+                    InkCodecPropertyTest.assertDecodesOrIsRefused(corrupted);
                 }
             }
         }

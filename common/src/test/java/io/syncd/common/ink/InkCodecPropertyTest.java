@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * text), stroke sets of every number style take the compact form, and truncated, corrupted or random bytes decode to
  * something or fail with {@link InkFormatException}, never another exception.
  */
-class InkCodecProperties {
+class InkCodecPropertyTest {
 
     // --- round trips ---
 
@@ -164,7 +164,7 @@ class InkCodecProperties {
     private Arbitrary<String> object(int depth) {
         Arbitrary<String> keys = Arbitraries.strings().withCharRange('\u0000', '\ud7ff').withCharRange('\ue000', '\uffff')
                 .ofMaxLength(6);
-        return Arbitraries.maps(keys, value(depth)).ofMaxSize(5).map(InkCodecProperties::object);
+        return Arbitraries.maps(keys, value(depth)).ofMaxSize(5).map(InkCodecPropertyTest::object);
     }
 
     private static String object(Map<String, String> properties) {
@@ -174,7 +174,7 @@ class InkCodecProperties {
 
     private Arbitrary<String> scalar() {
         return Arbitraries.frequencyOf(Tuple.of(4, number()), Tuple.of(2, Arbitraries.strings().all().ofMaxLength(12)
-                .map(InkCodecProperties::quote)), Tuple.of(1, Arbitraries.of("true", "false", "null")));
+                .map(InkCodecPropertyTest::quote)), Tuple.of(1, Arbitraries.of("true", "false", "null")));
     }
 
     /** JSON number text of every shape: signs, leading digits, long fractions, exponents, -0, 1000 digits. */
