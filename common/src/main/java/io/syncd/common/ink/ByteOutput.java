@@ -58,6 +58,28 @@ final class ByteOutput {
         }
     }
 
+    /** {@code value} in decimal ASCII digits, written in place (a decoded note has ~1,000 of them). */
+    void writeDecimal(long value) {
+        if (value == Long.MIN_VALUE) {
+            writeAscii(Long.toString(value));
+            return;
+        }
+        ensure(20);
+        if (value < 0) {
+            bytes[size++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = size + digits - 1; i >= size; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        size += digits;
+    }
+
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

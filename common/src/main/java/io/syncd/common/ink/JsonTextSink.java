@@ -75,7 +75,7 @@ final class JsonTextSink implements InkSink {
     @Override
     public void longValue(long value) {
         separate();
-        out.writeAscii(Long.toString(value));
+        out.writeDecimal(value);
     }
 
     @Override
