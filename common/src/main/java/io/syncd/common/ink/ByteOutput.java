@@ -35,6 +35,15 @@ final class ByteOutput {
         writeVarint((value << 1) ^ (value >> 63));
     }
 
+    /** The 8 bytes of {@code value}, least significant first. */
+    void writeLongLittleEndian(long value) {
+        ensure(8);
+        for (int i = 0; i < 8; i++) {
+            bytes[size++] = (byte) value;
+            value >>>= 8;
+        }
+    }
+
     void writeBytes(byte[] source, int offset, int length) {
         ensure(length);
         System.arraycopy(source, offset, bytes, size, length);

@@ -25,6 +25,8 @@ final class InkDecoder {
     private int depth;
     /** Per channel, the last unscaled value of the current stroke set's strokes so far (section "Stroke set"). */
     private long[] last;
+    /** Numbers the stroke sets of this encoding may still hold (they are bounded by v1's data size, not by bytes). */
+    private long numbersLeft = InkFormat.MAX_STROKE_NUMBERS;
 
     private InkDecoder(byte[] ink, InkSink sink) {
         this.in = new InkReader(ink);
@@ -142,22 +144,38 @@ final class InkDecoder {
     }
 
     private void stroke() throws InkFormatException {
-        int points = in.readCount("point count", 1);
-        sink.startArray(points);
+        int at = in.position();
+        long points = in.readVarint("point count");
+        // Packed deltas of width 0 take no bytes, so the count is held to the numbers a stroke set may still hold.
+        if (Long.compareUnsigned(points, numbersLeft) > 0) {
+            throw in.error(at, "point count " + Long.toUnsignedString(points) + " is past the "
+                    + InkFormat.MAX_STROKE_NUMBERS + " numbers stroke sets may hold: " + numbersLeft + " are left");
+        }
+        sink.startArray((int) points);
         if (points > 0) {
-            int at = in.position();
-            long channels = in.readVarint("channel count");
-            if (channels == 0) {
-                throw in.error(at, "a stroke with points has at least one channel");
-            }
-            // Each channel takes its scale and one byte at least per point: checked before the values are allocated.
-            if (Long.compareUnsigned(channels, in.remaining()) > 0 || channels * (points + 1L) > in.remaining()) {
-                throw in.error(at, "channel count " + Long.toUnsignedString(channels) + " of " + points
-                        + " points is past the end: " + in.remaining() + " bytes are left");
-            }
-            channelValues((int) channels, points);
+            channels((int) points);
         }
         sink.endArray();
+    }
+
+    private void channels(int points) throws InkFormatException {
+        int at = in.position();
+        long channels = in.readVarint("channel count");
+        if (channels == 0) {
+            throw in.error(at, "a stroke with points has at least one channel");
+        }
+        // Each channel takes its scale and first delta, and with 2 points or more its least delta and width too.
+        int bytesEach = points > 1 ? 4 : 2;
+        if (Long.compareUnsigned(channels, in.remaining() / bytesEach) > 0) {
+            throw in.error(at, "channel count " + Long.toUnsignedString(channels) + " of " + points
+                    + " points is past the end: " + in.remaining() + " bytes are left");
+        }
+        if (channels * points > numbersLeft) {
+            throw in.error(at, "channel count " + channels + " of " + points + " points is past the "
+                    + InkFormat.MAX_STROKE_NUMBERS + " numbers stroke sets may hold: " + numbersLeft + " are left");
+        }
+        numbersLeft -= channels * points;
+        channelValues((int) channels, points);
     }
 
     private void channelValues(int channels, int points) throws InkFormatException {
@@ -176,13 +194,12 @@ final class InkDecoder {
                 throw in.error(at, "scale " + Long.toUnsignedString(scale) + " is past " + InkFormat.MAX_SCALE);
             }
             scales[c] = (int) scale;
-            long value = last[c];
-            for (int p = 0; p < points; p++) {
-                in.at(p, c);
-                value += in.readSignedVarint("a delta"); // wraps modulo 2^64, as the encoder subtracted
-                values[p * channels + c] = value;
+            values[c] = last[c] + in.readSignedVarint("a stroke's first delta"); // wraps modulo 2^64, as encoded
+            if (points > 1) {
+                in.at(1, c);
+                unpackDeltas(values, channels, c);
             }
-            last[c] = value;
+            last[c] = values[values.length - channels + c];
         }
         in.leave();
         in.leave();
@@ -197,6 +214,53 @@ final class InkDecoder {
                 }
             }
             sink.endArray();
+        }
+    }
+
+    /** Points 1 … N−1 of a channel: its least delta, the width, and each delta's difference from the least. */
+    private void unpackDeltas(long[] values, int channels, int channel) throws InkFormatException {
+        long min = in.readSignedVarint("a channel's least delta");
+        int at = in.position();
+        int width = in.readByte("a channel's delta width");
+        if (width > InkFormat.MAX_WIDTH) {
+            throw in.error(at, "delta width " + width + " is past " + InkFormat.MAX_WIDTH);
+        }
+        int count = values.length / channels - 1;
+        long length = ((long) count * width + 7) / 8;
+        if (length > in.remaining()) {
+            throw in.error(in.position(), count + " deltas of " + width + " bits (" + length
+                    + " bytes) are past the end: " + in.remaining() + " bytes are left");
+        }
+        byte[] bytes = in.bytes();
+        int position = in.position();
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        long acc = 0; // bits read but not yet taken: the next value's low bits
+        int bits = 0;
+        for (int i = channel + channels; i < values.length; i += channels) {
+            long value;
+            if (width == 0) {
+                value = 0;
+            } else {
+                while (bits < width && bits <= 56) {
+                    acc |= (long) (bytes[position++] & 0xFF) << bits;
+                    bits += 8;
+                }
+                if (bits >= width) {
+                    value = acc & mask;
+                    acc = width == 64 ? 0 : acc >>> width;
+                    bits -= width;
+                } else { // 57 to 63 bits held, a wider value: its top bits are in the next byte
+                    long next = bytes[position++] & 0xFF;
+                    value = (acc | next << bits) & mask;
+                    acc = next >>> (width - bits);
+                    bits = 8 - (width - bits);
+                }
+            }
+            values[i] = values[i - channels] + min + value; // wraps modulo 2^64, as the encoder subtracted
+        }
+        in.skip(position - in.position());
+        if (acc != 0) {
+            throw in.error(position - 1, "the padding bits after the last packed delta are not 0");
         }
     }
 

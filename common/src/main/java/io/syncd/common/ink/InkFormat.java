@@ -24,7 +24,10 @@ final class InkFormat {
     static final int ARRAY = 0x08;
     /** varint count, then that many pairs of a key (a string value) and a value. */
     static final int OBJECT = 0x09;
-    /** The compact form of [[[x, y, p, t], …], …]: per stroke and channel, a scale and zig-zag varint deltas. */
+    /**
+     * The compact form of [[[x, y, p, t], …], …]: per stroke and channel, a scale, the first delta, and the other
+     * deltas bit-packed at one width above their least.
+     */
     static final int STROKES = 0x0A;
 
     /**
@@ -36,6 +39,14 @@ final class InkFormat {
     static final int MAX_NUMBER_LENGTH = Limits.MAX_JSON_NUMBER_LENGTH;
     /** Longest unscaled value of a decimal in bytes: more than the 1,000 digits a number may have. */
     static final int MAX_DECIMAL_BYTES = 512;
+    /** Widest bit-packed delta: a difference of two 64-bit values. */
+    static final int MAX_WIDTH = 64;
+    /**
+     * Most numbers the stroke sets of one encoding hold. Bit-packed deltas of width 0 take no bytes, so bytes left do
+     * not bound a point count; v1 bounds it instead: a record's data is at most 1 MiB, and a number takes 2 bytes of
+     * it at least (a digit, and a comma or a bracket).
+     */
+    static final int MAX_STROKE_NUMBERS = Limits.MAX_DATA_BYTES / 2;
     /** Largest per-channel scale of a stroke set (a BigDecimal scale is an int). */
     static final long MAX_SCALE = Integer.MAX_VALUE;
 

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Builds the compact form of a stroke set, point by point, from a tree or a token stream; says "not this shape"
- * (false) when a point's arity differs from its stroke's first point, a point is empty, or a value does not fit a
- * 64-bit integer at its channel's scale. The caller then uses the general form.
+ * (false) when a point's arity differs from its stroke's first point, a point is empty, a value does not fit a
+ * 64-bit integer at its channel's scale, or the set holds more numbers than a decoder takes. The caller then uses the
+ * general form.
  */
 final class StrokeSetEncoder {
     private static final long[] POWERS_OF_TEN = new long[19];
@@ -28,6 +29,8 @@ final class StrokeSetEncoder {
     private int channels;
     private int points;
     private int pointStart;
+    /** Numbers of the whole stroke set so far: past {@link InkFormat#MAX_STROKE_NUMBERS} it takes the general form. */
+    private int numbers;
 
     StrokeSetEncoder(int capacity) {
         body = new ByteOutput(capacity);
@@ -45,6 +48,9 @@ final class StrokeSetEncoder {
 
     /** Adds the current point's next value, {@code unscaled} × 10^-{@code scale} with scale ≥ 0. */
     boolean value(long unscaled, int scale) {
+        if (++numbers > InkFormat.MAX_STROKE_NUMBERS) {
+            return false;
+        }
         int channel = size - pointStart;
         try {
             if (points == 0) {
@@ -103,15 +109,55 @@ final class StrokeSetEncoder {
             }
             for (int c = 0; c < channels; c++) {
                 body.writeVarint(scales[c]);
-                long previous = last[c];
-                for (int i = c; i < size; i += channels) {
-                    body.writeSignedVarint(values[i] - previous); // modulo 2^64: the decoder's sum wraps back
-                    previous = values[i];
+                body.writeSignedVarint(values[c] - last[c]); // modulo 2^64: the decoder's sum wraps back
+                if (points > 1) {
+                    packDeltas(c);
                 }
-                last[c] = previous;
+                last[c] = values[(points - 1) * channels + c];
             }
         }
         strokes++;
+    }
+
+    /**
+     * A channel's deltas within the stroke: the least one, the width of the largest difference from it, and each
+     * difference in that many bits. A pen moves a few units a point, so a delta takes a few bits, not a byte.
+     */
+    private void packDeltas(int channel) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = channel + channels; i < size; i += channels) {
+            long delta = values[i] - values[i - channels];
+            min = Math.min(min, delta);
+            max = Math.max(max, delta);
+        }
+        int width = 64 - Long.numberOfLeadingZeros(max - min); // max - min is unsigned: up to 2^64 - 1
+        body.writeSignedVarint(min);
+        body.writeByte(width);
+        if (width == 0) {
+            return;
+        }
+        // Little-endian bits: each value starts at the lowest free bit; 0 to 7 bits wait in acc between values.
+        long acc = 0;
+        int bits = 0;
+        for (int i = channel + channels; i < size; i += channels) {
+            long value = values[i] - values[i - channels] - min;
+            acc |= value << bits;
+            if (bits + width >= 64) {
+                body.writeLongLittleEndian(acc);
+                acc = bits == 0 ? 0 : value >>> (64 - bits);
+                bits += width - 64;
+            } else {
+                bits += width;
+            }
+            for (; bits >= 8; bits -= 8) {
+                body.writeByte((int) acc);
+                acc >>>= 8;
+            }
+        }
+        if (bits > 0) {
+            body.writeByte((int) acc); // the padding bits above the last value are 0
+        }
     }
 
     byte[] finish() {

@@ -48,13 +48,14 @@ class InkCodecTest {
 
     @Test
     void theWorkedExampleOfPROTOCOLmdIsEncodedByteForByte() throws InkFormatException {
-        String json = "[[[100,200,0.5,0],[103,198,0.75,16]]]";
+        String json = "[[[10,20,0.5,0],[12,19,0.75,8],[13,21,0.5,16],[13,22,0.6,24]]]";
 
         byte[] ink = encode(json);
 
-        assertThat(HEX.formatHex(ink)).isEqualTo("01 0a 01 02 04 00 c8 01 06 00 90 03 03 02 64 32 00 00 20");
+        assertThat(HEX.formatHex(ink)).isEqualTo("01 0a 01 04 04 00 14 00 02 06 00 28 01 02 2c 02 64 31 06 32 30 02"
+                + " 00 00 10 00");
         assertThat(decodeToJson(ink)).isEqualTo(json);
-        assertThat(InkCodec.toBase64(ink)).isEqualTo("AQoBAgQAyAEGAJADAwJkMgAAIA==");
+        assertThat(InkCodec.toBase64(ink)).isEqualTo("AQoBBAQAFAACBgAoAQIsAmQxBjIwAgAAEAA=");
     }
 
     @Test
@@ -265,7 +266,7 @@ class InkCodecTest {
             refused(ink);
             long before = threads.getCurrentThreadAllocatedBytes();
             assertThatThrownBy(() -> InkCodec.decode(ink)).as(hex).isInstanceOf(InkFormatException.class)
-                    .hasMessageContaining("past the end");
+                    .hasMessageContaining("is past the");
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertThat(allocated).as("bytes allocated decoding %s", hex).isLessThan(64 * 1024);
         }
@@ -304,14 +305,78 @@ class InkCodecTest {
 
     @Test
     void errorsInsideAStrokeNameItsPointAndChannel() {
-        // 2 points, 2 channels; channel 1's second delta is cut off.
-        assertThat(refused(bytes("01 0a 02 00 02 02 00 02 02 00 02 80")))
-                .hasMessage("byte 11 (at [1][1][1]): truncated varint (a delta): the input ends inside it");
+        // Stroke 1: 2 points, 2 channels; channel 1's first delta is cut off.
+        assertThat(refused(bytes("01 0a 02 00 02 02 00 02 00 08 05 00 80 80 80"))).hasMessage(
+                "byte 12 (at [1][0][1]): truncated varint (a stroke's first delta): the input ends inside it");
+        // The same stroke with channel 1's packed deltas (1 of 8 bits) cut off.
+        assertThat(refused(bytes("01 0a 02 00 02 02 00 02 00 08 05 00 02 00 08"))).hasMessage(
+                "byte 15 (at [1][1][1]): 1 deltas of 8 bits (1 bytes) are past the end: 0 bytes are left");
+    }
+
+    @Test
+    void aWidthPast64BitsOrPaddingBitsThatAreNot0AreRefused() {
+        assertThat(refused(bytes("01 0a 01 02 01 00 00 00 41 00"))).hasMessage(
+                "byte 8 (at [0][1][0]): delta width 65 is past 64");
+        assertThat(HEX.formatHex(encode("[[[0],[1],[3]]]"))).isEqualTo("01 0a 01 03 01 00 00 02 01 02");
+        assertThat(refused(bytes("01 0a 01 03 01 00 00 02 01 06"))).hasMessage(
+                "byte 9 (at [0][1][0]): the padding bits after the last packed delta are not 0");
+    }
+
+    @Test
+    void everyWidthFrom0To64RoundTrips() throws InkFormatException {
+        java.util.Random random = new java.util.Random(64);
+        for (int width = 0; width <= 64; width++) {
+            StringBuilder json = new StringBuilder("[[");
+            long value = random.nextLong();
+            long widest = width == 0 ? 0 : -1L >>> (64 - width);
+            for (int point = 0; point < 3 + width % 9; point++) {
+                // Deltas from 0 to 2^width - 1, both ends among them: packed at exactly that width.
+                value += point == 1 ? widest : point == 2 ? 0 : random.nextLong() & widest;
+                json.append(point == 0 ? "" : ",").append('[').append(value).append(',').append(point).append(']');
+            }
+            byte[] ink = roundTrip(json.append("]]").toString());
+
+            assertThat(ink[1]).as("width %d", width).isEqualTo((byte) InkFormat.STROKES);
+            assertThat(InkCodec.encode(InkCodec.decode(ink))).as("width %d, canonical", width).isEqualTo(ink);
+        }
+        byte[] widest = roundTrip("[[[0],[-9223372036854775808],[-1]]]");
+        assertThat(HEX.formatHex(widest)).as("deltas -2^63 and 2^63 - 1: the width is 64")
+                .isEqualTo("01 0a 01 03 01 00 00 ff ff ff ff ff ff ff ff ff 01 40 00 00 00 00 00 00 00 00"
+                        + " ff ff ff ff ff ff ff ff");
+    }
+
+    @Test
+    void constantRateTimestampsTakeNoBytesPerPoint() throws InkFormatException {
+        StringBuilder json = new StringBuilder("[[");
+        for (int point = 0; point < 100; point++) {
+            json.append(point == 0 ? "" : ",").append("[").append(1_700_000_000_000L + 8L * point).append("]");
+        }
+
+        assertThat(roundTrip(json.append("]]").toString())).hasSize(14);
+    }
+
+    @Test
+    void strokeSetsHoldAsManyNumbersAsV1DataCanAndNoMore() throws InkFormatException {
+        String fits = "[[" + "[0],".repeat(InkFormat.MAX_STROKE_NUMBERS - 1) + "[0]]]";
+        assertThat(roundTrip(fits)[1]).isEqualTo((byte) InkFormat.STROKES);
+        String past = "[[" + "[0],".repeat(InkFormat.MAX_STROKE_NUMBERS) + "[0]]]";
+        assertThat(roundTrip(past)[1]).as("the general form").isEqualTo((byte) InkFormat.ARRAY);
+
+        // 8 bytes that claim 2^18 points of width 0, twice: a third stroke is past the bound, and so is a wider one.
+        String quarter = " 80 80 10 01 00 00 00 00";
+        assertThat(InkCodec.decode(bytes("01 0a 02" + quarter + quarter)).get(1)).hasSize(1 << 18);
+        assertThat(refused(bytes("01 0a 03" + quarter + quarter + " 01 01 00 00"))).hasMessage(
+                "byte 19 (at [2]): point count 1 is past the 524288 numbers stroke sets may hold: 0 are left");
+        assertThat(refused(bytes("01 0a 01 80 80 10 03" + " 00".repeat(12)))).hasMessage("byte 6 (at [0]): channel "
+                + "count 3 of 262144 points is past the 524288 numbers stroke sets may hold: 524288 are left");
+        // The bound holds for the whole encoding, however many stroke sets it nests.
+        assertThat(refused(bytes("01 08 02 0a 01 80 80 20 01 00 00 00 00 0a 01 01 01 00 00"))).hasMessage(
+                "byte 15 (at [1][0]): point count 1 is past the 524288 numbers stroke sets may hold: 0 are left");
     }
 
     @Test
     void everyTruncationAndEverySingleByteCorruptionOfTheExamplesDecodesOrIsRefused() {
-        for (String json : new String[] {"[[[100,200,0.5,0],[103,198,0.75,16]],[[1,2]]]",
+        for (String json : new String[] {"[[[100,200,0.5,0],[103,198,0.75,16],[99,201,0.5,24]],[[1,2]]]",
             "[{\"pen\":\"r\u00e9d\"},null,1.5,[true,-3],1e99999999999,\"\\ud800\"]"}) {
             byte[] ink = encode(json);
             for (int length = 0; length < ink.length; length++) {
