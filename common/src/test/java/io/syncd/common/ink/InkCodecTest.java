@@ -323,6 +323,13 @@ class InkCodecTest {
     }
 
     @Test
+    void aDecoderTakesAnyLeastDeltaAndWidthThatHoldTheDeltas() throws InkFormatException {
+        // [[[0],[1],[3]]]: deltas 1, 2 are least 1 and width 1 (values 0, 1); least 0 and width 2 (values 1, 2) too.
+        assertThat(decodeToJson(bytes("01 0a 01 03 01 00 00 00 02 09"))).isEqualTo("[[[0],[1],[3]]]");
+        assertThat(HEX.formatHex(encode("[[[0],[1],[3]]]"))).isEqualTo("01 0a 01 03 01 00 00 02 01 02");
+    }
+
+    @Test
     void everyWidthFrom0To64RoundTrips() throws InkFormatException {
         java.util.Random random = new java.util.Random(64);
         for (int width = 0; width <= 64; width++) {
