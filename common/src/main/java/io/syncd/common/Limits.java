@@ -8,6 +8,10 @@ public final class Limits {
     public static final int MAX_DATA_BYTES = 1024 * 1024;
     public static final int DEFAULT_PULL_LIMIT = 500;
     public static final int MAX_PULL_LIMIT = 5000;
+    /** Deepest nesting of one JSON document a server parses (a request body, an import line); the outermost level is 1. */
+    public static final int MAX_JSON_DEPTH = 100;
+    /** Longest JSON number a server parses, in characters. */
+    public static final int MAX_JSON_NUMBER_LENGTH = 1000;
 
     private Limits() {
     }

@@ -1,0 +1,30 @@
+package io.syncd.common.ink;
+
+import java.math.BigDecimal;
+
+/** What the decoder produces, one event per JSON token: a tree or JSON text is built from it. */
+interface InkSink {
+    void startArray(int size);
+
+    void endArray();
+
+    void startObject(int size);
+
+    void key(String key);
+
+    void endObject();
+
+    void nullValue();
+
+    void booleanValue(boolean value);
+
+    void longValue(long value);
+
+    /** A number that is not a whole 64-bit one, without trailing zeros, and {@code text} its JSON text. */
+    void decimalValue(BigDecimal value, String text);
+
+    /** A number that only its JSON text holds (its exponent is past BigDecimal's range). */
+    void numberText(String text);
+
+    void string(String value);
+}

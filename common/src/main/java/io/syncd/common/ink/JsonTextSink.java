@@ -1,0 +1,139 @@
+package io.syncd.common.ink;
+
+import java.math.BigDecimal;
+
+/**
+ * Writes the decoded value as compact UTF-8 JSON text. Written here rather than by Jackson's generator, which refuses
+ * a string with an unpaired surrogate: those are written escaped ({@code \ud800}), as v1 JSON text may hold them.
+ */
+final class JsonTextSink implements InkSink {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final ByteOutput out;
+    private boolean comma;
+
+    JsonTextSink(int capacity) {
+        out = new ByteOutput(capacity);
+    }
+
+    byte[] result() {
+        return out.toByteArray();
+    }
+
+    private void separate() {
+        if (comma) {
+            out.writeByte(',');
+        }
+        comma = true;
+    }
+
+    @Override
+    public void startArray(int size) {
+        separate();
+        out.writeByte('[');
+        comma = false;
+    }
+
+    @Override
+    public void endArray() {
+        out.writeByte(']');
+        comma = true;
+    }
+
+    @Override
+    public void startObject(int size) {
+        separate();
+        out.writeByte('{');
+        comma = false;
+    }
+
+    @Override
+    public void key(String key) {
+        separate();
+        quote(key);
+        out.writeByte(':');
+        comma = false;
+    }
+
+    @Override
+    public void endObject() {
+        out.writeByte('}');
+        comma = true;
+    }
+
+    @Override
+    public void nullValue() {
+        separate();
+        out.writeAscii("null");
+    }
+
+    @Override
+    public void booleanValue(boolean value) {
+        separate();
+        out.writeAscii(value ? "true" : "false");
+    }
+
+    @Override
+    public void longValue(long value) {
+        separate();
+        out.writeDecimal(value);
+    }
+
+    @Override
+    public void decimalValue(BigDecimal value, String text) {
+        separate();
+        out.writeAscii(text);
+    }
+
+    @Override
+    public void numberText(String text) {
+        separate();
+        out.writeAscii(text);
+    }
+
+    @Override
+    public void string(String value) {
+        separate();
+        quote(value);
+    }
+
+    private void quote(String text) {
+        out.writeByte('"');
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.writeByte('\\');
+                out.writeByte(c);
+            } else if (c < 0x20) {
+                escape(c);
+            } else if (c < 0x80) {
+                out.writeByte(c);
+            } else if (c < 0x800) {
+                out.writeByte(0xC0 | c >> 6);
+                out.writeByte(0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                int code = Character.toCodePoint(c, text.charAt(++i));
+                out.writeByte(0xF0 | code >> 18);
+                out.writeByte(0x80 | code >> 12 & 0x3F);
+                out.writeByte(0x80 | code >> 6 & 0x3F);
+                out.writeByte(0x80 | code & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                escape(c);
+            } else {
+                out.writeByte(0xE0 | c >> 12);
+                out.writeByte(0x80 | c >> 6 & 0x3F);
+                out.writeByte(0x80 | c & 0x3F);
+            }
+        }
+        out.writeByte('"');
+    }
+
+    private void escape(char c) {
+        out.writeByte('\\');
+        out.writeByte('u');
+        out.writeByte(HEX[c >> 12]);
+        out.writeByte(HEX[c >> 8 & 0xF]);
+        out.writeByte(HEX[c >> 4 & 0xF]);
+        out.writeByte(HEX[c & 0xF]);
+    }
+}
