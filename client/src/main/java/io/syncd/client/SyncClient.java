@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import io.syncd.client.http.EventStream;
 import io.syncd.client.store.LocalStore;
@@ -36,6 +39,8 @@ public final class SyncClient implements AutoCloseable {
     private final LocalEdits edits;
     private final ConflictChoices choices;
     private final DeviceSession session;
+    private final BookSubscriptions books;
+    private final EventMove eventMove;
     /** The running live sync, if any: local edits wake its pusher. */
     private volatile LiveSync live;
 
@@ -44,7 +49,9 @@ public final class SyncClient implements AutoCloseable {
         this.options = options;
         this.edits = new LocalEdits(store, options.clock());
         this.choices = new ConflictChoices(store, options);
-        this.session = new DeviceSession(store, options, edits, choices);
+        this.books = new BookSubscriptions(store);
+        this.eventMove = new EventMove(store, edits);
+        this.session = new DeviceSession(store, options, edits, choices, books);
     }
 
     /**
@@ -150,6 +157,21 @@ public final class SyncClient implements AutoCloseable {
         edited();
     }
 
+    /**
+     * Moves an event to another book, in one local transaction: the event is deleted and a new one, with a new id and
+     * the same fields, is created in {@code toBookId}; its notes are created again under the new event (the old ones
+     * go with the old event). The server refuses to change an event's book, so this is how an app moves one.
+     * Returns the new event. {@link RecordNotFoundException} if the event or the book is not here (live);
+     * {@link IllegalStateException} while the event or one of its notes has an open conflict or rejection.
+     */
+    public LocalRecord moveEvent(String eventId, String toBookId) {
+        String id = RecordValidator.recordId(eventId);
+        String bookId = RecordValidator.recordId(toBookId);
+        LocalRecord moved = store.inTransaction(() -> eventMove.move(id, bookId));
+        edited();
+        return moved;
+    }
+
     /** The local record, live or deleted; empty if this store never had it. */
     public Optional<LocalRecord> get(String table, String recordId) {
         SyncTable t = RecordValidator.table(table);
@@ -167,7 +189,11 @@ public final class SyncClient implements AutoCloseable {
 
     /** Sends the outbox; see {@link SyncReport} for what the counts mean. */
     public SyncReport pushChanges() {
-        return session.whileSyncing(c -> session.newPush(c).pushAll());
+        return session.whileSyncing(c -> {
+            SyncReport report = session.newPush(c).pushAll();
+            session.dropSettledBooks();
+            return report;
+        });
     }
 
     /** Pulls every page of changes since the stored cursor. */
@@ -204,6 +230,57 @@ public final class SyncClient implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "sync of device {0}: {1}", c.device().deviceId(), report);
             return new DeviceSession.Pulled(report, pull.applied());
         }));
+    }
+
+    // ---- selective sync ----
+
+    /**
+     * Subscribes to books: the next pull brings their events, notes and drawings (the server backfills them). While
+     * every book is synced (the default), this syncs exactly these books from now on, and the others leave as with
+     * {@link #unsubscribeBooks}. The list of books itself is always synced whole.
+     */
+    public void subscribeBooks(Set<UUID> bookIds) {
+        Set<String> ids = ids(bookIds);
+        store.inTransaction(() -> books.subscribe(ids));
+        subscriptionChanged();
+    }
+
+    /**
+     * Unsubscribes from books: their records (events, their notes, drawings) are dropped from this store, never from
+     * the server, once every unsynced local edit of theirs was pushed and decided; a conflict or rejection keeps them
+     * until resolved ({@link #pendingBookRemovals()} says which and why). The book records stay. While every book is
+     * synced, this syncs the books this store knows, but these, from now on (books created later are not synced).
+     */
+    public void unsubscribeBooks(Set<UUID> bookIds) {
+        Set<String> ids = ids(bookIds);
+        store.inTransaction(() -> {
+            books.unsubscribe(ids);
+            return null;
+        });
+        subscriptionChanged();
+    }
+
+    /** Syncs every book again (the default), books created later included: the next pull backfills the others. */
+    public void syncAllBooks() {
+        store.inTransaction(() -> {
+            books.subscribeEvery();
+            return null;
+        });
+        subscriptionChanged();
+    }
+
+    /**
+     * The subscribed books; empty when every book is synced (the default), which differs from a subscription to no
+     * book ({@code Optional.of(Set.of())}: only the book records are synced).
+     */
+    public Optional<Set<UUID>> subscribedBooks() {
+        return store.inTransaction(books::subscribed)
+                .map(ids -> ids.stream().map(UUID::fromString).collect(Collectors.toUnmodifiableSet()));
+    }
+
+    /** Unsubscribed books whose records are still here, each with why: unsynced edits, conflicts, rejections. */
+    public List<PendingBookRemoval> pendingBookRemovals() {
+        return store.inTransaction(books::pendingRemovals);
     }
 
     // ---- live sync ----
@@ -296,7 +373,9 @@ public final class SyncClient implements AutoCloseable {
     public ChangeResult resolve(String changeId, Resolution resolution, JsonNode mergedData) {
         return session.whileSyncing(c -> {
             OutboxEntry entry = choices.choose(changeId, resolution, mergedData);
-            return session.newPush(c).sendResolution(entry);
+            ChangeResult result = session.newPush(c).sendResolution(entry);
+            session.dropSettledBooks();
+            return result;
         });
     }
 
@@ -307,7 +386,8 @@ public final class SyncClient implements AutoCloseable {
         return store.inTransaction(() -> new SyncStatus(c == null ? null : c.device().deviceId(),
                 c == null ? null : c.device().accountId(), c == null ? null : c.device().server(),
                 store.records().countDirty(), store.outbox().count(), store.conflicts().count(OpenIssue.CONFLICT),
-                store.conflicts().count(OpenIssue.REJECTED), store.metadata().lastSyncAt().orElse(null)));
+                store.conflicts().count(OpenIssue.REJECTED), store.metadata().lastSyncAt().orElse(null),
+                books.pendingRemovals()));
     }
 
     /** Stops live sync, waits for a running sync to end, then closes the store file. */
@@ -338,6 +418,19 @@ public final class SyncClient implements AutoCloseable {
         if (live == closed) {
             live = null;
         }
+    }
+
+    private void subscriptionChanged() {
+        LiveSync running = live;
+        if (running != null) {
+            running.pullSoon(); // an added book is backfilled, a removed one dropped, without waiting for a change
+        }
+    }
+
+    private static Set<String> ids(Set<UUID> bookIds) {
+        Objects.requireNonNull(bookIds, "bookIds");
+        return bookIds.stream().map(id -> Objects.requireNonNull(id, "a book id").toString())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private void edited() {

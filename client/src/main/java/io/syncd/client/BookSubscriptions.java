@@ -1,0 +1,143 @@
+package io.syncd.client;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.syncd.client.store.BookRecordsTable;
+import io.syncd.client.store.LocalStore;
+import io.syncd.common.SyncTable;
+
+/**
+ * Selective sync on the device (PROTOCOL.md, "Selective sync"): which books are synced, the set each pull sends, and
+ * dropping the records of books no longer subscribed. Every method runs inside the caller's transaction.
+ * <p>
+ * A book that leaves the set keeps its records, and stays in the set pulls send, until every unsynced edit of theirs
+ * is decided and every conflict or rejection resolved; then its records are dropped (a local removal, never pushed).
+ * Drops happen only at the end of a pull chain or after a push, under the sync lock: a chain runs with the set it
+ * started with, so a dropped book's records never arrive again after its drop.
+ */
+final class BookSubscriptions {
+    /** At most this many books in a pull's {@code books} (PROTOCOL.md). */
+    static final int MAX_BOOKS = 1000;
+    private static final System.Logger LOG = System.getLogger(BookSubscriptions.class.getName());
+
+    private final LocalStore store;
+
+    BookSubscriptions(LocalStore store) {
+        this.store = store;
+    }
+
+    /** The subscribed books; empty when every book is synced. */
+    Optional<Set<String>> subscribed() throws SQLException {
+        return store.bookSelection().chosen();
+    }
+
+    /** Adds books; while every book is synced, the device then syncs exactly these. True when the set grew. */
+    boolean subscribe(Set<String> books) throws SQLException {
+        Optional<Set<String>> chosen = store.bookSelection().chosen();
+        Set<String> next = new TreeSet<>(chosen.orElse(Set.of()));
+        next.addAll(books);
+        if (chosen.isPresent() && next.equals(chosen.get())) {
+            return false;
+        }
+        choose(next);
+        return true;
+    }
+
+    /** Removes books; while every book is synced, the device then syncs the books it knows but these. */
+    void unsubscribe(Set<String> books) throws SQLException {
+        Set<String> next = new TreeSet<>();
+        Optional<Set<String>> chosen = store.bookSelection().chosen();
+        if (chosen.isPresent()) {
+            next.addAll(chosen.get());
+        } else {
+            store.records().listLive(SyncTable.BOOKS).forEach(book -> next.add(book.recordId()));
+        }
+        next.removeAll(books);
+        choose(next);
+    }
+
+    void subscribeEvery() throws SQLException {
+        store.bookSelection().chooseEvery();
+    }
+
+    /**
+     * The {@code books} a pull sends: null for every book; else the subscribed books and those still waiting to be
+     * dropped (so their records keep being updated until then).
+     */
+    Set<String> pullSet() throws SQLException {
+        Optional<Set<String>> chosen = store.bookSelection().chosen();
+        if (chosen.isEmpty()) {
+            return null;
+        }
+        Set<String> books = new TreeSet<>(chosen.get());
+        books.addAll(store.bookRecords().booksWithRecords());
+        return books;
+    }
+
+    /** Books no longer subscribed whose records are kept for an undecided edit, a conflict or a rejection. */
+    List<PendingBookRemoval> pendingRemovals() throws SQLException {
+        List<PendingBookRemoval> pending = new ArrayList<>();
+        for (String book : unsubscribedWithRecords()) {
+            BookRecordsTable.Unsettled unsettled = store.bookRecords().unsettled(book);
+            if (unsettled.dirty() > 0) {
+                pending.add(new PendingBookRemoval(book, unsettled.dirty(), unsettled.conflicts(),
+                        unsettled.rejections()));
+            }
+        }
+        return pending;
+    }
+
+    /** Drops the records of every unsubscribed book that has nothing undecided; call under the sync lock. */
+    void dropSettled() throws SQLException {
+        for (String book : unsubscribedWithRecords()) {
+            if (store.bookRecords().unsettled(book).dirty() == 0) {
+                int dropped = store.bookRecords().drop(book);
+                LOG.log(System.Logger.Level.INFO, "book {0} is no longer subscribed: dropped its {1} local record(s)",
+                        book, dropped);
+            }
+        }
+    }
+
+    /**
+     * Whether a pulled record may be written: a live event or drawing of a book outside the chain's set, or a note
+     * of such a book's event, is not (the chain's set is what the server filters by, so this is a safety net).
+     */
+    boolean accepts(Set<String> pullSet, SyncTable table, String parentId) throws SQLException {
+        if (pullSet == null || parentId == null) {
+            return true;
+        }
+        return switch (table) {
+            case EVENTS, SCHEDULE_DRAWINGS -> pullSet.contains(parentId);
+            // A note may come before its event (a backfill returns records by their latest change): then trust it.
+            case NOTES -> {
+                String book = store.bookRecords().bookOfEvent(parentId);
+                yield book == null || pullSet.contains(book);
+            }
+            case BOOKS -> true;
+        };
+    }
+
+    private Set<String> unsubscribedWithRecords() throws SQLException {
+        Optional<Set<String>> chosen = store.bookSelection().chosen();
+        if (chosen.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> books = new LinkedHashSet<>(store.bookRecords().booksWithRecords());
+        books.removeAll(chosen.get());
+        return books;
+    }
+
+    private void choose(Set<String> books) throws SQLException {
+        if (books.size() > MAX_BOOKS) {
+            throw new IllegalArgumentException("at most " + MAX_BOOKS + " books can be subscribed, got "
+                    + books.size() + "; syncAllBooks() syncs every book");
+        }
+        store.bookSelection().choose(books);
+    }
+}
