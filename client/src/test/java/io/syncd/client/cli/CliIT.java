@@ -68,7 +68,7 @@ class CliIT {
         assertThat(put.get("data").get("archived").booleanValue()).isFalse();
         JsonNode status = Cli.run(phone, "status").succeeded().json();
         assertThat(fields(status)).containsExactly("device_id", "account_id", "server", "dirty", "outbox", "conflicts",
-                "rejections", "last_sync_at");
+                "rejections", "last_sync_at", "books_pending_removal");
         assertThat(status.get("dirty").intValue()).isEqualTo(1);
         assertThat(status.get("outbox").intValue()).isEqualTo(1);
         assertThat(status.get("account_id")).isEqualTo(account.get("account_id"));
