@@ -17,9 +17,11 @@ import io.syncd.common.SyncTable;
  * dropping the records of books no longer subscribed. Every method runs inside the caller's transaction.
  * <p>
  * A book that leaves the set keeps its records, and stays in the set pulls send, until every unsynced edit of theirs
- * is decided and every conflict or rejection resolved; then its records are dropped (a local removal, never pushed).
- * Drops happen only at the end of a pull chain or after a push, under the sync lock: a chain runs with the set it
- * started with, so a dropped book's records never arrive again after its drop.
+ * is decided and every conflict or rejection resolved. The next pull chain then leaves it out and drops its records
+ * (a local removal, never pushed) in the transaction of its first page, which stores the first cursor issued without
+ * the book. So whenever the stored cursor covers a book, its records are here: had the drop come at the end of a chain
+ * that still sent the book, subscribing to it again would add nothing the server's cursor lacks, and nothing would
+ * be backfilled. A chain runs with the set it started with, so a dropped book's records never arrive after its drop.
  */
 final class BookSubscriptions {
     /** At most this many books in a pull's {@code books} (PROTOCOL.md). */
@@ -67,8 +69,8 @@ final class BookSubscriptions {
     }
 
     /**
-     * The {@code books} a pull sends: null for every book; else the subscribed books and those still waiting to be
-     * dropped (so their records keep being updated until then).
+     * The {@code books} a pull chain sends: null for every book; else the subscribed books and the unsubscribed ones
+     * whose records are kept for an undecided edit (so they keep being updated until then).
      */
     Set<String> pullSet() throws SQLException {
         Optional<Set<String>> chosen = store.bookSelection().chosen();
@@ -76,7 +78,11 @@ final class BookSubscriptions {
             return null;
         }
         Set<String> books = new TreeSet<>(chosen.get());
-        books.addAll(store.bookRecords().booksWithRecords());
+        for (String book : unsubscribedWithRecords()) {
+            if (store.bookRecords().unsettled(book).dirty() > 0) {
+                books.add(book);
+            }
+        }
         return books;
     }
 
@@ -93,10 +99,17 @@ final class BookSubscriptions {
         return pending;
     }
 
-    /** Drops the records of every unsubscribed book that has nothing undecided; call under the sync lock. */
-    void dropSettled() throws SQLException {
-        for (String book : unsubscribedWithRecords()) {
-            if (store.bookRecords().unsettled(book).dirty() == 0) {
+    /**
+     * Drops the records of every book outside the chain's set, in the transaction that stores the chain's first
+     * cursor. A book edited since the chain started keeps its records: the next chain sends it again and, as the
+     * cursor left it out, the server backfills it.
+     */
+    void dropOutside(Set<String> pullSet) throws SQLException {
+        if (pullSet == null) {
+            return;
+        }
+        for (String book : store.bookRecords().booksWithRecords()) {
+            if (!pullSet.contains(book) && store.bookRecords().unsettled(book).dirty() == 0) {
                 int dropped = store.bookRecords().drop(book);
                 LOG.log(System.Logger.Level.INFO, "book {0} is no longer subscribed: dropped its {1} local record(s)",
                         book, dropped);

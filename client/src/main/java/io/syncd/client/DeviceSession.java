@@ -150,17 +150,6 @@ final class DeviceSession {
                 books, waitMs);
     }
 
-    /**
-     * Drops the records of unsubscribed books that a push or resolution has just settled; call while syncing (a pull
-     * chain drops them itself when it ends).
-     */
-    void dropSettledBooks() {
-        store.inTransaction(() -> {
-            books.dropSettled();
-            return null;
-        });
-    }
-
     PushRun newPush(RegisteredDevice c) {
         return new PushRun(store, c.api(), c.device().deviceToken(), options, choices);
     }

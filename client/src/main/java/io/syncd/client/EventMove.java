@@ -28,10 +28,8 @@ final class EventMove {
 
     /** Returns the new event. */
     LocalRecord move(String eventId, String toBookId) throws SQLException {
-        LocalRecord event = store.records().find(SyncTable.EVENTS, eventId).filter(r -> !r.deleted())
-                .orElseThrow(() -> new RecordNotFoundException("no live events record " + eventId + " in the local store"));
-        store.records().find(SyncTable.BOOKS, toBookId).filter(r -> !r.deleted())
-                .orElseThrow(() -> new RecordNotFoundException("no live books record " + toBookId + " in the local store"));
+        LocalRecord event = live(SyncTable.EVENTS, eventId);
+        live(SyncTable.BOOKS, toBookId);
         if (toBookId.equals(event.data().path("book_id").asString())) {
             throw new IllegalArgumentException("event " + eventId + " is in book " + toBookId + " already");
         }
@@ -43,7 +41,8 @@ final class EventMove {
 
         String newEventId = newId();
         ObjectNode moved = event.data().deepCopy().put("book_id", toBookId);
-        LocalRecord created = edits.put(SyncTable.EVENTS, newEventId, RecordValidator.normalize(SyncTable.EVENTS, moved));
+        LocalRecord created =
+                edits.put(SyncTable.EVENTS, newEventId, RecordValidator.normalize(SyncTable.EVENTS, moved));
         for (LocalRecord note : notes) {
             ObjectNode copy = note.data().deepCopy().put("event_id", newEventId);
             edits.put(SyncTable.NOTES, newId(), RecordValidator.normalize(SyncTable.NOTES, copy));
@@ -62,6 +61,11 @@ final class EventMove {
         }
         store.records().writeLocal(SyncTable.NOTES, note.recordId(), null);
         store.records().refreshDirty(SyncTable.NOTES, note.recordId());
+    }
+
+    private LocalRecord live(SyncTable table, String recordId) throws SQLException {
+        return store.records().find(table, recordId).filter(r -> !r.deleted()).orElseThrow(() ->
+                new RecordNotFoundException("no live " + table.wireName() + " record " + recordId + " in the local store"));
     }
 
     private void requireNoOpenIssue(SyncTable table, String recordId) throws SQLException {

@@ -48,7 +48,8 @@ final class PullRun {
 
     /**
      * A pull whose first page is a long-poll: the server holds it up to {@code waitMs} while it has nothing new (0:
-     * answer at once). It pulls the books {@code books} says, and drops unsubscribed books' records when it ends.
+     * answer at once). It pulls the books {@code books} says, and drops the settled unsubscribed ones with its first
+     * page.
      */
     PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock, LocalEdits edits,
             BookSubscriptions books, int waitMs) {
@@ -98,20 +99,24 @@ final class PullRun {
     private void pullChain() {
         String cursor = store.inTransaction(() -> store.metadata().cursor().orElse(null));
         resyncing = reset || store.inTransaction(resync::underWay);
-        // One set for the whole chain: a book that leaves it is dropped only when the chain ends (BookSubscriptions).
+        // One set for the whole chain; the books it leaves out are dropped with its first cursor (BookSubscriptions).
         Set<String> pullSet = store.inTransaction(books::pullSet);
         boolean hasMore = true;
         boolean first = true;
         while (hasMore) {
             JsonNode page = api.pull(token, cursor, TABLES, pageSize, first ? waitMs : 0, pullSet);
-            first = false;
             JsonNode changes = page.path("changes");
             String next = page.get("cursor").asString();
             hasMore = page.path("has_more").asBoolean(false);
             boolean last = !hasMore;
+            boolean firstPage = first;
+            first = false;
             List<RemoteChanges.Change> written = new ArrayList<>();
             store.inTransaction(() -> {
                 written.clear(); // a retried transaction starts over
+                if (firstPage) {
+                    books.dropOutside(pullSet);
+                }
                 for (JsonNode record : changes) {
                     if (apply(record, pullSet)) {
                         written.add(RemoteChanges.Change.of(record));
@@ -123,7 +128,6 @@ final class PullRun {
                         resync.finish();
                     }
                     store.metadata().setLastSyncAt(clock.instant());
-                    books.dropSettled();
                 }
                 return null;
             });

@@ -189,11 +189,7 @@ public final class SyncClient implements AutoCloseable {
 
     /** Sends the outbox; see {@link SyncReport} for what the counts mean. */
     public SyncReport pushChanges() {
-        return session.whileSyncing(c -> {
-            SyncReport report = session.newPush(c).pushAll();
-            session.dropSettledBooks();
-            return report;
-        });
+        return session.whileSyncing(c -> session.newPush(c).pushAll());
     }
 
     /** Pulls every page of changes since the stored cursor. */
@@ -247,9 +243,10 @@ public final class SyncClient implements AutoCloseable {
 
     /**
      * Unsubscribes from books: their records (events, their notes, drawings) are dropped from this store, never from
-     * the server, once every unsynced local edit of theirs was pushed and decided; a conflict or rejection keeps them
-     * until resolved ({@link #pendingBookRemovals()} says which and why). The book records stay. While every book is
-     * synced, this syncs the books this store knows, but these, from now on (books created later are not synced).
+     * the server, by the first pull after every unsynced local edit of theirs was pushed and decided; a conflict or
+     * rejection keeps them until resolved ({@link #pendingBookRemovals()} says which and why). The book records
+     * stay. While every book is synced, this syncs the books this store knows, but these, from now on (books created
+     * later are not synced).
      */
     public void unsubscribeBooks(Set<UUID> bookIds) {
         Set<String> ids = ids(bookIds);
@@ -373,9 +370,7 @@ public final class SyncClient implements AutoCloseable {
     public ChangeResult resolve(String changeId, Resolution resolution, JsonNode mergedData) {
         return session.whileSyncing(c -> {
             OutboxEntry entry = choices.choose(changeId, resolution, mergedData);
-            ChangeResult result = session.newPush(c).sendResolution(entry);
-            session.dropSettledBooks();
-            return result;
+            return session.newPush(c).sendResolution(entry);
         });
     }
 

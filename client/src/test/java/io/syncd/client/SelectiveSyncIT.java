@@ -183,6 +183,8 @@ class SelectiveSyncIT {
         });
 
         tablet.resolve(tablet.conflicts().get(0), Resolution.USE_LOCAL, null);
+        assertThat(tablet.pendingBookRemovals()).as("decided: the next pull drops it").isEmpty();
+        tablet.pullChanges();
 
         assertThat(ids(tablet, "events")).containsExactly(t.eventB());
         assertThat(ids(tablet, "notes")).containsExactly(t.noteB());
@@ -208,7 +210,8 @@ class SelectiveSyncIT {
         assertThat(moved.data().get("name").stringValue()).isEqualTo("event in A");
         assertThat(phone.get("events", t.eventA())).map(LocalRecord::deleted).contains(true);
         assertThat(phone.list("notes")).filteredOn(n -> n.data().get("event_id").stringValue().equals(moved.recordId()))
-                .hasSize(2).allSatisfy(n -> assertThat(n.data().get("strokes")).isEqualTo(note(t.eventA()).get("strokes")));
+                .hasSize(2)
+                .allSatisfy(n -> assertThat(n.data().get("strokes")).isEqualTo(note(t.eventA()).get("strokes")));
         assertThat(ids(phone, "notes")).doesNotContain(t.noteA(), secondNote).hasSize(3);
 
         SyncReport report = phone.syncAll();
