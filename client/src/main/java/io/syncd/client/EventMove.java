@@ -65,7 +65,7 @@ final class EventMove {
 
     private LocalRecord live(SyncTable table, String recordId) throws SQLException {
         return store.records().find(table, recordId).filter(r -> !r.deleted()).orElseThrow(() ->
-                new RecordNotFoundException("no live " + table.wireName() + " record " + recordId + " in the local store"));
+                new RecordNotFoundException("no live " + table.wireName() + " record " + recordId + " here"));
     }
 
     private void requireNoOpenIssue(SyncTable table, String recordId) throws SQLException {

@@ -7,11 +7,15 @@ import static io.syncd.client.Records.newId;
 import static io.syncd.client.Records.note;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -255,5 +259,38 @@ class SelectiveSyncIT {
         assertThat(tablet.list("events")).isEmpty();
         assertThat(tablet.list("notes")).isEmpty();
         assertThat(tablet.list("schedule_drawings")).isEmpty();
+    }
+
+    @Test
+    void aLiveDeviceHearsOnlyItsBooksAndBackfillsABookSubscribedWhileLive() {
+        SyncClient phone = devices.device("phone");
+        SyncClient tablet = devices.device("tablet");
+        TwoBooks t = twoBooks(phone);
+        tablet.subscribeBooks(books(t.a()));
+        tablet.syncAll();
+        List<RemoteChanges.Change> heard = new CopyOnWriteArrayList<>();
+        tablet.addRemoteChangeListener(changes -> heard.addAll(changes.changes()));
+
+        try (LiveSync live = tablet.startLive()) {
+            await("the tablet's stream").atMost(Duration.ofSeconds(10))
+                    .until(() -> live.mode() == LiveSync.Mode.STREAM);
+            phone.put("events", t.eventB(), event(t.b(), "B, edited"));
+            phone.put("events", t.eventA(), event(t.a(), "A, edited"));
+            phone.syncAll();
+
+            await("the edit of A, pulled live").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(name(tablet, "events", t.eventA())).isEqualTo("A, edited"));
+            assertThat(heard).extracting(RemoteChanges.Change::recordId).doesNotContain(t.eventB(), t.noteB());
+            assertThat(tablet.get("events", t.eventB())).isEmpty();
+
+            tablet.subscribeBooks(books(t.b())); // no sync call: live sync backfills it
+            await("book B backfilled").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(ids(tablet, "notes")).containsExactlyInAnyOrder(t.noteA(), t.noteB()));
+            assertThat(name(tablet, "events", t.eventB())).isEqualTo("B, edited");
+
+            tablet.unsubscribeBooks(books(t.a()));
+            await("book A dropped").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(ids(tablet, "events")).containsExactly(t.eventB()));
+        }
     }
 }
