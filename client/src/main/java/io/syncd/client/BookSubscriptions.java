@@ -4,9 +4,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import io.syncd.client.store.BookRecordsTable;
 import io.syncd.client.store.LocalStore;
@@ -39,20 +42,15 @@ final class BookSubscriptions {
         return store.bookSelection().chosen();
     }
 
-    /** Adds books; while every book is synced, the device then syncs exactly these. True when the set grew. */
-    boolean subscribe(Set<String> books) throws SQLException {
-        Optional<Set<String>> chosen = store.bookSelection().chosen();
-        Set<String> next = new TreeSet<>(chosen.orElse(Set.of()));
+    /** Adds books; while every book is synced, the device then syncs exactly these. Returns the books now chosen. */
+    Set<String> subscribe(Set<String> books) throws SQLException {
+        Set<String> next = new TreeSet<>(store.bookSelection().chosen().orElse(Set.of()));
         next.addAll(books);
-        if (chosen.isPresent() && next.equals(chosen.get())) {
-            return false;
-        }
-        choose(next);
-        return true;
+        return choose(next);
     }
 
     /** Removes books; while every book is synced, the device then syncs the books it knows but these. */
-    void unsubscribe(Set<String> books) throws SQLException {
+    Set<String> unsubscribe(Set<String> books) throws SQLException {
         Set<String> next = new TreeSet<>();
         Optional<Set<String>> chosen = store.bookSelection().chosen();
         if (chosen.isPresent()) {
@@ -61,11 +59,13 @@ final class BookSubscriptions {
             store.records().listLive(SyncTable.BOOKS).forEach(book -> next.add(book.recordId()));
         }
         next.removeAll(books);
-        choose(next);
+        return choose(next);
     }
 
-    void subscribeEvery() throws SQLException {
+    /** Every book again; returns null (no set). */
+    Set<String> subscribeEvery() throws SQLException {
         store.bookSelection().chooseEvery();
+        return null;
     }
 
     /**
@@ -136,6 +136,17 @@ final class BookSubscriptions {
         };
     }
 
+    /** The ids as the store keeps them (canonical UUID text); null sets and ids are refused. */
+    static Set<String> ids(Set<UUID> bookIds) {
+        Objects.requireNonNull(bookIds, "bookIds");
+        return bookIds.stream().map(id -> Objects.requireNonNull(id, "a book id").toString())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    static Set<UUID> uuids(Set<String> ids) {
+        return ids.stream().map(UUID::fromString).collect(Collectors.toUnmodifiableSet());
+    }
+
     private Set<String> unsubscribedWithRecords() throws SQLException {
         Optional<Set<String>> chosen = store.bookSelection().chosen();
         if (chosen.isEmpty()) {
@@ -146,11 +157,12 @@ final class BookSubscriptions {
         return books;
     }
 
-    private void choose(Set<String> books) throws SQLException {
+    private Set<String> choose(Set<String> books) throws SQLException {
         if (books.size() > MAX_BOOKS) {
             throw new IllegalArgumentException("at most " + MAX_BOOKS + " books can be subscribed, got "
                     + books.size() + "; syncAllBooks() syncs every book");
         }
         store.bookSelection().choose(books);
+        return books;
     }
 }

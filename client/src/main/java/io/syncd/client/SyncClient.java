@@ -2,7 +2,6 @@ package io.syncd.client;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,9 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import io.syncd.client.http.EventStream;
+import io.syncd.client.store.Database;
 import io.syncd.client.store.LocalStore;
 import io.syncd.client.store.OpenIssue;
 import io.syncd.client.store.OutboxEntry;
@@ -138,32 +137,13 @@ public final class SyncClient implements AutoCloseable {
     /** Several local edits in one transaction: all are stored, or none (the first failure is thrown). */
     public void batch(Consumer<Batch> work) {
         store.inTransaction(() -> {
-            work.accept(new Batch() {
-                @Override
-                public LocalRecord put(String table, String recordId, JsonNode data) {
-                    SyncTable t = RecordValidator.table(table);
-                    ObjectNode normalized = RecordValidator.normalize(t, data);
-                    return unchecked(() -> edits.put(t, RecordValidator.recordId(recordId), normalized));
-                }
-
-                @Override
-                public LocalRecord delete(String table, String recordId) {
-                    SyncTable t = RecordValidator.table(table);
-                    return unchecked(() -> edits.delete(t, RecordValidator.recordId(recordId)));
-                }
-            });
+            work.accept(new LocalBatch(edits));
             return null;
         });
         edited();
     }
 
-    /**
-     * Moves an event to another book, in one local transaction: the event is deleted and a new one, with a new id and
-     * the same fields, is created in {@code toBookId}; its notes are created again under the new event (the old ones
-     * go with the old event). The server refuses to change an event's book, so this is how an app moves one.
-     * Returns the new event. {@link RecordNotFoundException} if the event or the book is not here (live);
-     * {@link IllegalStateException} while the event or one of its notes has an open conflict or rejection.
-     */
+    /** Moves an event to another book, as a delete and a create with its notes, in one transaction (docs/SDK.md). */
     public LocalRecord moveEvent(String eventId, String toBookId) {
         String id = RecordValidator.recordId(eventId);
         String bookId = RecordValidator.recordId(toBookId);
@@ -236,43 +216,28 @@ public final class SyncClient implements AutoCloseable {
      * {@link #unsubscribeBooks}. The list of books itself is always synced whole.
      */
     public void subscribeBooks(Set<UUID> bookIds) {
-        Set<String> ids = ids(bookIds);
-        store.inTransaction(() -> books.subscribe(ids));
-        subscriptionChanged();
+        Set<String> ids = BookSubscriptions.ids(bookIds);
+        changeBooks(() -> books.subscribe(ids));
     }
 
     /**
-     * Unsubscribes from books: their records (events, their notes, drawings) are dropped from this store, never from
-     * the server, by the first pull after every unsynced local edit of theirs was pushed and decided; a conflict or
-     * rejection keeps them until resolved ({@link #pendingBookRemovals()} says which and why). The book records
-     * stay. While every book is synced, this syncs the books this store knows, but these, from now on (books created
-     * later are not synced).
+     * Unsubscribes from books: their events, notes and drawings leave this store (not the server) with the first pull
+     * after their unsynced edits are decided and conflicts resolved ({@link #pendingBookRemovals()} says why not yet).
+     * While every book is synced, this syncs the books this store knows but these (not those created later).
      */
     public void unsubscribeBooks(Set<UUID> bookIds) {
-        Set<String> ids = ids(bookIds);
-        store.inTransaction(() -> {
-            books.unsubscribe(ids);
-            return null;
-        });
-        subscriptionChanged();
+        Set<String> ids = BookSubscriptions.ids(bookIds);
+        changeBooks(() -> books.unsubscribe(ids));
     }
 
     /** Syncs every book again (the default), books created later included: the next pull backfills the others. */
     public void syncAllBooks() {
-        store.inTransaction(() -> {
-            books.subscribeEvery();
-            return null;
-        });
-        subscriptionChanged();
+        changeBooks(books::subscribeEvery);
     }
 
-    /**
-     * The subscribed books; empty when every book is synced (the default), which differs from a subscription to no
-     * book ({@code Optional.of(Set.of())}: only the book records are synced).
-     */
+    /** The subscribed books; empty while every book is synced (the default), unlike a set of none. */
     public Optional<Set<UUID>> subscribedBooks() {
-        return store.inTransaction(books::subscribed)
-                .map(ids -> ids.stream().map(UUID::fromString).collect(Collectors.toUnmodifiableSet()));
+        return store.inTransaction(books::subscribed).map(BookSubscriptions::uuids);
     }
 
     /** Unsubscribed books whose records are still here, each with why: unsynced edits, conflicts, rejections. */
@@ -415,37 +380,18 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    private void subscriptionChanged() {
+    private void changeBooks(Database.Work<Set<String>> change) {
+        store.inTransaction(change);
         LiveSync running = live;
         if (running != null) {
             running.pullSoon(); // an added book is backfilled, a removed one dropped, without waiting for a change
         }
     }
 
-    private static Set<String> ids(Set<UUID> bookIds) {
-        Objects.requireNonNull(bookIds, "bookIds");
-        return bookIds.stream().map(id -> Objects.requireNonNull(id, "a book id").toString())
-                .collect(Collectors.toUnmodifiableSet());
-    }
-
     private void edited() {
         LiveSync running = live;
         if (running != null) {
             running.pushSoon();
-        }
-    }
-
-    /** SQL work inside a batch, whose transaction the caller holds. */
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T unchecked(SqlWork<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new SyncException("local store: " + e.getMessage(), e);
         }
     }
 }
