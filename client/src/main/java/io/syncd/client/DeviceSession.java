@@ -2,6 +2,7 @@ package io.syncd.client;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -23,6 +24,7 @@ final class DeviceSession {
     private final SyncOptions options;
     private final LocalEdits edits;
     private final ConflictChoices choices;
+    private final BookSubscriptions books;
     private final ReentrantLock syncLock = new ReentrantLock();
     private final List<Consumer<RemoteChanges>> listeners = new CopyOnWriteArrayList<>();
     private volatile RegisteredDevice registered;
@@ -35,8 +37,10 @@ final class DeviceSession {
     record RegisteredDevice(SyncApi api, DeviceInfo device) {
     }
 
-    DeviceSession(LocalStore store, SyncOptions options, LocalEdits edits, ConflictChoices choices) {
+    DeviceSession(LocalStore store, SyncOptions options, LocalEdits edits, ConflictChoices choices,
+                  BookSubscriptions books) {
         this.store = store;
+        this.books = books;
         this.options = options;
         this.edits = edits;
         this.choices = choices;
@@ -123,7 +127,9 @@ final class DeviceSession {
     boolean awaitServerChanges(int waitMs) {
         RegisteredDevice c = requireRegistered();
         String cursor = store.inTransaction(() -> store.metadata().cursor().orElse(null));
-        return !c.api().pull(c.device().deviceToken(), cursor, PullRun.TABLES, 1, waitMs).path("changes").isEmpty();
+        Set<String> pullSet = store.inTransaction(books::pullSet);
+        return !c.api().pull(c.device().deviceToken(), cursor, PullRun.TABLES, 1, waitMs, pullSet).path("changes")
+                .isEmpty();
     }
 
     SyncReport delivered(Pulled pulled) {
@@ -141,7 +147,7 @@ final class DeviceSession {
 
     PullRun newPull(RegisteredDevice c, int waitMs) {
         return new PullRun(store, c.api(), c.device().deviceToken(), options.pullPageSize(), options.clock(), edits,
-                waitMs);
+                books, waitMs);
     }
 
     PushRun newPush(RegisteredDevice c) {

@@ -85,6 +85,11 @@ public final class LiveSync implements AutoCloseable {
         pushWanted.raise();
     }
 
+    /** Pulls soon: the books subscribed changed, so there is something to backfill or drop. */
+    void pullSoon() {
+        pullWanted.raise();
+    }
+
     /**
      * Stops the threads and closes the stream; waits (bounded) until they have ended. An edit not pushed yet stays
      * dirty in the store (and queued in its outbox), so nothing unsynced is lost. Safe to call more than once.

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import io.syncd.client.http.SyncApi;
 import io.syncd.client.store.LocalStore;
@@ -37,6 +38,7 @@ final class PullRun {
     private final int pageSize;
     private final Clock clock;
     private final Resync resync;
+    private final BookSubscriptions books;
     private final int waitMs;
     /** Records written over the local rows, page by page once committed: what {@link RemoteChanges} reports. */
     private final List<RemoteChanges.Change> applied = new ArrayList<>();
@@ -44,13 +46,15 @@ final class PullRun {
     private boolean reset;
     private boolean resyncing;
 
-    PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock, LocalEdits edits) {
-        this(store, api, token, pageSize, clock, edits, 0);
-    }
-
-    /** A pull whose first page is a long-poll: the server holds it up to {@code waitMs} while it has nothing new. */
-    PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock, LocalEdits edits, int waitMs) {
+    /**
+     * A pull whose first page is a long-poll: the server holds it up to {@code waitMs} while it has nothing new (0:
+     * answer at once). It pulls the books {@code books} says, and drops the settled unsubscribed ones with its first
+     * page.
+     */
+    PullRun(LocalStore store, SyncApi api, String token, int pageSize, Clock clock, LocalEdits edits,
+            BookSubscriptions books, int waitMs) {
         this.waitMs = waitMs;
+        this.books = books;
         this.store = store;
         this.api = api;
         this.token = token;
@@ -95,20 +99,26 @@ final class PullRun {
     private void pullChain() {
         String cursor = store.inTransaction(() -> store.metadata().cursor().orElse(null));
         resyncing = reset || store.inTransaction(resync::underWay);
+        // One set for the whole chain; the books it leaves out are dropped with its first cursor (BookSubscriptions).
+        Set<String> pullSet = store.inTransaction(books::pullSet);
         boolean hasMore = true;
         boolean first = true;
         while (hasMore) {
-            JsonNode page = api.pull(token, cursor, TABLES, pageSize, first ? waitMs : 0);
-            first = false;
+            JsonNode page = api.pull(token, cursor, TABLES, pageSize, first ? waitMs : 0, pullSet);
             JsonNode changes = page.path("changes");
             String next = page.get("cursor").asString();
             hasMore = page.path("has_more").asBoolean(false);
             boolean last = !hasMore;
+            boolean firstPage = first;
+            first = false;
             List<RemoteChanges.Change> written = new ArrayList<>();
             store.inTransaction(() -> {
                 written.clear(); // a retried transaction starts over
+                if (firstPage) {
+                    books.dropOutside(pullSet);
+                }
                 for (JsonNode record : changes) {
-                    if (apply(record)) {
+                    if (apply(record, pullSet)) {
                         written.add(RemoteChanges.Change.of(record));
                     }
                 }
@@ -128,11 +138,15 @@ final class PullRun {
     }
 
     /** Applies one pulled record; true when it was written over the local row (a change the app has not seen). */
-    private boolean apply(JsonNode record) throws SQLException {
+    private boolean apply(JsonNode record, Set<String> pullSet) throws SQLException {
         SyncTable table = SyncTable.fromWireName(record.get("table").asString())
                 .orElseThrow(() -> new SyncException("the server sent a record of unknown table " + record.get("table")));
         String recordId = record.get("record_id").asString();
         long version = record.get("version").longValue();
+        JsonNode parent = table.parentField() == null ? null : record.path("data").get(table.parentField());
+        if (parent != null && !books.accepts(pullSet, table, parent.asString())) {
+            return false; // a record of a book this chain does not sync
+        }
         LocalRecord row = store.records().find(table, recordId).orElse(null);
         if (row == null) {
             if (!record.path("is_deleted").asBoolean(false)) {

@@ -2,14 +2,16 @@ package io.syncd.client;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.syncd.client.http.EventStream;
+import io.syncd.client.store.Database;
 import io.syncd.client.store.LocalStore;
 import io.syncd.client.store.OpenIssue;
 import io.syncd.client.store.OutboxEntry;
@@ -36,6 +38,8 @@ public final class SyncClient implements AutoCloseable {
     private final LocalEdits edits;
     private final ConflictChoices choices;
     private final DeviceSession session;
+    private final BookSubscriptions books;
+    private final EventMove eventMove;
     /** The running live sync, if any: local edits wake its pusher. */
     private volatile LiveSync live;
 
@@ -44,7 +48,9 @@ public final class SyncClient implements AutoCloseable {
         this.options = options;
         this.edits = new LocalEdits(store, options.clock());
         this.choices = new ConflictChoices(store, options);
-        this.session = new DeviceSession(store, options, edits, choices);
+        this.books = new BookSubscriptions(store);
+        this.eventMove = new EventMove(store, edits);
+        this.session = new DeviceSession(store, options, edits, choices, books);
     }
 
     /**
@@ -131,23 +137,19 @@ public final class SyncClient implements AutoCloseable {
     /** Several local edits in one transaction: all are stored, or none (the first failure is thrown). */
     public void batch(Consumer<Batch> work) {
         store.inTransaction(() -> {
-            work.accept(new Batch() {
-                @Override
-                public LocalRecord put(String table, String recordId, JsonNode data) {
-                    SyncTable t = RecordValidator.table(table);
-                    ObjectNode normalized = RecordValidator.normalize(t, data);
-                    return unchecked(() -> edits.put(t, RecordValidator.recordId(recordId), normalized));
-                }
-
-                @Override
-                public LocalRecord delete(String table, String recordId) {
-                    SyncTable t = RecordValidator.table(table);
-                    return unchecked(() -> edits.delete(t, RecordValidator.recordId(recordId)));
-                }
-            });
+            work.accept(new LocalBatch(edits));
             return null;
         });
         edited();
+    }
+
+    /** Moves an event to another book, as a delete and a create with its notes, in one transaction (docs/SDK.md). */
+    public LocalRecord moveEvent(String eventId, String toBookId) {
+        String id = RecordValidator.recordId(eventId);
+        String bookId = RecordValidator.recordId(toBookId);
+        LocalRecord moved = store.inTransaction(() -> eventMove.move(id, bookId));
+        edited();
+        return moved;
     }
 
     /** The local record, live or deleted; empty if this store never had it. */
@@ -204,6 +206,43 @@ public final class SyncClient implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "sync of device {0}: {1}", c.device().deviceId(), report);
             return new DeviceSession.Pulled(report, pull.applied());
         }));
+    }
+
+    // ---- selective sync ----
+
+    /**
+     * Subscribes to books: the next pull brings their events, notes and drawings (the server backfills them). While
+     * every book is synced (the default), this syncs exactly these books from now on, and the others leave as with
+     * {@link #unsubscribeBooks}. The list of books itself is always synced whole.
+     */
+    public void subscribeBooks(Set<UUID> bookIds) {
+        Set<String> ids = BookSubscriptions.ids(bookIds);
+        changeBooks(() -> books.subscribe(ids));
+    }
+
+    /**
+     * Unsubscribes from books: their events, notes and drawings leave this store (not the server) with the first pull
+     * after their unsynced edits are decided and conflicts resolved ({@link #pendingBookRemovals()} says why not yet).
+     * While every book is synced, this syncs the books this store knows but these (not those created later).
+     */
+    public void unsubscribeBooks(Set<UUID> bookIds) {
+        Set<String> ids = BookSubscriptions.ids(bookIds);
+        changeBooks(() -> books.unsubscribe(ids));
+    }
+
+    /** Syncs every book again (the default), books created later included: the next pull backfills the others. */
+    public void syncAllBooks() {
+        changeBooks(books::subscribeEvery);
+    }
+
+    /** The subscribed books; empty while every book is synced (the default), unlike a set of none. */
+    public Optional<Set<UUID>> subscribedBooks() {
+        return store.inTransaction(books::subscribed).map(BookSubscriptions::uuids);
+    }
+
+    /** Unsubscribed books whose records are still here, each with why: unsynced edits, conflicts, rejections. */
+    public List<PendingBookRemoval> pendingBookRemovals() {
+        return store.inTransaction(books::pendingRemovals);
     }
 
     // ---- live sync ----
@@ -307,7 +346,8 @@ public final class SyncClient implements AutoCloseable {
         return store.inTransaction(() -> new SyncStatus(c == null ? null : c.device().deviceId(),
                 c == null ? null : c.device().accountId(), c == null ? null : c.device().server(),
                 store.records().countDirty(), store.outbox().count(), store.conflicts().count(OpenIssue.CONFLICT),
-                store.conflicts().count(OpenIssue.REJECTED), store.metadata().lastSyncAt().orElse(null)));
+                store.conflicts().count(OpenIssue.REJECTED), store.metadata().lastSyncAt().orElse(null),
+                books.pendingRemovals()));
     }
 
     /** Stops live sync, waits for a running sync to end, then closes the store file. */
@@ -340,24 +380,18 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
+    private void changeBooks(Database.Work<Set<String>> change) {
+        store.inTransaction(change);
+        LiveSync running = live;
+        if (running != null) {
+            running.pullSoon(); // an added book is backfilled, a removed one dropped, without waiting for a change
+        }
+    }
+
     private void edited() {
         LiveSync running = live;
         if (running != null) {
             running.pushSoon();
-        }
-    }
-
-    /** SQL work inside a batch, whose transaction the caller holds. */
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T unchecked(SqlWork<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new SyncException("local store: " + e.getMessage(), e);
         }
     }
 }

@@ -72,4 +72,32 @@ class LiveFallbackIT {
         live.close(); // a long-poll is held meanwhile: close must not wait it out
         assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(3));
     }
+
+    @Test
+    void aLongPollingDeviceFollowsItsBooks() {
+        devices = new Devices(server.uri());
+        SyncClient phone = devices.device("phone");
+        SyncClient tablet = devices.device("tablet");
+        String a = newId();
+        String b = newId();
+        tablet.put("books", a, book("A"));
+        tablet.put("books", b, book("B"));
+        tablet.syncAll();
+        phone.subscribeBooks(SelectiveSyncIT.books(a));
+        LiveSync live = phone.startLive();
+        await("long-poll").atMost(Duration.ofSeconds(10)).until(() -> live.mode() == LiveSync.Mode.LONG_POLL);
+
+        String inB = newId();
+        String inA = newId();
+        tablet.put("events", inB, Records.event(b, "in B"));
+        tablet.syncAll();
+        tablet.put("events", inA, Records.event(a, "in A"));
+        tablet.syncAll();
+
+        await("the event in A").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> phone.get("events", inA).isPresent());
+        assertThat(phone.get("events", inB)).isEmpty();
+        assertThat(phone.list("books")).hasSize(2);
+        live.close();
+    }
 }

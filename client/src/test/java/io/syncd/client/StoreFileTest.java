@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +70,7 @@ class StoreFileTest {
         }
 
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(3);
+        assertThat(pragma(file, "user_version")).isEqualTo(4);
         try (SyncClient again = SyncClient.openExisting(file, SyncOptions.defaults())) {
             assertThat(again.list("books")).hasSize(1);
         }
@@ -145,6 +147,7 @@ class StoreFileTest {
         }
         // Exactly the file the SDK before the mark made: schema version 1, no application id, no resync table.
         sql(file, "DROP TABLE resync_unconfirmed", "ALTER TABLE sync_metadata DROP COLUMN last_event_id",
+                "DROP TABLE book_selection", "ALTER TABLE sync_metadata DROP COLUMN books_chosen",
                 "PRAGMA application_id = 0", "PRAGMA user_version = 1");
 
         try (SyncClient upgraded = SyncClient.openExisting(file, SyncOptions.defaults())) {
@@ -154,7 +157,7 @@ class StoreFileTest {
             assertThat(upgraded.status().outbox()).isEqualTo(1);
         }
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(3);
+        assertThat(pragma(file, "user_version")).isEqualTo(4);
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              ResultSet rs = connection.createStatement().executeQuery(
                      "SELECT count(*) FROM sqlite_master WHERE name = 'resync_unconfirmed'")) {
@@ -181,11 +184,11 @@ class StoreFileTest {
     void aStoreOfANewerSdkIsRefusedWithoutChangingIt() throws SQLException {
         Path file = dir.resolve("device.db");
         SyncClient.open(file).close();
-        sql(file, "PRAGMA user_version = 4");
+        sql(file, "PRAGMA user_version = 5");
 
         assertThatThrownBy(() -> SyncClient.open(file)).isInstanceOf(SyncException.class)
-                .hasMessageContaining("schema version 4, newer than this SDK's (3): use a newer SDK");
-        assertThat(pragma(file, "user_version")).isEqualTo(4);
+                .hasMessageContaining("schema version 5, newer than this SDK's (4): use a newer SDK");
+        assertThat(pragma(file, "user_version")).isEqualTo(5);
     }
 
     @Test
@@ -193,14 +196,45 @@ class StoreFileTest {
         Path file = dir.resolve("device.db");
         SyncClient.open(file).close();
         sql(file, "ALTER TABLE sync_metadata DROP COLUMN last_event_id", "UPDATE sync_metadata SET cursor = 'c-1'",
+                "DROP TABLE book_selection", "ALTER TABLE sync_metadata DROP COLUMN books_chosen",
                 "PRAGMA user_version = 2");
 
         SyncClient.openExisting(file, SyncOptions.defaults()).close();
 
-        assertThat(pragma(file, "user_version")).isEqualTo(3);
+        assertThat(pragma(file, "user_version")).isEqualTo(4);
         try (LocalStore store = LocalStore.openExisting(file)) {
             assertThat(store.inTransaction(() -> store.metadata().cursor())).contains("c-1");
             assertThat(store.inTransaction(() -> store.metadata().lastEventId())).isEmpty();
+        }
+    }
+
+    @Test
+    void aVersion3StoreGetsBookSelectionSyncingEveryBookAndKeepsItsUnsyncedEditAndCursor() throws SQLException {
+        Path file = dir.resolve("device.db");
+        String bookId = newId();
+        try (SyncClient client = SyncClient.open(file)) {
+            client.put("books", bookId, book("written offline"));
+        }
+        // The file the version 3 SDK made: no book selection yet.
+        sql(file, "DROP TABLE book_selection", "ALTER TABLE sync_metadata DROP COLUMN books_chosen",
+                "UPDATE sync_metadata SET cursor = 'c-3', last_event_id = 'e-3'", "PRAGMA user_version = 3");
+
+        try (SyncClient upgraded = SyncClient.openExisting(file, SyncOptions.defaults())) {
+            LocalRecord book = upgraded.get("books", bookId).orElseThrow();
+            assertThat(book.dirty()).isTrue();
+            assertThat(book.data().get("name").stringValue()).isEqualTo("written offline");
+            assertThat(upgraded.status().outbox()).isEqualTo(1);
+            assertThat(upgraded.subscribedBooks()).as("every book, as before the upgrade").isEmpty();
+            upgraded.subscribeBooks(Set.of(UUID.fromString(bookId)));
+        }
+
+        assertThat(pragma(file, "user_version")).isEqualTo(4);
+        try (LocalStore store = LocalStore.openExisting(file)) {
+            assertThat(store.inTransaction(() -> store.metadata().cursor())).contains("c-3");
+            assertThat(store.inTransaction(() -> store.metadata().lastEventId())).contains("e-3");
+            assertThat(store.inTransaction(() -> store.outbox().all())).singleElement()
+                    .satisfies(change -> assertThat(change.recordId()).isEqualTo(bookId));
+            assertThat(store.inTransaction(() -> store.bookSelection().chosen())).contains(Set.of(bookId));
         }
     }
 }

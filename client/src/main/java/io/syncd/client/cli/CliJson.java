@@ -2,11 +2,16 @@ package io.syncd.client.cli;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 import io.syncd.client.ChangeResult;
 import io.syncd.client.Conflict;
 import io.syncd.client.Device;
 import io.syncd.client.LocalRecord;
+import io.syncd.client.PendingBookRemoval;
 import io.syncd.client.Rejection;
 import io.syncd.client.SyncReport;
 import io.syncd.client.SyncStatus;
@@ -102,6 +107,45 @@ final class CliJson {
         json.put("conflicts", status.conflicts());
         json.put("rejections", status.rejections());
         json.put("last_sync_at", text(status.lastSyncAt()));
+        ArrayNode pending = json.putArray("books_pending_removal");
+        for (PendingBookRemoval removal : status.booksPendingRemoval()) {
+            pending.addObject().put("book_id", removal.bookId()).put("reason", removal.reason());
+        }
+        return json;
+    }
+
+    /** Every book with its mark; {@code subscribed} null: every book is synced. */
+    static ArrayNode books(List<LocalRecord> books, Set<String> unknownSubscribed, Set<String> subscribed,
+                           Map<String, PendingBookRemoval> pending) {
+        ArrayNode json = Json.MAPPER.createArrayNode();
+        for (LocalRecord book : books) {
+            book(json, book.recordId(), book.data().path("name").stringValue(), subscribed, pending);
+        }
+        for (String id : unknownSubscribed) {
+            book(json, id, null, subscribed, pending);
+        }
+        return json;
+    }
+
+    private static void book(ArrayNode json, String id, String name, Set<String> subscribed,
+                             Map<String, PendingBookRemoval> pending) {
+        ObjectNode item = json.addObject();
+        item.put("book_id", id);
+        item.put("name", name);
+        item.put("subscribed", subscribed == null || subscribed.contains(id));
+        PendingBookRemoval removal = pending.get(id);
+        item.put("pending_removal", removal == null ? null : removal.reason());
+    }
+
+    /** The books now subscribed: {@code every_book} true (and {@code books} null) by default. */
+    static ObjectNode subscribed(Optional<Set<UUID>> subscribed) {
+        ObjectNode json = Json.MAPPER.createObjectNode().put("every_book", subscribed.isEmpty());
+        if (subscribed.isEmpty()) {
+            json.putNull("books");
+        } else {
+            ArrayNode books = json.putArray("books");
+            subscribed.get().stream().map(UUID::toString).sorted().forEach(books::add);
+        }
         return json;
     }
 

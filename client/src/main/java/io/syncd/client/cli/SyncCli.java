@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "sync-cli", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         version = "syncd sync-cli 0.1.0",
         description = "A syncd device on the command line: a local SQLite store that works offline, and sync.",
-        subcommands = {CommandLine.HelpCommand.class, DevicesCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DevicesCommand.class, BooksCommand.class},
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success",
@@ -355,7 +355,7 @@ public final class SyncCli implements Callable<Integer> {
     }
 
     /** The command being run (a subcommand's, for its usage), found through the parse result. */
-    private CommandLine running() {
+    CommandLine running() {
         CommandLine.ParseResult result = spec.commandLine().getParseResult();
         while (result.hasSubcommand()) {
             result = result.subcommand();

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
@@ -73,16 +74,18 @@ public final class SyncApi {
         return results;
     }
 
-    /** {@code POST /api/sync/pull}: one page; {@code changes}, {@code cursor}, {@code has_more}. */
+    /** {@code POST /api/sync/pull}: one page of every book; {@code changes}, {@code cursor}, {@code has_more}. */
     public JsonNode pull(String token, String cursor, List<String> tables, int limit) {
-        return pull(token, cursor, tables, limit, 0);
+        return pull(token, cursor, tables, limit, 0, null);
     }
 
     /**
      * {@code POST /api/sync/pull} with {@code wait_ms} (a long-poll): a pull that would return nothing is held by the
-     * server up to {@code waitMs} until it would. The request may take that much longer than others.
+     * server up to {@code waitMs} until it would. The request may take that much longer than others. {@code books}
+     * chooses the books whose records are returned (null: every book; empty: none, only the books records).
      */
-    public JsonNode pull(String token, String cursor, List<String> tables, int limit, int waitMs) {
+    public JsonNode pull(String token, String cursor, List<String> tables, int limit, int waitMs,
+                         Collection<String> books) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         if (cursor == null) {
             body.putNull("cursor");
@@ -92,6 +95,10 @@ public final class SyncApi {
         ArrayNode names = body.putArray("tables");
         tables.forEach(names::add);
         body.put("limit", limit);
+        if (books != null) {
+            ArrayNode chosen = body.putArray("books");
+            books.forEach(chosen::add);
+        }
         if (waitMs > 0) {
             body.put("wait_ms", waitMs);
             return required(http.send("POST", "/api/sync/pull", token, body, true,

@@ -12,6 +12,8 @@ public final class LocalStore implements AutoCloseable {
     private final DeviceInfoTable deviceInfo;
     private final SyncMetadataTable metadata;
     private final ResyncTable resync;
+    private final BookSelectionTable bookSelection;
+    private final BookRecordsTable bookRecords;
 
     private LocalStore(Database db) {
         this.db = db;
@@ -22,6 +24,8 @@ public final class LocalStore implements AutoCloseable {
         this.deviceInfo = new DeviceInfoTable(db);
         this.metadata = new SyncMetadataTable(db);
         this.resync = new ResyncTable(db);
+        this.bookSelection = new BookSelectionTable(db);
+        this.bookRecords = new BookRecordsTable(db);
     }
 
     /** Opens the store, creating it if the file is missing or empty. */
@@ -65,6 +69,14 @@ public final class LocalStore implements AutoCloseable {
 
     public ResyncTable resync() {
         return resync;
+    }
+
+    public BookSelectionTable bookSelection() {
+        return bookSelection;
+    }
+
+    public BookRecordsTable bookRecords() {
+        return bookRecords;
     }
 
     @Override

@@ -114,6 +114,15 @@ public final class OutboxTable {
         statement.executeUpdate();
     }
 
+    /** Drops the record's changes not sent yet (a sent one may be decided already, so it stays); returns how many. */
+    public int deleteUnsent(SyncTable table, String recordId) throws SQLException {
+        PreparedStatement statement = db.statement("DELETE FROM outbox WHERE table_name = ? AND record_id = ?"
+                + " AND sent_at IS NULL");
+        statement.setString(1, table.wireName());
+        statement.setString(2, recordId);
+        return statement.executeUpdate();
+    }
+
     public int count() throws SQLException {
         try (ResultSet rs = db.statement("SELECT count(*) FROM outbox").executeQuery()) {
             return rs.getInt(1);

@@ -40,8 +40,11 @@ public final class RecordsTable {
     private static final class Sql {
         final String select;
         final String listLive;
+        final String listLiveChildren;
         final String writeLocal;
         final String writeServer;
+        final String deleteLocal;
+        final String writeTombstone;
         final String setVersion;
         final String refreshDirty;
         final String remove;
@@ -56,6 +59,9 @@ public final class RecordsTable {
             select = "SELECT record_id, " + columns + ", version, is_dirty, is_deleted FROM " + t + " WHERE record_id = ?";
             listLive = "SELECT record_id, " + columns + ", version, is_dirty, is_deleted FROM " + t
                     + " WHERE is_deleted = 0 ORDER BY rowid";
+            listLiveChildren = table.parentField() == null ? null : "SELECT record_id, " + columns
+                    + ", version, is_dirty, is_deleted FROM " + t + " WHERE " + table.parentField()
+                    + " = ? AND is_deleted = 0 ORDER BY rowid";
             // A local edit keeps the row's version: it stays the server version the edit is based on.
             writeLocal = "INSERT INTO " + t + " (record_id, " + columns + ", is_deleted, is_dirty) VALUES (?, " + marks
                     + ", ?, 1) ON CONFLICT (record_id) DO UPDATE SET " + updates
@@ -65,6 +71,12 @@ public final class RecordsTable {
                     + ", ?, ?, ?, ?, 0) ON CONFLICT (record_id) DO UPDATE SET " + updates
                     + ", version = excluded.version, is_deleted = excluded.is_deleted, updated_at = excluded.updated_at,"
                     + " device_id = excluded.device_id, is_dirty = 0";
+            // A tombstone keeps the row's fields, its parent among them: a deleted record still belongs to its book
+            // (selective sync drops a book's records, tombstones too, and keeps a book whose local delete is unsent).
+            deleteLocal = "UPDATE " + t + " SET is_deleted = 1, is_dirty = 1 WHERE record_id = ?";
+            writeTombstone = "INSERT INTO " + t + " (record_id, version, is_deleted, updated_at, device_id, is_dirty)"
+                    + " VALUES (?, ?, 1, ?, ?, 0) ON CONFLICT (record_id) DO UPDATE SET version = excluded.version,"
+                    + " is_deleted = 1, updated_at = excluded.updated_at, device_id = excluded.device_id, is_dirty = 0";
             setVersion = "UPDATE " + t + " SET version = ? WHERE record_id = ?";
             // Dirty is derived: an outbox change or an open conflict/rejection of the record exists.
             refreshDirty = "UPDATE " + t + " SET is_dirty = (EXISTS (SELECT 1 FROM outbox WHERE table_name = '" + t
@@ -94,8 +106,34 @@ public final class RecordsTable {
         return records;
     }
 
-    /** Writes a local edit: the data (null for a delete) replaces the row's, the version stays. */
+    /** Live records whose parent ({@code book_id}, {@code event_id}) is the given record. */
+    public List<LocalRecord> listLiveChildren(SyncTable table, String parentId) throws SQLException {
+        if (table.parentField() == null) {
+            throw new IllegalArgumentException(table.wireName() + " has no parent");
+        }
+        PreparedStatement statement = db.statement(sql.get(table).listLiveChildren);
+        statement.setString(1, parentId);
+        List<LocalRecord> records = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                records.add(read(table, rs));
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Writes a local edit: the data replaces the row's, the version stays. A delete ({@code data} null) of a row
+     * keeps its fields, hidden, so the tombstone still names its parent.
+     */
     public void writeLocal(SyncTable table, String recordId, ObjectNode data) throws SQLException {
+        if (data == null) {
+            PreparedStatement delete = db.statement(sql.get(table).deleteLocal);
+            delete.setString(1, recordId);
+            if (delete.executeUpdate() == 1) {
+                return;
+            }
+        }
         PreparedStatement statement = db.statement(sql.get(table).writeLocal);
         statement.setString(1, recordId);
         int index = bindFields(statement, 2, table, data);
@@ -103,15 +141,24 @@ public final class RecordsTable {
         statement.executeUpdate();
     }
 
-    /** Writes the server's record envelope as the row's clean state. */
+    /** Writes the server's record envelope as the row's clean state; a tombstone keeps the row's fields, hidden. */
     public void writeServer(SyncTable table, JsonNode envelope) throws SQLException {
-        PreparedStatement statement = db.statement(sql.get(table).writeServer);
         boolean deleted = envelope.path("is_deleted").asBoolean(false);
         JsonNode data = envelope.get("data");
+        if (deleted || data == null || !data.isObject()) {
+            PreparedStatement tombstone = db.statement(sql.get(table).writeTombstone);
+            tombstone.setString(1, envelope.get("record_id").stringValue());
+            tombstone.setLong(2, envelope.get("version").longValue());
+            tombstone.setString(3, textOrNull(envelope.get("updated_at")));
+            tombstone.setString(4, textOrNull(envelope.get("device_id")));
+            tombstone.executeUpdate();
+            return;
+        }
+        PreparedStatement statement = db.statement(sql.get(table).writeServer);
         statement.setString(1, envelope.get("record_id").stringValue());
-        int index = bindFields(statement, 2, table, deleted || data == null || !data.isObject() ? null : data);
+        int index = bindFields(statement, 2, table, data);
         statement.setLong(index++, envelope.get("version").longValue());
-        statement.setInt(index++, deleted ? 1 : 0);
+        statement.setInt(index++, 0);
         statement.setString(index++, textOrNull(envelope.get("updated_at")));
         statement.setString(index, textOrNull(envelope.get("device_id")));
         statement.executeUpdate();

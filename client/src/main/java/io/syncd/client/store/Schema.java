@@ -19,7 +19,7 @@ import io.syncd.common.SyncTable;
  * {@code PRAGMA application_id}, so the SDK never takes another application's SQLite file for one of its stores.
  */
 final class Schema {
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** {@code PRAGMA application_id} of a syncd store: "SYND" in ASCII. */
     static final int APPLICATION_ID = 0x53594E44;
     /** The tables version 1 created; a file with all of them and {@code user_version} 1 is a store of an older SDK. */
@@ -98,6 +98,17 @@ final class Schema {
      */
     private static final String LAST_EVENT_ID = "ALTER TABLE sync_metadata ADD COLUMN last_event_id TEXT";
 
+    /**
+     * Version 4: selective sync. {@code books_chosen} 0 syncs every book (the default, books created later included);
+     * 1 syncs only the books listed in {@code book_selection}, which may be none.
+     */
+    private static final String BOOK_SELECTION = """
+            CREATE TABLE book_selection (
+              book_id TEXT PRIMARY KEY
+            )""";
+    private static final String BOOKS_CHOSEN =
+            "ALTER TABLE sync_metadata ADD COLUMN books_chosen INTEGER NOT NULL DEFAULT 0";
+
     private Schema() {
     }
 
@@ -123,6 +134,10 @@ final class Schema {
             }
             if (version < 3) {
                 statement.execute(LAST_EVENT_ID);
+            }
+            if (version < 4) {
+                statement.execute(BOOK_SELECTION);
+                statement.execute(BOOKS_CHOSEN);
             }
             // A store of an SDK before the mark keeps every row, its outbox included: it is marked, not refused.
             statement.execute("PRAGMA application_id = " + APPLICATION_ID);

@@ -1,6 +1,7 @@
 package io.syncd.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.net.URI;
@@ -68,7 +69,7 @@ class CliIT {
         assertThat(put.get("data").get("archived").booleanValue()).isFalse();
         JsonNode status = Cli.run(phone, "status").succeeded().json();
         assertThat(fields(status)).containsExactly("device_id", "account_id", "server", "dirty", "outbox", "conflicts",
-                "rejections", "last_sync_at");
+                "rejections", "last_sync_at", "books_pending_removal");
         assertThat(status.get("dirty").intValue()).isEqualTo(1);
         assertThat(status.get("outbox").intValue()).isEqualTo(1);
         assertThat(status.get("account_id")).isEqualTo(account.get("account_id"));
@@ -243,5 +244,60 @@ class CliIT {
             assertThat(back.pushesForwarded()).isEqualTo(1);
         }
         assertThat(Cli.run(phone, "get", "books", bookId).succeeded().json().get("is_dirty").booleanValue()).isFalse();
+    }
+
+    private static List<String> recordIds(Cli.Run list) {
+        List<String> ids = new java.util.ArrayList<>();
+        list.succeeded().json().forEach(record -> ids.add(record.get("record_id").stringValue()));
+        return ids;
+    }
+
+    @Test
+    void booksCommandsChooseTheBooksThatSyncBringsAndRefuseABadIdChangingNothing() {
+        Account account = SyncClient.createAccount(server.uri(), "Books");
+        String a = SyncClient.newRecordId();
+        String b = SyncClient.newRecordId();
+        String eventA = SyncClient.newRecordId();
+        String eventB = SyncClient.newRecordId();
+        try (SyncClient phone = SyncClient.open(registeredBySdk("phone", account, server.uri()))) {
+            phone.put("books", a, Json.MAPPER.createObjectNode().put("name", "A"));
+            phone.put("books", b, Json.MAPPER.createObjectNode().put("name", "B"));
+            for (String[] e : new String[][] {{eventA, a}, {eventB, b}}) {
+                phone.put("events", e[0], Json.MAPPER.createObjectNode().put("book_id", e[1]).put("name", "event")
+                        .put("start_time", "2026-11-24T09:00:00Z"));
+            }
+            phone.syncAll();
+        }
+        Path tablet = registeredBySdk("tablet", account, server.uri());
+
+        JsonNode subscribed = Cli.run(tablet, "books", "subscribe", a).succeeded().json();
+        assertThat(subscribed.toString()).isEqualTo("{\"every_book\":false,\"books\":[\"" + a + "\"]}");
+        Cli.run(tablet, "sync").succeeded();
+        assertThat(recordIds(Cli.run(tablet, "list", "events"))).containsExactly(eventA);
+        JsonNode books = Cli.run(tablet, "books", "list").succeeded().json();
+        assertThat(books).extracting(book -> book.get("book_id").stringValue(), book -> book.get("subscribed")
+                .booleanValue()).containsExactlyInAnyOrder(tuple(a, true), tuple(b, false));
+        assertThat(fields(books.get(0))).containsExactly("book_id", "name", "subscribed", "pending_removal");
+
+        Cli.Run bad = Cli.run(tablet, "books", "subscribe", b, "not-a-book");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("not a book id (a UUID): not-a-book").contains("Usage:");
+        assertThat(Cli.run(tablet, "books", "unsubscribe").exit()).as("no id").isEqualTo(1);
+        assertThat(Cli.run(tablet, "books", "list").succeeded().json()).as("nothing changed")
+                .filteredOn(book -> book.get("subscribed").booleanValue()).extracting(book -> book.get("book_id")
+                        .stringValue()).containsExactly(a);
+
+        Cli.run(tablet, "books", "subscribe", b).succeeded();
+        Cli.run(tablet, "books", "unsubscribe", a).succeeded();
+        Cli.run(tablet, "sync").succeeded();
+        assertThat(recordIds(Cli.run(tablet, "list", "events"))).containsExactly(eventB);
+
+        JsonNode all = Cli.run(tablet, "books", "all").succeeded().json();
+        assertThat(all.toString()).isEqualTo("{\"every_book\":true,\"books\":null}");
+        Cli.run(tablet, "sync").succeeded();
+        assertThat(Cli.run(tablet, "list", "events").succeeded().json()).hasSize(2);
+        Cli.Run list = Cli.run(tablet, "books", "list").succeeded();
+        assertThat(list.json()).allSatisfy(book -> assertThat(book.get("subscribed").booleanValue()).isTrue());
+        assertThat(list.err()).contains("every book");
     }
 }

@@ -225,7 +225,7 @@ class SyncCliTest {
             assertThat(status.exit()).as(status.err()).isZero();
             JsonNode json = Json.MAPPER.readTree(status.out());
             assertThat(fields(json)).containsExactly("device_id", "account_id", "server", "dirty", "outbox",
-                    "conflicts", "rejections", "last_sync_at");
+                    "conflicts", "rejections", "last_sync_at", "books_pending_removal");
             assertThat(json.get("device_id").asString()).isEqualTo(StubServer.DEVICE_ID);
             assertThat(json.get("account_id").asString()).isEqualTo(StubServer.ACCOUNT_ID);
             assertThat(json.get("server").asString()).isEqualTo(server.uri().toString());
