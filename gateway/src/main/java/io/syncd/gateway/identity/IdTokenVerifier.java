@@ -11,7 +11,9 @@ import java.util.Set;
 
 import org.springframework.http.HttpStatus;
 
+import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -77,7 +79,7 @@ final class IdTokenVerifier {
         SignedJWT jwt = signed(token);
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (!ALLOWED.contains(alg)) {
-            throw reject(TokenCheck.ALGORITHM, "alg " + alg + " is not accepted; use an asymmetric one (RS256, ES256, …)");
+            throw reject(TokenCheck.ALGORITHM, named(alg) + " is not accepted; use an asymmetric one (RS256, ES256, …)");
         }
         JWTClaimsSet claims = claims(jwt);
         // Before any key is looked up: a token of another issuer must not make this server fetch keys.
@@ -141,7 +143,7 @@ final class IdTokenVerifier {
             return signed;
         }
         // An unsecured JWT (alg none) or an encrypted one: neither is signed by the provider.
-        throw reject(TokenCheck.ALGORITHM, "alg " + jwt.getHeader().getAlgorithm() + " is not accepted; the token must"
+        throw reject(TokenCheck.ALGORITHM, named(jwt.getHeader().getAlgorithm()) + " is not accepted; the token must"
                 + " be signed with an asymmetric alg (RS256, ES256, …)");
     }
 
@@ -188,6 +190,14 @@ final class IdTokenVerifier {
     private static String truncate(String text) {
         return text.codePointCount(0, text.length()) <= MAX_NAME_LENGTH ? text
                 : text.substring(0, text.offsetByCodePoints(0, MAX_NAME_LENGTH));
+    }
+
+    /** The alg by its name when it is a registered one; a made-up name is not echoed. */
+    private static String named(Algorithm alg) {
+        boolean registered = Algorithm.NONE.equals(alg) || JWSAlgorithm.Family.HMAC_SHA.contains(alg)
+                || JWSAlgorithm.Family.SIGNATURE.contains(alg) || JWEAlgorithm.Family.ASYMMETRIC.contains(alg)
+                || JWEAlgorithm.Family.SYMMETRIC.contains(alg);
+        return registered ? "alg " + alg.getName() : "the token's alg";
     }
 
     private static Instant instant(Date date) {
