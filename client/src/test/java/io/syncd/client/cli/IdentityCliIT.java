@@ -1,6 +1,7 @@
 package io.syncd.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 
+import io.syncd.client.Account;
+import io.syncd.client.Registration;
 import io.syncd.client.ServerProcess;
+import io.syncd.client.ServerRejectedException;
 import io.syncd.client.SyncClient;
 import tools.jackson.databind.JsonNode;
 
@@ -122,6 +126,25 @@ class IdentityCliIT {
             Cli.Run refused = Cli.run(store, "devices", "list");
             assertThat(refused.exit()).as("%s: %s", store, refused.err()).isEqualTo(SyncCli.ERROR);
             assertThat(refused.err()).contains("401");
+        }
+    }
+
+    @Test
+    void theSdkLinksAnIdentityToItsAccountOnceAndSignsInWithIt() {
+        String subject = "sdk-user-" + UUID.randomUUID();
+        Account account = SyncClient.createAccount(server.uri(), "Alice");
+        try (SyncClient enrolled = SyncClient.open(dir.resolve("enrolled.db"));
+             SyncClient signedIn = SyncClient.open(dir.resolve("signed-in.db"));
+             SyncClient stranger = SyncClient.open(dir.resolve("stranger.db"))) {
+            enrolled.register(server.uri(), account.enrollmentKey(), "tablet", "test");
+            enrolled.linkIdentity(idToken(subject));
+
+            Registration registration = signedIn.registerWithIdToken(server.uri(), idToken(subject), "phone", "test");
+            assertThat(registration.accountId()).isEqualTo(account.accountId());
+
+            stranger.registerNewAccount(server.uri(), "Mallory", "laptop", "test");
+            assertThatThrownBy(() -> stranger.linkIdentity(idToken(subject)))
+                    .isInstanceOfSatisfying(ServerRejectedException.class, e -> assertThat(e.status()).isEqualTo(409));
         }
     }
 

@@ -32,7 +32,10 @@ import io.syncd.gateway.identity.IdentitySignIn;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.devices.DevicesTable;
 
-/** Device registration with an enrollment key or an identity provider's ID token, and the account's device list, lookup and revocation. */
+/**
+ * Device registration with an enrollment key or an identity provider's ID token, and the account's device list, lookup
+ * and revocation.
+ */
 @RestController
 class DevicesController {
     private final DevicesTable devices;

@@ -77,7 +77,8 @@ final class JwkSetCache {
             fetching.unlock();
         }
         if (cached.isEmpty() && keys.isEmpty()) {
-            throw ApiException.unavailable("the identity provider's signing keys cannot be fetched now; retry later");
+            throw ApiException.unavailable("no signing key of the identity provider is known: its JWK Set could not be"
+                    + " fetched (or holds none); retry later");
         }
         return cached;
     }
