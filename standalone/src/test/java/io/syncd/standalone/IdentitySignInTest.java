@@ -122,6 +122,29 @@ class IdentitySignInTest {
 
     @Test
     @Order(2)
+    void firstSignInsOfOneIdentityAtOnceMakeOneAccount() throws Exception {
+        String subject = IdentityProvider.newSubject();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Api.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String token = provider.token(i % 2 == 0 ? rsa : ec, subject);
+                answers.add(threads.submit(() -> register(token)));
+            }
+            List<String> accounts = new ArrayList<>();
+            for (Future<Api.Response> answer : answers) {
+                Api.Response response = answer.get();
+                assertThat(response.status()).as(response.text()).isEqualTo(201);
+                accounts.add(response.body().get("account_id").stringValue());
+            }
+            assertThat(accounts).as("one account for the identity").containsOnly(accounts.get(0));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(2)
     void eachFailedCheckIs401NamingItWithoutTheToken() throws JOSEException {
         String subject = IdentityProvider.newSubject();
         Instant now = Instant.now();
