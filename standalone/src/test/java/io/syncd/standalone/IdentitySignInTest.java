@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -123,21 +124,35 @@ class IdentitySignInTest {
     @Test
     @Order(2)
     void firstSignInsOfOneIdentityAtOnceMakeOneAccount() throws Exception {
-        String subject = IdentityProvider.newSubject();
-        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<String> subjects = List.of(IdentityProvider.newSubject(), IdentityProvider.newSubject(),
+                IdentityProvider.newSubject(), IdentityProvider.newSubject(), IdentityProvider.newSubject());
+        List<String> tokens = new ArrayList<>();
+        for (String subject : subjects) {
+            for (int i = 0; i < 8; i++) {
+                tokens.add(provider.token(i % 2 == 0 ? rsa : ec, subject));
+            }
+        }
+        // Every request waits for the others to be ready, so that first sign-ins of one identity really overlap.
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(tokens.size());
         try {
             List<Future<Api.Response>> answers = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                String token = provider.token(i % 2 == 0 ? rsa : ec, subject);
-                answers.add(threads.submit(() -> register(token)));
+            for (String token : tokens) {
+                answers.add(threads.submit(() -> {
+                    go.await();
+                    return register(token);
+                }));
             }
-            List<String> accounts = new ArrayList<>();
-            for (Future<Api.Response> answer : answers) {
-                Api.Response response = answer.get();
-                assertThat(response.status()).as(response.text()).isEqualTo(201);
-                accounts.add(response.body().get("account_id").stringValue());
+            go.countDown();
+            for (int s = 0; s < subjects.size(); s++) {
+                List<String> accounts = new ArrayList<>();
+                for (Future<Api.Response> answer : answers.subList(s * 8, s * 8 + 8)) {
+                    Api.Response response = answer.get();
+                    assertThat(response.status()).as(response.text()).isEqualTo(201);
+                    accounts.add(response.body().get("account_id").stringValue());
+                }
+                assertThat(accounts).as("one account for the identity").containsOnly(accounts.get(0));
             }
-            assertThat(accounts).as("one account for the identity").containsOnly(accounts.get(0));
         } finally {
             threads.shutdownNow();
         }
