@@ -53,6 +53,15 @@ final class DeviceSession {
     }
 
     Registration register(URI server, String enrollmentKey, String deviceName, String platform) {
+        return register(server, deviceName, platform, api -> api.register(enrollmentKey, deviceName, platform));
+    }
+
+    Registration registerWithIdToken(URI server, String idToken, String deviceName, String platform) {
+        return register(server, deviceName, platform, api -> api.registerWithIdToken(idToken, deviceName, platform));
+    }
+
+    private Registration register(URI server, String deviceName, String platform,
+                                  Function<SyncApi, SyncApi.Registered> registration) {
         syncLock.lock();
         try {
             if (registered != null) {
@@ -61,7 +70,7 @@ final class DeviceSession {
                         + "; use a new store file for another device");
             }
             SyncApi api = api(server, options);
-            SyncApi.Registered issued = api.register(enrollmentKey, deviceName, platform);
+            SyncApi.Registered issued = registration.apply(api);
             DeviceInfo device = new DeviceInfo(server.toString(), issued.deviceId(), issued.accountId(),
                     issued.deviceToken(), deviceName, platform, issued.registeredAt());
             store.inTransaction(() -> {

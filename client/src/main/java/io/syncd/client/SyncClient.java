@@ -92,6 +92,16 @@ public final class SyncClient implements AutoCloseable {
         return session.register(server, enrollmentKey, deviceName, platform);
     }
 
+    /**
+     * Registers this store as a new device by signing in with an identity provider's ID token (an OpenID Connect JWT
+     * the app got from its sign-in): the device joins the account linked to that identity, or a new one the server
+     * makes at first sign-in. {@link ServerRejectedException} 401 for a refused token (its message names the check),
+     * 403 when the server makes no account for a new identity.
+     */
+    public Registration registerWithIdToken(URI server, String idToken, String deviceName, String platform) {
+        return session.registerWithIdToken(server, idToken, deviceName, platform);
+    }
+
     /** Creates an account and registers this store as its first device. */
     public Registration registerNewAccount(URI server, String accountName, String deviceName, String platform) {
         Account account = createAccount(server, accountName, null, options);
@@ -304,6 +314,33 @@ public final class SyncClient implements AutoCloseable {
             c.api().revokeDevice(c.device().deviceToken(), deviceId);
             return null;
         });
+    }
+
+    /**
+     * Links an identity provider's identity (the ID token's) to this device's account, so that signing in with it
+     * reaches this account. {@link ServerRejectedException} 409 when it is linked to another account.
+     */
+    public void linkIdentity(String idToken) {
+        session.whileSyncing(c -> {
+            c.api().linkIdentity(c.device().deviceToken(), idToken);
+            return null;
+        });
+    }
+
+    /**
+     * Signs out everywhere: every device of the account is revoked, this store's too, and their change streams close.
+     * This store can no longer sync afterwards (its unsent edits stay in it).
+     */
+    public void signOutEverywhere() {
+        session.whileSyncing(c -> {
+            c.api().revokeAllDevices(c.device().deviceToken());
+            return null;
+        });
+    }
+
+    /** Replaces the account's enrollment key and answers the new one: shown this once; the old key stops working. */
+    public String rotateEnrollmentKey() {
+        return session.whileSyncing(c -> c.api().rotateEnrollmentKey(c.device().deviceToken()));
     }
 
     // ---- conflicts and rejections ----

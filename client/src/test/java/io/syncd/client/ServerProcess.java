@@ -68,7 +68,7 @@ public final class ServerProcess {
      * certificate of the {@code server.ssl.*} settings among {@code args}). Started; {@link #stop()} and
      * {@link #delete()} it after.
      */
-    static ServerProcess dedicated(SSLContext tls, String... args) {
+    public static ServerProcess dedicated(SSLContext tls, String... args) {
         ServerProcess server = create(tls, List.of(args));
         server.start();
         return server;
@@ -104,7 +104,7 @@ public final class ServerProcess {
     }
 
     /** Removes the data folder of a stopped server (its log files beside it are kept). */
-    void delete() {
+    public void delete() {
         org.assertj.core.util.Files.delete(dataDir.toFile());
     }
 
@@ -141,7 +141,7 @@ public final class ServerProcess {
     }
 
     /** Stops the server (SIGTERM, as an operator would) and waits until it has exited. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process == null || !process.isAlive()) {
             return;
         }

@@ -23,6 +23,7 @@ import io.syncd.edge.web.CompressingResponseFilter;
 import io.syncd.edge.web.RequestBodyFilter;
 import io.syncd.gateway.auth.DeviceAuthInterceptor;
 import io.syncd.gateway.auth.VerifiedTokens;
+import io.syncd.gateway.identity.OidcProperties;
 import io.syncd.gateway.push.ChangeLag;
 import io.syncd.gateway.ratelimit.AddressRateLimiter;
 import io.syncd.gateway.ratelimit.DeviceRateLimiter;
@@ -38,12 +39,14 @@ import io.syncd.store.devices.DevicesTable;
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
 @Import(StoreConfiguration.class)
-@EnableConfigurationProperties({GatewayProperties.class, StreamProperties.class, AccessProperties.class})
+@EnableConfigurationProperties({GatewayProperties.class, StreamProperties.class, AccessProperties.class,
+        OidcProperties.class})
 public class GatewayConfiguration implements WebMvcConfigurer {
     /** The change stream: an event stream, never compressed nor held back, and not JSON. */
     public static final String STREAM_PATH = "/api/sync/stream";
-    private static final String[] DEVICE_PATHS = {"/api/sync/**", "/api/devices/**"};
-    private static final String[] JSON_PATHS = {"/api/sync/**", "/api/devices/**", "/api/accounts"};
+    private static final String[] DEVICE_PATHS = {"/api/sync/**", "/api/devices/**", "/api/accounts/identities",
+            "/api/accounts/enrollment-key"};
+    private static final String[] JSON_PATHS = {"/api/sync/**", "/api/devices/**", "/api/accounts", "/api/accounts/*"};
     /** The calls that carry no device token: anyone may make them. */
     private static final String[] OPEN_PATHS = {"/api/accounts", "/api/devices/register"};
 

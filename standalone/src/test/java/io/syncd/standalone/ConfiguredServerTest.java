@@ -3,6 +3,7 @@ package io.syncd.standalone;
 import static io.syncd.standalone.Api.book;
 import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -24,14 +25,16 @@ import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 
 /**
- * A server with non-default configuration: admin-only signup, CORS, a small body limit, metrics open to any scraper;
- * and Kafka going away.
+ * A server with non-default configuration: admin-only signup, CORS, a small body limit, metrics open to any scraper,
+ * sign-in with an identity provider that makes no accounts (and is down at first); and Kafka going away.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConfiguredServerTest {
     private static final String ADMIN = "configured-admin-token";
     private static SyncServer server;
     private static Api api;
+    private static IdentityProvider provider;
+    private static final com.nimbusds.jose.jwk.RSAKey providerKey = IdentityProvider.rsaKey("configured-key");
 
     @TempDir
     static Path tempDir;
@@ -39,7 +42,13 @@ class ConfiguredServerTest {
     @BeforeAll
     static void start() throws Exception {
         Path dataDir = tempDir;
+        provider = new IdentityProvider();
+        provider.publish(providerKey);
+        provider.down(true);
         server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN,
+                // Sign-in with a provider that is down at first, and that makes no accounts.
+                provider.settings()[0], provider.settings()[1], provider.settings()[2],
+                "--sync.auth.oidc.create-accounts=false",
                 "--sync.signup=admin", "--sync.gateway.max-body-size=4KB", "--sync.gateway.send-timeout=2s",
                 "--sync.gateway.cors-allowed-origins=https://app.example", "--sync.metrics.open=true",
                 // Two change streams at most; a left stream is noticed at the next heartbeat.
@@ -52,6 +61,42 @@ class ConfiguredServerTest {
     @AfterAll
     static void stop() {
         server.close();
+        provider.close();
+    }
+
+    private static Api.Response signIn(String idToken) {
+        return api.post("/api/devices/register", null, Json.MAPPER.createObjectNode().put("id_token", idToken)
+                .put("device_name", "phone"));
+    }
+
+    @Test
+    @Order(1)
+    void signInIsUnavailableWhileNoSigningKeyWasEverFetched() {
+        Api.Response response = signIn(provider.token(providerKey, IdentityProvider.newSubject()));
+        assertThat(response.status()).as(response.text()).isEqualTo(503);
+        assertThat(response.code()).isEqualTo("unavailable");
+        assertThat(provider.fetches()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void withoutAccountCreationOnlyALinkedIdentitySignsIn() {
+        provider.down(false);
+        String subject = IdentityProvider.newSubject();
+        Api.Response[] unlinked = new Api.Response[1];
+        // The failed fetch is retried 30 s after it, not before.
+        await("the provider's keys fetched").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> (unlinked[0] = signIn(provider.token(providerKey, subject))).status() != 503);
+        assertThat(unlinked[0].status()).as(unlinked[0].text()).isEqualTo(403);
+        assertThat(unlinked[0].code()).isEqualTo("forbidden");
+
+        Api.Device device = newDevice();
+        Api.Response linked = api.post("/api/accounts/identities", device.token(),
+                Json.MAPPER.createObjectNode().put("id_token", provider.token(providerKey, subject)));
+        assertThat(linked.status()).as(linked.text()).isEqualTo(201);
+        Api.Response signedIn = signIn(provider.token(providerKey, subject));
+        assertThat(signedIn.status()).as(signedIn.text()).isEqualTo(201);
+        assertThat(signedIn.body().get("account_id").stringValue()).isEqualTo(device.accountId());
     }
 
     private Api.Device newDevice() {

@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.decided.DecisionListener;
 import io.syncd.store.devices.DevicesTable;
+import io.syncd.store.identities.IdentitiesTable;
 import io.syncd.store.stats.StatsQuery;
 import io.syncd.store.synclog.DecisionsTable;
 
@@ -26,6 +27,11 @@ public class StoreConfiguration {
     @Bean
     DevicesTable devicesTable(JdbcClient jdbc) {
         return new DevicesTable(jdbc);
+    }
+
+    @Bean
+    IdentitiesTable identitiesTable(JdbcClient jdbc) {
+        return new IdentitiesTable(jdbc);
     }
 
     @Bean

@@ -39,7 +39,8 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "sync-cli", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         version = "syncd sync-cli 0.1.0",
         description = "A syncd device on the command line: a local SQLite store that works offline, and sync.",
-        subcommands = {CommandLine.HelpCommand.class, DevicesCommand.class, BooksCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DevicesCommand.class, BooksCommand.class,
+                SignOutEverywhereCommand.class, RotateKeyCommand.class},
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success",
@@ -110,8 +111,11 @@ public final class SyncCli implements Callable<Integer> {
             }
             if (e instanceof ServerRejectedException rejected && rejected.status() == 401) {
                 err.println("error: " + e.getMessage());
-                err.println("create-account".equals(commandLine.getCommandName())
+                String command = commandLine.getCommandName();
+                err.println("create-account".equals(command)
                         ? "the server's signup needs its admin token: --admin-token TOKEN"
+                        : "register".equals(command)
+                        ? "the server refused the enrollment key or the ID token (the reason is above)"
                         : "the server no longer accepts this device's token: the device was revoked (devices list"
                                 + " on another device shows it), or the server does not know it. Register again with"
                                 + " a new store: sync-cli --db NEW_FILE register ...");
@@ -145,18 +149,26 @@ public final class SyncCli implements Callable<Integer> {
     }
 
     @Command(name = "register", description = "Create the --db store (if missing) and register it as a new device of"
-            + " the enrollment key's account. A store registers once.")
+            + " the enrollment key's account, or by signing in with an identity provider's ID token (--id-token). A"
+            + " store registers once.")
     int register(@Option(names = "--server", required = true, paramLabel = "URL",
                          description = "the sync server, e.g. http://localhost:8080") URI server,
-                 @Option(names = "--enrollment-key", required = true, paramLabel = "KEY",
-                         description = "the account's enrollment key (from create-account)") String key,
-                 @Option(names = "--device-name", required = true, paramLabel = "NAME",
+                 @Option(names = "--enrollment-key", paramLabel = "KEY",
+                         description = "the account's enrollment key (from create-account or rotate-key)") String key,
+                 @Option(names = "--id-token", paramLabel = "TOKEN",
+                         description = "instead of a key: an OpenID Connect ID token (a JWT) from the identity provider"
+                                 + " the server trusts; joins the account linked to that identity") String idToken,
+                 @Option(names = {"--device-name", "--name"}, required = true, paramLabel = "NAME",
                          description = "a name for this device, e.g. \"Alice's phone\"") String deviceName,
                  @Option(names = "--platform", paramLabel = "PLATFORM",
                          description = "what the device is, e.g. android, ios, cli (optional)") String platform) {
+        if ((key == null) == (idToken == null)) {
+            throw new CommandLine.ParameterException(running(), "give either --enrollment-key or --id-token");
+        }
         configureLogging();
         try (SyncClient client = SyncClient.open(store())) {
-            Registration registration = client.register(server, key, deviceName, platform);
+            Registration registration = key != null ? client.register(server, key, deviceName, platform)
+                    : client.registerWithIdToken(server, idToken, deviceName, platform);
             print(Json.MAPPER.createObjectNode().put("device_id", registration.deviceId())
                     .put("account_id", registration.accountId()));
         }

@@ -59,6 +59,40 @@ public final class SyncApi {
                 answer.get("device_token").asString(), Instant.parse(answer.get("registered_at").asString()));
     }
 
+    /**
+     * {@code POST /api/devices/register} with an identity provider's ID token instead of an enrollment key: the
+     * account linked to the token's identity (made at first sign-in, when the server makes accounts).
+     */
+    public Registered registerWithIdToken(String idToken, String deviceName, String platform) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("id_token", idToken).put("device_name", deviceName);
+        if (platform != null) {
+            body.put("platform", platform);
+        }
+        JsonNode answer = required(http.send("POST", "/api/devices/register", null, body, false));
+        return new Registered(answer.get("device_id").asString(), answer.get("account_id").asString(),
+                answer.get("device_token").asString(), Instant.parse(answer.get("registered_at").asString()));
+    }
+
+    /** {@code POST /api/accounts/identities}: links the ID token's identity to the device's account. */
+    public void linkIdentity(String token, String idToken) {
+        http.send("POST", "/api/accounts/identities", token, Json.MAPPER.createObjectNode().put("id_token", idToken),
+                true);
+    }
+
+    /** {@code POST /api/devices/revoke-all}: every device of the account is revoked, this one too. Safe to repeat. */
+    public void revokeAllDevices(String token) {
+        http.send("POST", "/api/devices/revoke-all", token, null, true);
+    }
+
+    /**
+     * {@code POST /api/accounts/enrollment-key}: the account's new enrollment key; the old one stops working. Repeated
+     * after a lost answer: the key that answer carried was replaced by the next, and is lost either way.
+     */
+    public String rotateEnrollmentKey(String token) {
+        return required(http.send("POST", "/api/accounts/enrollment-key", token, null, true))
+                .get("enrollment_key").asString();
+    }
+
     /** {@code POST /api/sync/push}: one result per change, in request order. Safe to repeat: change ids decide once. */
     public List<JsonNode> push(String token, List<ObjectNode> changes) {
         ObjectNode body = Json.MAPPER.createObjectNode();

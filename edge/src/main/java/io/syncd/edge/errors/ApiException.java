@@ -38,6 +38,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "missing, unknown or revoked credentials");
     }
 
+    /** 403: the caller is known, but this server does not let it do this. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, "forbidden", detail);
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", detail);
     }

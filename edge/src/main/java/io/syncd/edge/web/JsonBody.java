@@ -1,6 +1,7 @@
 package io.syncd.edge.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import io.syncd.common.Limits;
 import io.syncd.edge.errors.ApiException;
@@ -61,6 +62,22 @@ public final class JsonBody {
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw ApiException.invalid("", "malformed JSON" + where + ": " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * For a call that takes no fields: no body, or an empty JSON object. Anything else is 400, as an unknown field is
+     * everywhere.
+     */
+    public static void expectNoFields(byte[] body) {
+        if (body == null || body.length == 0) {
+            return;
+        }
+        Violations violations = new Violations();
+        JsonObject request = JsonObject.of(parse(body), "", violations);
+        if (request != null) {
+            request.allowOnly(Set.of());
+        }
+        violations.throwIfAny();
     }
 
     /** The document as a tree (data arrays raw, see above); throws when it is not exactly one JSON value. */

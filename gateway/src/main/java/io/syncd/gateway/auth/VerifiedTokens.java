@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import io.syncd.common.Credentials;
@@ -53,6 +54,12 @@ public final class VerifiedTokens {
     /** A device revoked through this gateway. */
     public synchronized void forget(UUID deviceId) {
         entries.values().removeIf(e -> e.device().deviceId().equals(deviceId));
+    }
+
+    /** Devices revoked together through this gateway (sign out everywhere). */
+    public synchronized void forget(java.util.Collection<UUID> deviceIds) {
+        Set<UUID> ids = Set.copyOf(deviceIds);
+        entries.values().removeIf(e -> ids.contains(e.device().deviceId()));
     }
 
     /** A token PostgreSQL no longer accepts (revoked through another gateway, say). */

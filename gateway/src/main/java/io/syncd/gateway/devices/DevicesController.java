@@ -28,20 +28,27 @@ import io.syncd.edge.web.JsonObject;
 import io.syncd.edge.web.Violations;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.gateway.auth.VerifiedTokens;
+import io.syncd.gateway.identity.IdentitySignIn;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.devices.DevicesTable;
 
-/** Device registration with an enrollment key, and the account's device list, lookup and revocation. */
+/**
+ * Device registration with an enrollment key or an identity provider's ID token, and the account's device list, lookup
+ * and revocation.
+ */
 @RestController
 class DevicesController {
     private final DevicesTable devices;
     private final AccountsTable accounts;
     private final VerifiedTokens verifiedTokens;
+    private final IdentitySignIn signIn;
 
-    DevicesController(DevicesTable devices, AccountsTable accounts, VerifiedTokens verifiedTokens) {
+    DevicesController(DevicesTable devices, AccountsTable accounts, VerifiedTokens verifiedTokens,
+                      IdentitySignIn signIn) {
         this.devices = devices;
         this.accounts = accounts;
         this.verifiedTokens = verifiedTokens;
+        this.signIn = signIn;
     }
 
     record Registered(String deviceId, String accountId, String deviceToken, Instant registeredAt) {
@@ -64,31 +71,42 @@ class DevicesController {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         String key = null;
+        String idToken = null;
         String name = null;
         String platform = null;
         if (request != null) {
-            request.allowOnly(Set.of("enrollment_key", "device_name", "platform"));
-            key = request.string("enrollment_key", true, 0, true);
+            request.allowOnly(Set.of("enrollment_key", "id_token", "device_name", "platform"));
+            key = request.string("enrollment_key", false, 0, true);
+            idToken = request.string("id_token", false, 0, true);
+            if (key != null && idToken != null) {
+                violations.add("id_token", "send either enrollment_key or id_token, not both");
+            } else if (!request.has("enrollment_key") && !request.has("id_token")) {
+                violations.add("enrollment_key", "is required (or id_token)");
+            }
             name = request.string("device_name", true, 200, true);
             platform = request.string("platform", false, 50, false);
         }
         violations.throwIfAny();
-        Credentials.Presented presented = Credentials.parse(key).orElseThrow(ApiException::unauthorized);
-        UUID accountId = presented.id();
-        byte[] stored = accounts.enrollmentKeyHash(accountId).orElse(null);
-        if (!Credentials.matches(stored, presented.value())) {
-            throw ApiException.unauthorized();
-        }
+        UUID accountId = idToken != null ? signIn.account(idToken) : enrolledAccount(key);
         UUID deviceId = UUID.randomUUID();
         Credentials.Issued token = Credentials.issue(deviceId);
         DevicesTable.DeviceRow row = devices.insert(deviceId, accountId, name, platform, token.hash());
         return new Registered(deviceId.toString(), accountId.toString(), token.value(), row.registeredAt());
     }
 
-    /** Without this, {@code GET /api/devices/register} would be taken for a device id and fail without a token. */
-    @RequestMapping(path = "/api/devices/register",
+    private UUID enrolledAccount(String key) {
+        Credentials.Presented presented = Credentials.parse(key).orElseThrow(ApiException::unauthorized);
+        byte[] stored = accounts.enrollmentKeyHash(presented.id()).orElse(null);
+        if (!Credentials.matches(stored, presented.value())) {
+            throw ApiException.unauthorized();
+        }
+        return presented.id();
+    }
+
+    /** Without this, {@code GET /api/devices/register} would be taken for a device id (and fail without a token). */
+    @RequestMapping(path = {"/api/devices/register", "/api/devices/revoke-all"},
             method = {RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE})
-    void registerTakesOnlyPost(HttpServletRequest request) throws HttpRequestMethodNotSupportedException {
+    void takesOnlyPost(HttpServletRequest request) throws HttpRequestMethodNotSupportedException {
         throw new HttpRequestMethodNotSupportedException(request.getMethod(), List.of("POST"));
     }
 

@@ -39,6 +39,15 @@ public class AccountsTable {
                 .param("id", id).query(byte[].class).optional();
     }
 
+    /**
+     * Replaces the account's enrollment key by a new one in one statement: from its commit on, only the new key
+     * registers devices. False when there is no such account.
+     */
+    public boolean replaceEnrollmentKey(UUID id, byte[] enrollmentKeyHash) {
+        return jdbc.sql("UPDATE accounts SET enrollment_key_hash = :hash WHERE id = :id")
+                .param("id", id).param("hash", enrollmentKeyHash).update() == 1;
+    }
+
     /** The account's committed change sequence: every position up to it is committed. */
     public long changeSequence(UUID id) {
         return jdbc.sql("SELECT change_seq FROM accounts WHERE id = :id").param("id", id).query(Long.class).single();

@@ -64,6 +64,13 @@ public class DevicesTable {
                 .param("id", id).param("account", accountId).update() == 1;
     }
 
+    /** Revokes every active device of the account in one statement ("sign out everywhere"); answers their ids. */
+    public List<UUID> revokeAll(UUID accountId) {
+        return jdbc.sql("UPDATE devices SET revoked_at = now() WHERE account_id = :account AND revoked_at IS NULL"
+                        + " RETURNING id")
+                .param("account", accountId).query(UUID.class).list();
+    }
+
     /**
      * Sets the device's last sync to now, unless it was set in the last minute: a device that polls every second
      * would otherwise cost a durable write (a WAL flush) on every pull.
