@@ -29,10 +29,13 @@ import io.syncd.edge.errors.ApiException;
  * keys: at most one fetch per {@link #MIN_FETCH_INTERVAL} however many such tokens arrive (a flood of made-up
  * {@code kid}s must not become a flood of requests to the provider). A failed fetch keeps the keys cached, so sign-in
  * goes on while the provider is down; with no key at all, sign-in is 503. A fetch that succeeds replaces the keys:
- * a key the provider withdrew stops working.
+ * a key the provider withdrew stops working. So that a withdrawn key (a leaked one, say) stops working even when no
+ * token names an unknown key, a key found in keys older than {@link #REFRESH_AFTER} is looked up again after one fetch
+ * (by the first token that finds them so; the tokens meanwhile use the cached keys).
  */
 final class JwkSetCache {
     static final Duration MIN_FETCH_INTERVAL = Duration.ofSeconds(30);
+    static final Duration REFRESH_AFTER = Duration.ofMinutes(10);
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(JwkSetCache.class);
 
@@ -44,7 +47,7 @@ final class JwkSetCache {
     /** Only one thread fetches; the others that miss wait for it and then look again. */
     private final ReentrantLock fetching = new ReentrantLock();
     private volatile List<JWK> keys = List.of();
-    private Instant lastFetch;
+    private volatile Instant lastFetch;
 
     JwkSetCache(URI uri, Clock clock, MeterRegistry registry) {
         this.uri = uri;
@@ -64,7 +67,7 @@ final class JwkSetCache {
     Optional<JWK> key(String kid) {
         Optional<JWK> cached = find(kid);
         if (cached.isPresent()) {
-            return cached;
+            return stale() ? refreshed(kid, cached) : cached;
         }
         fetching.lock();
         try {
@@ -81,6 +84,26 @@ final class JwkSetCache {
                     + " fetched (or holds none); retry later");
         }
         return cached;
+    }
+
+    private boolean stale() {
+        Instant last = lastFetch;
+        return last != null && !clock.instant().isBefore(last.plus(REFRESH_AFTER));
+    }
+
+    /** {@code kid} again after one fetch, or the cached key while another thread fetches or when the fetch failed. */
+    private Optional<JWK> refreshed(String kid, Optional<JWK> cached) {
+        if (!fetching.tryLock()) {
+            return cached;
+        }
+        try {
+            if (stale() && fetchAllowed()) {
+                fetch();
+            }
+            return find(kid);
+        } finally {
+            fetching.unlock();
+        }
     }
 
     private Optional<JWK> find(String kid) {

@@ -171,6 +171,27 @@ class IdTokenVerifierTest {
     }
 
     @Test
+    void aKeyTheProviderWithdrewStopsWorkingAfterTheNextRefresh() throws Exception {
+        published.add(rsa);
+        verifier.verify(token(rsa, JWSAlgorithm.RS256, c -> { }));
+        published.clear();
+        clock.advance(JwkSetCache.REFRESH_AFTER.minusSeconds(1));
+        assertThat(verifier.verify(token(rsa, JWSAlgorithm.RS256, c -> { })).subject()).as("cached, not yet stale")
+                .isEqualTo("alice");
+        assertThat(fetches.get()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(refusal(token(rsa, JWSAlgorithm.RS256, c -> { }))).contains("(unknown_key)");
+        assertThat(fetches.get()).as("one refresh").isEqualTo(2);
+
+        published.add(rsa);
+        down.set(true);
+        clock.advance(JwkSetCache.REFRESH_AFTER);
+        assertThat(refusal(token(rsa, JWSAlgorithm.RS256, c -> { }))).as("nothing cached to keep: the provider is down")
+                .contains("503");
+    }
+
+    @Test
     void aKeyOfAnotherTypeOrCurveThanTheAlgVerifiesNothing() throws Exception {
         ECKey p256 = new ECKeyGenerator(Curve.P_256).keyID("p256").generate();
         published.add(rsa);
