@@ -27,6 +27,8 @@ public final class StreamConnection implements InternalHttpUpgradeHandler {
     private ChangeStream stream;
     private volatile SocketWrapperBase<?> socket;
     private volatile boolean closed;
+    /** Part of a write waits for the socket to be writable. */
+    private volatile boolean waiting;
 
     /** Tomcat makes it (HttpServletRequest.upgrade); {@link #attach} says whose stream it is. */
     public StreamConnection() {
@@ -77,7 +79,8 @@ public final class StreamConnection implements InternalHttpUpgradeHandler {
     private SocketState flushed() throws IOException {
         if (socket.flush(false)) {
             socket.registerWriteInterest();
-        } else {
+        } else if (waiting) {
+            waiting = false;
             hub.flushed(stream);
         }
         return SocketState.UPGRADED;
@@ -102,6 +105,7 @@ public final class StreamConnection implements InternalHttpUpgradeHandler {
             }
             wrapper.write(false, event, 0, event.length);
             if (wrapper.flush(false)) {
+                waiting = true;
                 wrapper.registerWriteInterest();
                 return false;
             }
