@@ -48,7 +48,11 @@ public final class StreamConnection implements InternalHttpUpgradeHandler {
     /** The response's headers and first event are out and the request is let go of: the stream is live. */
     @Override
     public void init(WebConnection connection) {
-        hub.connected(stream);
+        if (hub == null) {
+            closed = true; // the controller failed before it could attach the stream: the first dispatch closes it
+            return;
+        }
+        hub.writable(stream);
     }
 
     @Override
@@ -81,14 +85,14 @@ public final class StreamConnection implements InternalHttpUpgradeHandler {
             socket.registerWriteInterest();
         } else if (waiting) {
             waiting = false;
-            hub.flushed(stream);
+            hub.writable(stream);
         }
         return SocketState.UPGRADED;
     }
 
     /**
      * Writes one event without waiting: true when the kernel took all of it; false when some waits for the socket to
-     * be writable ({@link StreamHub#flushed} follows once it is out).
+     * be writable ({@link StreamHub#writable} follows once it is out).
      *
      * @throws IOException when the device is gone, or the stream is closed or not connected yet
      */

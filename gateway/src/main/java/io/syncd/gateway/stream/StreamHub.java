@@ -140,15 +140,11 @@ public class StreamHub implements SmartLifecycle {
         remove(stream);
     }
 
-    /** Tomcat has handed the stream's connection its socket: what was decided since the first event is written. */
-    void connected(ChangeStream stream) {
-        if (stream.written()) {
-            schedule(stream, properties.mergeWindow());
-        }
-    }
-
-    /** A write that waited for the socket is out: the next one may follow. */
-    void flushed(ChangeStream stream) {
+    /**
+     * The stream may take its next write: Tomcat has handed its connection the socket (what was decided since the
+     * first event follows), or a write that waited for the socket is out.
+     */
+    void writable(ChangeStream stream) {
         if (stream.written()) {
             schedule(stream, properties.mergeWindow());
         }
@@ -254,7 +250,7 @@ public class StreamHub implements SmartLifecycle {
             close(stream);
             return;
         }
-        // A write the kernel did not take whole goes on when the socket is writable; flushed() follows it.
+        // A write the kernel did not take whole goes on when the socket is writable; writable() follows it.
         if (out && stream.written()) {
             schedule(stream, properties.mergeWindow());
         }
