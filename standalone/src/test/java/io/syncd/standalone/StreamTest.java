@@ -55,6 +55,7 @@ class StreamTest {
                     type -> assertThat(type).startsWith("text/event-stream"));
             assertThat(stream.headers().firstValue("Cache-Control")).hasValue("no-cache");
             assertThat(stream.headers().firstValue("X-Accel-Buffering")).hasValue("no");
+            assertThat(stream.headers().firstValue("Connection")).hasValue("close");
             assertThat(stream.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
         }
     }
