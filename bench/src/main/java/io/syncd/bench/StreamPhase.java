@@ -92,9 +92,8 @@ final class StreamPhase implements Phase {
     }
 
     /**
-     * Until the server has let the closed streams go, so that the next phase measures a server without them: it
-     * notices a closed stream when a write to it fails: a heartbeat's, the second after the close at the latest (the
-     * first only brings the peer's reset). At most 60 s.
+     * Until the server has let the closed streams go, so that the next phase measures a server without them: it sees
+     * a device leave as the end of the stream's input, at once. At most 60 s.
      */
     private static void awaitStreamsClosed(Run run) throws InterruptedException {
         long start = System.nanoTime();

@@ -51,7 +51,7 @@ class ConfiguredServerTest {
                 "--sync.auth.oidc.create-accounts=false",
                 "--sync.signup=admin", "--sync.gateway.max-body-size=4KB", "--sync.gateway.send-timeout=2s",
                 "--sync.gateway.cors-allowed-origins=https://app.example", "--sync.metrics.open=true",
-                // Two change streams at most; a left stream is noticed at the next heartbeat.
+                // Two change streams at most; heartbeat writes alone would notice a left stream only after a second.
                 "--sync.stream.max-connections=2", "--sync.stream.heartbeat=1s",
                 // Levels are the JVM's: the shared TestServer, started before in the same JVM, turns this one down.
                 "--logging.level.io.syncd.gateway.requests=INFO");
@@ -190,9 +190,11 @@ class ConfiguredServerTest {
                         .isEqualTo("unavailable");
             }
 
+            // The server sees the device leave at once (its end of input), not at the second heartbeat write after.
             first.close();
             EventStream[] reopened = new EventStream[1];
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            org.awaitility.Awaitility.await("a stream's place freed by the device leaving")
+                    .atMost(Duration.ofMillis(700)).pollInterval(Duration.ofMillis(50))
                     .until(() -> (reopened[0] = EventStream.tryOpen(api, device)) != null);
             try (EventStream opened = reopened[0]) {
                 assertThat(opened.next(Duration.ofSeconds(5)).name()).isEqualTo("changed");

@@ -4,15 +4,19 @@ import static io.syncd.standalone.Api.book;
 import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -20,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -79,6 +84,29 @@ class TlsTest {
         assertThat(pushed.get("status").stringValue()).isEqualTo("applied");
         assertThat(pulled).extracting(r -> r.get("record_id").stringValue()).containsExactly(bookId.toString());
         assertThat(api.get("/health", null).status()).isEqualTo(200);
+    }
+
+    /** A change stream's socket is upgraded past its first event; over TLS it goes on carrying events all the same. */
+    @Test
+    void aChangeStreamOverHttpsTellsOfAnotherDevicesPush() throws Exception {
+        Api api = new Api("https://localhost:" + port, trusting);
+        Api.Device phone = api.newDevice();
+        Api.Device tablet = api.sibling(phone);
+        HttpResponse<InputStream> stream = trusting.send(EventStream.request(api, phone, null),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                AtomicInteger pings = new AtomicInteger();
+                assertThat(EventStream.nextEvent(lines, pings).name()).isEqualTo("changed");
+                JsonNode pushed = api.push(tablet, upsert("books", UUID.randomUUID(), 0, book("told over TLS")))
+                        .body().get("results").get(0);
+                assertThat(pushed.get("status").stringValue()).isEqualTo("applied");
+                EventStream.Event told = EventStream.nextEvent(lines, pings);
+                assertThat(told.name()).isEqualTo("changed");
+                assertThat(told.data()).contains("books");
+            });
+        }
     }
 
     @Test

@@ -4,8 +4,6 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
 
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
 import io.syncd.common.SyncTable;
 
 /**
@@ -23,18 +21,24 @@ final class ChangeStream {
 
     private final UUID accountId;
     private final UUID deviceId;
-    private final SseEmitter emitter;
+    /** When it was opened (System.nanoTime), to tell a stream whose upgrade never completed. */
+    private final long openedAt = System.nanoTime();
+    /** Its socket, once the request is upgraded; until then nothing is written to it. */
+    private volatile StreamConnection connection;
     private final Set<SyncTable> tables = EnumSet.noneOf(SyncTable.class);
     private long changeSeq;
     private long decidedAtMillis;
     private boolean ping;
-    /** A write is scheduled or under way; the first event counts as one until it is sent. */
+    /** A write is scheduled or under way; the first event counts as one until the stream is connected. */
     private boolean busy = true;
 
-    ChangeStream(UUID accountId, UUID deviceId, SseEmitter emitter) {
+    ChangeStream(UUID accountId, UUID deviceId) {
         this.accountId = accountId;
         this.deviceId = deviceId;
-        this.emitter = emitter;
+    }
+
+    void connect(StreamConnection connection) {
+        this.connection = connection;
     }
 
     UUID accountId() {
@@ -45,8 +49,13 @@ final class ChangeStream {
         return deviceId;
     }
 
-    SseEmitter emitter() {
-        return emitter;
+    /** Its socket, or null while the request is not upgraded yet. */
+    StreamConnection connection() {
+        return connection;
+    }
+
+    long openedAt() {
+        return openedAt;
     }
 
     /**

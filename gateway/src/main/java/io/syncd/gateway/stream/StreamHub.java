@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,10 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -44,16 +42,18 @@ import io.syncd.store.devices.DevicesTable;
  * The open change streams of this process (PROTOCOL.md, "Real-time"): one subscription to the process's decision
  * listener per account with streams, fanned out to each of the account's streams. A decision marks what each stream
  * must be told and schedules one write after the merge window; writes go to a pool of writer threads, one at a time
- * per stream, so a device that reads slowly (or not at all) holds one writer, never the others' events. Every second
- * the devices of the open streams are checked for revocation; a revoked device's stream is closed.
+ * per stream and never waiting for a device ({@link StreamConnection}), so a device that reads slowly (or not at all)
+ * holds back its own next event only. Every second the devices of the open streams are checked for revocation; a
+ * revoked device's stream is closed.
  */
 @Component
 public class StreamHub implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
     private static final Duration REVOCATION_CHECK = Duration.ofSeconds(1);
     private static final Duration RETRY_WHEN_WRITERS_BUSY = Duration.ofMillis(50);
-    private static final MediaType EVENT_TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
-    private static final Set<DataWithMediaType> PING = frame(": ping\n\n");
+    /** How long a stream may wait for its request's upgrade before it is taken for one whose upgrade failed. */
+    private static final Duration UPGRADE_LIMIT = Duration.ofSeconds(10);
+    private static final byte[] PING = bytes(": ping\n\n");
 
     private final DecisionListener listener;
     private final AccountsTable accounts;
@@ -93,11 +93,16 @@ public class StreamHub implements SmartLifecycle {
                 .register(registry);
     }
 
+    /** A stream registered with the hub, and the first event its response starts with. */
+    record Opened(ChangeStream stream, byte[] firstEvent) {
+    }
+
     /**
      * Opens a stream for the device: registered (so no decision after this call is missed), then its first event,
-     * {@code ready} when {@code lastEventId} names the account's current sequence, else {@code changed}.
+     * {@code ready} when {@code lastEventId} names the account's current sequence, else {@code changed}. Nothing more
+     * is written to it until {@link #upgraded} gives it its socket; {@link #abandon} it if that never comes.
      */
-    public SseEmitter open(AuthenticatedDevice device, String lastEventId) {
+    public Opened open(AuthenticatedDevice device, String lastEventId) {
         if (!running) {
             throw ApiException.unavailable("the server is stopping; reconnect to another");
         }
@@ -106,35 +111,48 @@ public class StreamHub implements SmartLifecycle {
             throw ApiException.unavailable("this server holds its most change streams (" + properties.maxConnections()
                     + "); retry later, or long-poll with wait_ms");
         }
-        // No timeout: a stream lasts until the device leaves, is revoked, or the server stops.
-        SseEmitter emitter = new SseEmitter(0L);
-        ChangeStream stream = new ChangeStream(device.accountId(), device.deviceId(), emitter);
-        emitter.onCompletion(() -> remove(stream));
-        emitter.onError(e -> remove(stream));
-        emitter.onTimeout(() -> remove(stream));
+        ChangeStream stream = new ChangeStream(device.accountId(), device.deviceId());
         register(stream);
         try {
             long seq = accounts.changeSequence(device.accountId());
             StreamToken token = new StreamToken(seq, events.incrementAndGet());
             stream.told(seq);
             if (StreamToken.changeSeqOf(lastEventId) == seq) {
-                emitter.send(frame("event: ready\nid: " + token.encode() + "\ndata: {}\n\n"));
                 readySent.increment();
-            } else {
-                emitter.send(changed(token, EnumSet.allOf(SyncTable.class)));
-                changedSent.increment();
+                return new Opened(stream, bytes("event: ready\nid: " + token.encode() + "\ndata: {}\n\n"));
             }
-        } catch (IOException | RuntimeException e) {
+            changedSent.increment();
+            return new Opened(stream, changed(token, EnumSet.allOf(SyncTable.class)));
+        } catch (RuntimeException e) {
             remove(stream);
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw ApiException.unavailable("the stream could not be opened; retry");
+            throw e;
         }
+    }
+
+    /** The stream's response has started and its request is upgraded: its socket is this connection. */
+    void upgraded(ChangeStream stream, StreamConnection connection) {
+        connection.attach(this, stream);
+        stream.connect(connection);
+    }
+
+    /** The stream's response could not be started: it is forgotten. */
+    void abandon(ChangeStream stream) {
+        remove(stream);
+    }
+
+    /**
+     * The stream may take its next write: Tomcat has handed its connection the socket (what was decided since the
+     * first event follows), or a write that waited for the socket is out.
+     */
+    void writable(ChangeStream stream) {
         if (stream.written()) {
             schedule(stream, properties.mergeWindow());
         }
-        return emitter;
+    }
+
+    /** The stream's socket is closed (the device left, or the server closed it): the stream is forgotten. */
+    void closed(ChangeStream stream) {
+        remove(stream);
     }
 
     /** How many streams this process holds open. */
@@ -206,40 +224,51 @@ public class StreamHub implements SmartLifecycle {
         try {
             writers.execute(() -> write(stream));
         } catch (RejectedExecutionException e) {
-            schedule(stream, RETRY_WHEN_WRITERS_BUSY); // every writer is stuck on a slow device; try again soon
+            schedule(stream, RETRY_WHEN_WRITERS_BUSY); // every writer is busy; try again soon
         }
     }
 
     private void write(ChangeStream stream) {
         ChangeStream.Pending pending = stream.take();
+        boolean out;
         try {
             if (pending.changed()) {
                 StreamToken token = new StreamToken(pending.changeSeq(), events.incrementAndGet());
-                stream.emitter().send(changed(token, pending.tables()));
+                out = send(stream, changed(token, pending.tables()));
                 changedSent.increment();
                 if (pending.decidedAtMillis() > 0) {
                     notifyLatency.record(Duration.ofMillis(Math.max(0,
                             System.currentTimeMillis() - pending.decidedAtMillis())));
                 }
             } else if (pending.ping()) {
-                stream.emitter().send(PING);
+                out = send(stream, PING);
+            } else {
+                out = true;
             }
-        } catch (IOException | IllegalStateException e) {
-            // The device went away (or its stream was completed): nothing more is written to it.
+        } catch (IOException e) {
+            // The device went away (or its stream was closed): nothing more is written to it.
             close(stream);
             return;
         }
-        if (stream.written()) {
+        // A write the kernel did not take whole goes on when the socket is writable; writable() follows it.
+        if (out && stream.written()) {
             schedule(stream, properties.mergeWindow());
         }
     }
 
+    private static boolean send(ChangeStream stream, byte[] event) throws IOException {
+        StreamConnection connection = stream.connection();
+        if (connection == null) {
+            throw new IOException("the stream was never connected");
+        }
+        return connection.send(event);
+    }
+
     private void close(ChangeStream stream) {
         remove(stream);
-        try {
-            stream.emitter().complete();
-        } catch (IllegalStateException e) {
-            // completed already
+        StreamConnection connection = stream.connection();
+        if (connection != null) {
+            connection.close();
         }
     }
 
@@ -253,11 +282,20 @@ public class StreamHub implements SmartLifecycle {
         }
     }
 
-    private void closeRevoked() {
+    /** Every second: closes the streams of revoked devices, and forgets those whose request was never upgraded. */
+    private void check() {
         List<ChangeStream> all = new ArrayList<>();
         streams.values().forEach(account -> all.addAll(account.streams()));
         if (all.isEmpty()) {
             return;
+        }
+        long now = System.nanoTime();
+        for (ChangeStream stream : all) {
+            StreamConnection connection = stream.connection();
+            if ((connection == null || !connection.connected()) && now - stream.openedAt() > UPGRADE_LIMIT.toNanos()) {
+                log.warn("A change stream of device {} was never connected; it is closed", stream.deviceId());
+                close(stream);
+            }
         }
         try {
             Set<UUID> revoked = devices.revokedAmong(all.stream().map(ChangeStream::deviceId).distinct().toList());
@@ -271,7 +309,7 @@ public class StreamHub implements SmartLifecycle {
         }
     }
 
-    private static Set<DataWithMediaType> changed(StreamToken token, Set<SyncTable> tables) {
+    private static byte[] changed(StreamToken token, Set<SyncTable> tables) {
         StringBuilder event = new StringBuilder("event: changed\nid: ").append(token.encode())
                 .append("\ndata: {\"tables\":[");
         String separator = "";
@@ -279,15 +317,12 @@ public class StreamHub implements SmartLifecycle {
             event.append(separator).append('"').append(table.wireName()).append('"');
             separator = ",";
         }
-        return frame(event.append("]}\n\n").toString());
+        return bytes(event.append("]}\n\n").toString());
     }
 
-    /**
-     * An event as the protocol writes it ({@code event: changed}, with the space), sent as it is: Spring's event
-     * builder writes {@code event:changed}, which parsers read the same but the protocol's examples do not show.
-     */
-    private static Set<DataWithMediaType> frame(String text) {
-        return Set.of(new DataWithMediaType(text, EVENT_TEXT));
+    /** An event as the protocol writes it ({@code event: changed}, with the space), in UTF-8. */
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -299,7 +334,7 @@ public class StreamHub implements SmartLifecycle {
         long heartbeat = properties.heartbeat().toMillis();
         timer.scheduleAtFixedRate(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         long check = REVOCATION_CHECK.toMillis();
-        timer.scheduleWithFixedDelay(this::closeRevoked, check, check, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::check, check, check, TimeUnit.MILLISECONDS);
         running = true;
     }
 
@@ -323,7 +358,7 @@ public class StreamHub implements SmartLifecycle {
         return Integer.MAX_VALUE - 512;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
             Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
