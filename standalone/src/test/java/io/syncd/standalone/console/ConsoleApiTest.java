@@ -166,7 +166,7 @@ class ConsoleApiTest {
 
         String everything = detail.text() + byName.toString() + byId.toString();
         assertThat(everything).doesNotContain(phone.token(), tablet.token(), phone.enrollmentKey(), "strokes", "[[1,2,3]]");
-        for (String secret : storedSecrets(phone.accountId())) {
+        for (String secret : storedSecrets(TestServer.server().infrastructure().database(), phone.accountId())) {
             assertThat(everything).doesNotContain(secret);
         }
         assertThat(admin("/api/admin/accounts/" + UUID.randomUUID()).status()).isEqualTo(404);
@@ -216,8 +216,7 @@ class ConsoleApiTest {
     }
 
     /** The account's enrollment key hash and its devices' token hashes, as hex and Base64, as they are stored. */
-    static List<String> storedSecrets(String accountId) throws Exception {
-        EmbeddedDatabase db = TestServer.server().infrastructure().database();
+    static List<String> storedSecrets(EmbeddedDatabase db, String accountId) throws Exception {
         List<String> secrets = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
              PreparedStatement select = connection.prepareStatement("SELECT token_hash FROM devices WHERE account_id = ?"
@@ -233,7 +232,7 @@ class ConsoleApiTest {
                 }
             }
         }
-        assertThat(secrets).hasSize(9);
+        assertThat(secrets).as("each hash in three spellings").hasSizeGreaterThanOrEqualTo(6);
         return secrets;
     }
 }
