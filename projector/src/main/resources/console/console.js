@@ -42,7 +42,11 @@
     if (seconds < 10) return "just now";
     return duration(seconds) + " ago";
   }
-  function percent(share) { return share === null || share === undefined ? "–" : (share * 100).toFixed(share < 0.1 ? 1 : 0) + " %"; }
+  function percent(share) {
+    if (share === null || share === undefined) return "–";
+    if (share === 0) return "0 %";
+    return (share * 100).toFixed(share < 0.1 ? 1 : 0) + " %";
+  }
   function bytes(n) {
     if (n < 1024) return n + " B";
     if (n < 1024 * 1024) return (n / 1024).toFixed(1) + " KB";
@@ -129,6 +133,8 @@
       start();
     } catch (error) {
       sessionStorage.removeItem(TOKEN_KEY);
+      // Selected, so that typing the right token replaces the wrong one.
+      $("token").select();
       $("sign-in-message").textContent = error instanceof Unauthorized
         ? "Wrong admin token: this server did not accept it."
         : "The server could not be asked: " + error.message;
@@ -196,7 +202,7 @@
     const push = $("push-figures");
     push.replaceChildren();
     const last = w.decisions.buckets[w.decisions.buckets.length - 2] || w.decisions.buckets[0];
-    figure(push, "Decisions (last 30 s)", perSecond(last ? last.per_second : 0), "rate-now");
+    figure(push, "Decisions (last full 30 s)", perSecond(last ? last.per_second : 0), "rate-now");
     figure(push, "Push p50", millis(w.push.p50_ms), "push-p50");
     figure(push, "Push p99", millis(w.push.p99_ms), "push-p99");
     figure(push, "Pending answers", percent(w.push.pending_share), "push-pending");
@@ -266,7 +272,7 @@
     }), "No conflicts or rejections.", 4);
     fill($("conflicted-table").tBodies[0], c.accounts.map((a) => {
       const tr = el("tr");
-      const td = el("td");
+      const td = el("td", null, "wrap");
       const button = el("button", a.name, "link");
       button.type = "button";
       button.title = a.account_id;
@@ -329,7 +335,7 @@
         revoke.addEventListener("click", () => confirmRevoke(a, d));
         action.append(revoke);
       }
-      tr.append(cell(d.name), cell(d.platform || "–"), cell(ago(d.registered_at), null, d.registered_at),
+      tr.append(cell(d.name, "wrap"), cell(d.platform || "–"), cell(ago(d.registered_at), null, d.registered_at),
         cell(ago(d.last_sync_at), null, d.last_sync_at || ""),
         cell(d.active ? "active" : "revoked " + ago(d.revoked_at), d.active ? "up" : "down"),
         cell(compact(d.changes_behind), "number"), action);
