@@ -29,6 +29,9 @@ class PushLatency {
 
     PushLatency(ObjectProvider<MeterRegistry> registry) {
         this.registry = registry;
+        // Created with the process's beans, before any push: until it is older than the window, the figures count
+        // every push since the start.
+        readings.add(new Reading(System.nanoTime(), new double[0], new double[0], new long[OUTCOMES.length]));
     }
 
     /** Cumulative counts at one moment: per bucket (upper bound in ns) of all outcomes, and pushes per outcome. */
@@ -54,14 +57,14 @@ class PushLatency {
         }
         long now = System.nanoTime();
         Reading current = reading(now, timers);
-        while (!readings.isEmpty() && now - readings.peekFirst().atNanos() > WINDOW.toNanos()) {
+        while (readings.size() > 1 && now - readings.peekFirst().atNanos() > WINDOW.toNanos()) {
             readings.pollFirst();
         }
         Reading base = readings.peekFirst();
         if (readings.isEmpty() || now - readings.peekLast().atNanos() >= TimeUnit.MINUTES.toNanos(1)) {
             readings.addLast(current);
         }
-        long windowSeconds = base == null ? WINDOW.toSeconds() : TimeUnit.NANOSECONDS.toSeconds(now - base.atNanos());
+        long windowSeconds = base == null ? 0 : TimeUnit.NANOSECONDS.toSeconds(now - base.atNanos());
         long[] pushes = new long[OUTCOMES.length];
         long total = 0;
         for (int i = 0; i < OUTCOMES.length; i++) {
@@ -73,7 +76,7 @@ class PushLatency {
         }
         double[] counts = new double[current.cumulative().length];
         for (int b = 0; b < counts.length; b++) {
-            counts[b] = current.cumulative()[b] - (base == null ? 0 : base.cumulative()[b]);
+            counts[b] = current.cumulative()[b] - (base == null || base.cumulative().length <= b ? 0 : base.cumulative()[b]);
         }
         return new Figures(total, quantileMs(current.bounds(), counts, total, 0.5),
                 quantileMs(current.bounds(), counts, total, 0.99), (double) pushes[1] / total, windowSeconds, null);
