@@ -207,6 +207,8 @@
     figure(push, "Push p99", millis(w.push.p99_ms), "push-p99");
     figure(push, "Pending answers", percent(w.push.pending_share), "push-pending");
     figure(push, "Pushes (" + duration(w.push.window_seconds) + ")", compact(w.push.pushes));
+    figure(push, "Open change streams", compact(w.live.streams_open), "streams-open");
+    figure(push, "Pulls held", compact(w.live.pulls_held));
     if (w.push.note) push.append(el("p", w.push.note, "muted"));
 
     const behind = w.applier_lag.reduce((sum, p) => sum + p.changes, 0);

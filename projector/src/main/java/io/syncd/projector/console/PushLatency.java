@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -43,6 +44,17 @@ class PushLatency {
      * was answered in the window.
      */
     record Figures(Long pushes, Double p50Ms, Double p99Ms, Double pendingShare, long windowSeconds, String note) {
+    }
+
+    /** Change streams open and pulls held by this process's gateway now; null where no gateway runs in it. */
+    record Live(Long streamsOpen, Long pullsHeld) {
+    }
+
+    Live live() {
+        MeterRegistry meters = registry.getIfAvailable();
+        Gauge streams = meters == null ? null : meters.find("syncd.streams.open").gauge();
+        Gauge held = meters == null ? null : meters.find("syncd.pulls.held").gauge();
+        return new Live(streams == null ? null : (long) streams.value(), held == null ? null : (long) held.value());
     }
 
     synchronized Figures read() {

@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/admin/write-path}: the write path now. Decisions per second over the last 15 minutes (from
- * {@code sync_log}, so every applier's), push latency and {@code pending} answers (this process's gateway), the
+ * {@code sync_log}, so every applier's), push latency, {@code pending} answers, open change streams and held pulls
+ * (this process's gateway), the
  * applier group's lag per partition and the dead letters (from Kafka).
  */
 @RestController
@@ -40,13 +41,14 @@ class WritePathController {
     record Decisions(long bucketSeconds, List<Rate> buckets) {
     }
 
-    record WritePath(Decisions decisions, PushLatency.Figures push, List<ConsoleKafka.PartitionLag> applierLag,
-                     ConsoleKafka.DeadLetters deadLetters) {
+    record WritePath(Decisions decisions, PushLatency.Figures push, PushLatency.Live live,
+                     List<ConsoleKafka.PartitionLag> applierLag, ConsoleKafka.DeadLetters deadLetters) {
     }
 
     @GetMapping("/api/admin/write-path")
     WritePath writePath() {
-        return new WritePath(decisions(), latency.read(), kafka.applierLag(), kafka.deadLetters(DEAD_LETTERS_SHOWN));
+        return new WritePath(decisions(), latency.read(), latency.live(), kafka.applierLag(),
+                kafka.deadLetters(DEAD_LETTERS_SHOWN));
     }
 
     /** Every bucket of the span, oldest first, the empty ones as zeros; the last one is the one under way. */

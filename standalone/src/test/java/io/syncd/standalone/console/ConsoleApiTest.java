@@ -91,6 +91,8 @@ class ConsoleApiTest {
         assertThat(push.get("p50_ms").doubleValue()).isPositive();
         assertThat(push.get("p99_ms").doubleValue()).isGreaterThanOrEqualTo(push.get("p50_ms").doubleValue());
         assertThat(push.get("pending_share").doubleValue()).isBetween(0.0, 1.0);
+        assertThat(writePath.get("live").get("streams_open").longValue()).isNotNegative();
+        assertThat(writePath.get("live").get("pulls_held").longValue()).isNotNegative();
         assertThat(writePath.get("applier_lag")).extracting(l -> l.get("topic").stringValue())
                 .contains("sync.changes.books", "sync.changes.events", "sync.changes.notes",
                         "sync.changes.schedule_drawings");
