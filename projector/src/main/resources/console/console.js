@@ -226,7 +226,8 @@
     }), "No partition is behind (" + w.applier_lag.length + " partitions).", 4);
 
     $("dead-count").textContent = w.dead_letters.count === 0 ? "No dead letters."
-      : compact(w.dead_letters.count) + " records on sync.changes.dlt; the newest:";
+      : compact(w.dead_letters.count) + (w.dead_letters.count === 1 ? " record" : " records") +
+        " on sync.changes.dlt; the newest:";
     const list = $("dead-list");
     list.replaceChildren();
     w.dead_letters.last.forEach((d) => list.append(el("li", ago(d.at) + " · " + (d.reason || "no reason") +

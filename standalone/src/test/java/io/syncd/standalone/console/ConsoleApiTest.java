@@ -202,6 +202,23 @@ class ConsoleApiTest {
     }
 
     @Test
+    void anExportToAClientThatAcceptsCompressionHoldsEveryRecord() {
+        Api.Device device = api.newDevice();
+        UUID bookId = UUID.randomUUID();
+        assertThat(api.push(device, upsert("books", bookId, 0, book("Exported"))).body().get("results").get(0)
+                .get("status").stringValue()).isEqualTo("applied");
+
+        for (String coding : List.of("gzip", "zstd")) {
+            // As a browser asks (the console's export button): the body is written after the handler returned.
+            Api.Response export = api.send(api.request("/api/admin/accounts/" + device.accountId() + "/export",
+                    TestServer.ADMIN_TOKEN).header("Accept-Encoding", coding).GET().build());
+
+            assertThat(export.status()).isEqualTo(200);
+            assertThat(export.text()).as(coding).contains("\"record_id\":\"" + bookId + "\"", "Exported");
+        }
+    }
+
+    @Test
     void jobsListsTheJobsUnderWay() {
         JsonNode jobs = admin("/api/admin/jobs").body();
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 
 import org.openqa.selenium.Dimension;
@@ -34,6 +35,8 @@ final class ConsoleBrowser implements AutoCloseable {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
     private final Path profile;
+    /** Where the browser saves downloads. */
+    final Path downloads;
     final ChromeDriver driver;
 
     ConsoleBrowser() {
@@ -41,6 +44,7 @@ final class ConsoleBrowser implements AutoCloseable {
         assertThat(CHROMEDRIVER).as("Debian's chromium-driver (apt-get install chromium chromium-driver)").isExecutable();
         try {
             profile = Files.createTempDirectory("syncd-chromium-");
+            downloads = Files.createDirectories(profile.resolve("downloads"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,6 +54,8 @@ final class ConsoleBrowser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-extensions", "--window-size=1280,800", "--user-data-dir=" + profile);
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -57,6 +63,9 @@ final class ConsoleBrowser implements AutoCloseable {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        // Headless Chromium saves downloads only where it is told to.
+        driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
+                "downloadPath", downloads.toString()));
     }
 
     /** The browser console's entries since the last call (reading them empties the browser's buffer). */

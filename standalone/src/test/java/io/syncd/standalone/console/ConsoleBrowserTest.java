@@ -7,6 +7,7 @@ import static io.syncd.standalone.Api.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,15 +24,18 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import io.syncd.standalone.Api;
+import io.syncd.standalone.DeadLetters;
 import io.syncd.standalone.SyncServer;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -105,6 +109,11 @@ class ConsoleBrowserTest {
         assertThat(errors).as("the browser console").isEmpty();
     }
 
+    /** Waits for the page: elements it re-renders (every refresh) may go stale between finding and reading them. */
+    private static ConditionFactory eventually(String what) {
+        return await(what).ignoreException(StaleElementReferenceException.class);
+    }
+
     private WebElement byId(String id) {
         return browser.driver.findElement(By.id(id));
     }
@@ -117,7 +126,7 @@ class ConsoleBrowserTest {
 
     private void signedIn() {
         signIn(TOKEN);
-        await("the console shows").atMost(PATIENCE).until(() -> byId("console").isDisplayed()
+        eventually("the console shows").atMost(PATIENCE).until(() -> byId("console").isDisplayed()
                 && !byId("health-list").getText().isEmpty());
     }
 
@@ -125,9 +134,9 @@ class ConsoleBrowserTest {
         WebElement search = byId("search");
         search.clear();
         search.sendKeys(name, Keys.ENTER);
-        await("the account is found").atMost(PATIENCE).until(() -> byId("search-results").getText().contains(name));
+        eventually("the account is found").atMost(PATIENCE).until(() -> byId("search-results").getText().contains(name));
         byId("search-results").findElement(By.tagName("button")).click();
-        await("the account's page shows").atMost(PATIENCE).until(() -> byId("account-title").getText().equals(name));
+        eventually("the account's page shows").atMost(PATIENCE).until(() -> byId("account-title").getText().equals(name));
     }
 
     @Test
@@ -137,7 +146,7 @@ class ConsoleBrowserTest {
 
         signIn("not-the-token");
 
-        await("the refusal shows").atMost(PATIENCE).until(() -> byId("sign-in-message").getText()
+        eventually("the refusal shows").atMost(PATIENCE).until(() -> byId("sign-in-message").getText()
                 .equals("Wrong admin token: this server did not accept it."));
         assertThat(byId("console").isDisplayed()).isFalse();
         browser.screenshot("sign-in-refused");
@@ -165,10 +174,10 @@ class ConsoleBrowserTest {
         assertThat(api.push(tablet, ghosts).status()).isEqualTo(200);
         signedIn();
 
-        await("the account leads the most conflicted").atMost(PATIENCE).until(() ->
+        eventually("the account leads the most conflicted").atMost(PATIENCE).until(() ->
                 byId("conflicted-table").getText().contains(name + " 40 0"));
         assertThat(byId("refusals-table").getText()).contains("books conflict none");
-        await("the write path shows the decisions").atMost(PATIENCE).until(() ->
+        eventually("the write path shows the decisions").atMost(PATIENCE).until(() ->
                 !byId("rate-chart").findElements(By.cssSelector("rect.bar-conflict")).isEmpty());
         assertThat(byId("push-p50").getText()).matches("\\d+ ms|[\\d.]+ s|<1 ms");
         browser.screenshot("console-1280x800");
@@ -211,16 +220,18 @@ class ConsoleBrowserTest {
         byId("devices-table").findElement(revoke).click();
         assertThat(byId("confirm").isDisplayed()).isTrue();
         assertThat(byId("confirm-text").getText()).contains("Lost phone", name);
-        byId("confirm-cancel").click();
+        assertThat(browser.driver.switchTo().activeElement()).as("Cancel has the focus").isEqualTo(byId("confirm-cancel"));
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        eventually("Escape closes the dialog").atMost(PATIENCE).until(() -> !byId("confirm").isDisplayed());
         assertThat(api.post("/api/sync/pull", lost.token(), "{\"cursor\":null}").status())
                 .as("cancelled: nothing revoked").isEqualTo(200);
 
         byId("devices-table").findElement(revoke).click();
         byId("confirm-ok").click();
 
-        await("the page shows the device revoked").atMost(PATIENCE).until(() -> byId("devices-table")
+        eventually("the page shows the device revoked").atMost(PATIENCE).until(() -> byId("devices-table")
                 .findElement(By.cssSelector("tr[data-device-id='" + lost.deviceId() + "']")).getText().contains("revoked"));
-        await("the gateway refuses its token").atMost(PATIENCE).until(() ->
+        eventually("the gateway refuses its token").atMost(PATIENCE).until(() ->
                 api.post("/api/sync/pull", lost.token(), "{\"cursor\":null}").status() == 401);
         assertThat(api.post("/api/sync/pull", phone.token(), "{\"cursor\":null}").status()).isEqualTo(200);
     }
@@ -237,7 +248,7 @@ class ConsoleBrowserTest {
         for (String source : List.of("sync_log", "kafka")) {
             new Select(byId("verify-source")).selectByValue(source);
             byId("verify-button").click();
-            await("verify from " + source + " ends").atMost(Duration.ofMinutes(3)).until(() ->
+            eventually("verify from " + source + " ends").atMost(Duration.ofMinutes(3)).until(() ->
                     !byId("verify-result").getText().isEmpty());
             assertThat(byId("verify-result").getText()).startsWith("Result: equal — ").contains("from " + source);
             assertThat(byId("verify-result").getAttribute("data-equal")).isEqualTo("true");
@@ -257,7 +268,7 @@ class ConsoleBrowserTest {
                 upsert("notes", UUID.randomUUID(), 0, note(eventId)));
         signedIn();
         openAccount(name);
-        await("the note's decision shows").atMost(PATIENCE).until(() -> byId("decisions-table").getText().contains("notes"));
+        eventually("the note's decision shows").atMost(PATIENCE).until(() -> byId("decisions-table").getText().contains("notes"));
 
         StringBuilder seen = new StringBuilder(browser.driver.getPageSource());
         for (String path : List.of("/admin", "/admin/console.js", "/api/admin/overview", "/api/admin/write-path",
@@ -281,26 +292,57 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void aDeadLetterShowsWithItsReasonAndAnAccountExportsAsADownloadedFile() throws Exception {
+        String name = "Export clinic " + UUID.randomUUID();
+        Api.Device device = api.newDevice(name);
+        UUID bookId = UUID.randomUUID();
+        assertThat(api.push(device, upsert("books", bookId, 0, book("Exported book"))).body().get("results").get(0)
+                .get("status").stringValue()).isEqualTo("applied");
+        DeadLetters.producePoison(server.infrastructure().kafka().clientProperties(), device.accountId());
+        signedIn();
+
+        eventually("the dead letter shows").atMost(PATIENCE).until(() -> byId("dead-count").getText()
+                .equals("1 record on sync.changes.dlt; the newest:"));
+        assertThat(byId("dead-list").getText()).contains("unknown field not", "from sync.changes.books/");
+
+        openAccount(name);
+        byId("export-button").click();
+
+        Path file = browser.downloads.resolve("account-" + device.accountId() + ".ndjson");
+        eventually("the export is downloaded").atMost(PATIENCE).until(() -> byId("export-status").getText()
+                .startsWith("Downloaded "));
+        try (var listing = Files.list(browser.downloads)) {
+            List<String> files = listing.map(f -> f.getFileName() + " " + f.toFile().length()).toList();
+            eventually("the file is saved, in " + files + " after " + byId("export-status").getText() + " "
+                    + api.get("/api/admin/accounts/" + device.accountId() + "/export", TOKEN).text()).atMost(PATIENCE).until(() -> Files.exists(file) && Files.size(file) > 0);
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).singleElement().satisfies(line -> assertThat(line)
+                .contains("\"record_id\":\"" + bookId + "\"", "Exported book"));
+    }
+
+    @Test
+    @Order(7)
     void withTheApplierStoppedThePageShowsTheLagGrowing() {
         Api.Device device = api.newDevice("Lag clinic " + UUID.randomUUID());
         signedIn();
-        await("nothing waits").atMost(PATIENCE).until(() -> "0".equals(byId("lag-summary").getAttribute("data-changes")));
+        eventually("nothing waits").atMost(PATIENCE).until(() -> "0".equals(byId("lag-summary").getAttribute("data-changes")));
 
         applier.close();
         applier = null;
-        await("the page sees no applier").atMost(PATIENCE).until(() -> byId("health-applier").getText().contains("DOWN"));
+        eventually("the page sees no applier").atMost(PATIENCE).until(() -> byId("health-applier").getText().contains("DOWN"));
         pushBooks(device, 5);
-        await("the lag shows the 5 changes").atMost(PATIENCE).until(() -> lag() >= 5);
+        eventually("the lag shows the 5 changes").atMost(PATIENCE).until(() -> lag() >= 5);
         long first = lag();
         pushBooks(device, 7);
 
-        await("the lag grows by the 7 more").atMost(PATIENCE).until(() -> lag() >= first + 7);
+        eventually("the lag grows by the 7 more").atMost(PATIENCE).until(() -> lag() >= first + 7);
         assertThat(byId("lag-summary").getText()).contains("changes wait to be decided; the oldest for");
         assertThat(byId("lag-table").getText()).contains("sync.changes.books");
         browser.screenshot("applier-stopped");
 
         applier = startApplier();
-        await("a new applier decides them").atMost(Duration.ofMinutes(2)).until(() -> lag() == 0);
+        eventually("a new applier decides them").atMost(Duration.ofMinutes(2)).until(() -> lag() == 0);
     }
 
     private void pushBooks(Api.Device device, int n) {
