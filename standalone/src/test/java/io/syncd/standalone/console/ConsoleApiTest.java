@@ -219,6 +219,25 @@ class ConsoleApiTest {
     }
 
     @Test
+    void theWritePathsTimeRangeOfSyncLogCanBeReadThroughAnIndex() throws Exception {
+        EmbeddedDatabase db = TestServer.server().infrastructure().database();
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+             java.sql.Statement statement = connection.createStatement()) {
+            // The test's sync_log is small enough for a scan to win; forbid it to see whether an index serves the range.
+            statement.execute("SET enable_seqscan = off");
+            try (ResultSet rows = statement.executeQuery("EXPLAIN SELECT count(*) FROM sync_log"
+                    + " WHERE decided_at >= now() - interval '15 minutes' AND status <> 'applied'")) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+        }
+
+        assertThat(plan.toString()).contains("sync_log_decided_at_brin");
+    }
+
+    @Test
     void jobsListsTheJobsUnderWay() {
         JsonNode jobs = admin("/api/admin/jobs").body();
 
