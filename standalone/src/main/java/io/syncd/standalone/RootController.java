@@ -26,6 +26,9 @@ class RootController {
         if (metrics != null) {
             links.put("metrics", metrics);
         }
+        if (roles.contains("projector")) {
+            links.put("console", "/admin");
+        }
         Map<String, Object> api = new LinkedHashMap<>();
         if (roles.contains("gateway")) {
             api.put("devices", "POST /api/accounts, POST /api/devices/register; /api/sync/… and /api/devices/…"

@@ -51,22 +51,32 @@ public final class Api {
     }
 
     public Device newDevice() {
-        Response account = postOpen("/api/accounts", "{\"name\":\"Test account\"}");
+        return newDevice("Test account");
+    }
+
+    /** A new account of that name with one registered device. */
+    public Device newDevice(String accountName) {
+        Response account = postOpen("/api/accounts", Json.MAPPER.createObjectNode().put("name", accountName).toString());
         if (account.status() != 201) {
             throw new IllegalStateException("account creation failed: " + account.text());
         }
         return registerDevice(account.body().get("account_id").stringValue(),
-                account.body().get("enrollment_key").stringValue());
+                account.body().get("enrollment_key").stringValue(), "test device", "test");
     }
 
     /** A second device of the same account. */
     public Device sibling(Device device) {
-        return registerDevice(device.accountId(), device.enrollmentKey());
+        return registerDevice(device.accountId(), device.enrollmentKey(), "test device", "test");
     }
 
-    private Device registerDevice(String accountId, String enrollmentKey) {
-        Response device = postOpen("/api/devices/register",
-                "{\"enrollment_key\":\"" + enrollmentKey + "\",\"device_name\":\"test device\",\"platform\":\"test\"}");
+    /** A second device of the same account, with its name and platform. */
+    public Device sibling(Device device, String name, String platform) {
+        return registerDevice(device.accountId(), device.enrollmentKey(), name, platform);
+    }
+
+    private Device registerDevice(String accountId, String enrollmentKey, String name, String platform) {
+        Response device = postOpen("/api/devices/register", Json.MAPPER.createObjectNode()
+                .put("enrollment_key", enrollmentKey).put("device_name", name).put("platform", platform).toString());
         if (device.status() != 201) {
             throw new IllegalStateException("device registration failed: " + device.text());
         }

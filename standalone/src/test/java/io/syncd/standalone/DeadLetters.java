@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import io.syncd.common.Topics;
 
 /** Poison records for tests: raw bytes that are no change event, put on a change topic, and found in the dead-letter topic. */
-final class DeadLetters {
+public final class DeadLetters {
     private DeadLetters() {
     }
 
@@ -31,7 +31,7 @@ final class DeadLetters {
      * Produces {@code {"not":"an event","marker":…}} to the books topic with the account's id as key, so it lands on
      * the partition of that account's pushes; returns the marker that identifies it.
      */
-    static String producePoison(Map<String, Object> client, String accountId) {
+    public static String producePoison(Map<String, Object> client, String accountId) {
         String marker = "poison-" + UUID.randomUUID();
         produce(client, "sync.changes.books", accountId,
                 ("{\"not\":\"an event\",\"marker\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8));

@@ -65,6 +65,15 @@ class ProjectorProcessTest {
             assertThat(root.body().get("roles")).extracting(JsonNode::stringValue).containsExactly("projector");
             assertThat(root.body().get("api").propertyNames()).containsExactly("operators");
             assertThat(own.get("/health", null).status()).isEqualTo(200);
+            // The console, as docker-compose's operator opens it: served here; no gateway here, so no push figures.
+            assertThat(root.body().get("links").get("console").stringValue()).isEqualTo("/admin");
+            assertThat(own.get("/admin", null).status()).isEqualTo(200);
+            JsonNode push = own.get("/api/admin/write-path", "token-from-a-file").body().get("push");
+            assertThat(push.get("p50_ms").isNull()).isTrue();
+            assertThat(push.get("pending_share").isNull()).isTrue();
+            assertThat(push.get("note").stringValue()).startsWith("the gateway does not run in this process");
+            assertThat(own.get("/api/admin/overview", "token-from-a-file").body().get("components").get("applier")
+                    .get("status").stringValue()).as("the shared server's appliers, seen from here").isEqualTo("UP");
         }
     }
 }

@@ -22,6 +22,17 @@ class RootControllerTest {
     }
 
     @Test
+    void theConsoleIsLinkedWhereTheProjectorRuns() {
+        Map<?, ?> all = (Map<?, ?>) new RootController(new MockEnvironment().withProperty("server.port", "8080"))
+                .root().get("links");
+        Map<?, ?> gateway = (Map<?, ?>) new RootController(new MockEnvironment().withProperty("server.port", "8080")
+                .withProperty("sync.roles", "gateway")).root().get("links");
+
+        assertThat(all.get("console")).isEqualTo("/admin");
+        assertThat(gateway.containsKey("console")).isFalse();
+    }
+
+    @Test
     void metricsOnAnotherPortAreNamedWithItAndLeftOutWhenTurnedOff() {
         assertThat(metrics(new MockEnvironment().withProperty("management.server.port", "9090")))
                 .isEqualTo("/metrics on port 9090");

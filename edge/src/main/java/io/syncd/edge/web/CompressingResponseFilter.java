@@ -56,7 +56,13 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, compressed);
         } finally {
-            compressed.finish();
+            if (request.isAsyncStarted()) {
+                // The body is written later on another thread (a StreamingResponseBody: an account's export), after
+                // this filter returned: held back here it would never be sent. It goes out as written.
+                compressed.passThrough();
+            } else {
+                compressed.finish();
+            }
         }
     }
 
@@ -68,6 +74,8 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
         private final byte[] head = new byte[THRESHOLD];
         private int headLength;
         private OutputStream encoder;
+        // Set once the body is written after the filter returned (asynchronously): it is then sent uncompressed.
+        private volatile boolean direct;
         private ServletOutputStream stream;
         private PrintWriter writer;
 
@@ -142,9 +150,16 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
             if (writer != null) {
                 writer.flush();
             }
+            if (direct) {
+                response.flushBuffer();
+            }
         }
 
         private void write(byte[] bytes, int offset, int length) throws IOException {
+            if (direct) {
+                response.getOutputStream().write(bytes, offset, length);
+                return;
+            }
             if (encoder == null && headLength + length <= THRESHOLD) {
                 System.arraycopy(bytes, offset, head, headLength, length);
                 headLength += length;
@@ -156,6 +171,22 @@ public final class CompressingResponseFilter extends OncePerRequestFilter {
                 encoder.write(head, 0, headLength);
             }
             encoder.write(bytes, offset, length);
+        }
+
+        /** From now on, writes go to the response as they are (unless compression had begun already). */
+        void passThrough() throws IOException {
+            if (writer != null) {
+                writer.flush();
+            }
+            if (encoder != null) {
+                encoder.close();
+                return;
+            }
+            if (headLength > 0) {
+                response.getOutputStream().write(head, 0, headLength);
+                headLength = 0;
+            }
+            direct = true;
         }
 
         void finish() throws IOException {

@@ -1,21 +1,29 @@
 package io.syncd.projector.admin;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 
 /**
  * Logs how far a long admin job (verify, rebuild, import) has come: changes done, rate and time left, at most once
- * every {@link #EVERY}, so an operator watching the log knows it is alive and when it will end.
+ * every {@link #EVERY}, so an operator watching the log knows it is alive and when it will end. Until closed it is
+ * also among {@link #running()}, which {@code GET /api/admin/jobs} lists (the console shows a verify's progress).
  */
-public final class Progress {
+public final class Progress implements AutoCloseable {
     static final Duration EVERY = Duration.ofSeconds(5);
+    /** Jobs of this process under way: one set per JVM, as the jobs run in its request threads. */
+    private static final Set<Progress> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final Logger log;
     private final String job;
     private final long start = System.nanoTime();
-    private long total;
-    private long done;
+    // Written by the job's thread, read by GET /api/admin/jobs.
+    private volatile long total;
+    private volatile long done;
     private long lastLog = start;
 
     /** @param total how many changes the job will handle, or -1 when not known (no time left is then given) */
@@ -23,6 +31,23 @@ public final class Progress {
         this.log = log;
         this.job = job;
         this.total = total;
+        RUNNING.add(this);
+    }
+
+    /** A job under way: changes done of total (-1: not known yet), since when. */
+    public record Snapshot(String job, long done, long total, long elapsedMs) {
+    }
+
+    /** The jobs under way in this process, the longest-running first. */
+    public static List<Snapshot> running() {
+        return RUNNING.stream().map(p -> new Snapshot(p.job, p.done, p.total, p.elapsedMillis()))
+                .sorted(Comparator.comparingLong(Snapshot::elapsedMs).reversed()).toList();
+    }
+
+    /** The job ended (done or failed): it is no longer listed as running. */
+    @Override
+    public void close() {
+        RUNNING.remove(this);
     }
 
     /** Sets the total once it is known. */

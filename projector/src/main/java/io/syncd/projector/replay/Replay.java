@@ -90,23 +90,24 @@ public class Replay {
                     changesByTable.put(rs.getString(1), rs.getLong(2));
                 });
         long changes = changesByTable.values().stream().mapToLong(Long::longValue).sum();
-        Progress progress = new Progress(log, "Replay of sync_log into " + schema, changes);
-        schemas.create(schema);
-        Map<SyncTable, Long> rows = new LinkedHashMap<>();
-        for (SyncTable table : SyncTable.values()) {
-            jdbc.sql(target.createTable() + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
-                    + " INCLUDING DEFAULTS)").update();
-            storeArraysUncompressed(jdbc, schema, table);
-            long written = transaction.execute(status -> {
-                jdbc.sql("SELECT set_config('work_mem', '" + FOLD_WORK_MEM + "', true)").query(String.class).single();
-                return (long) jdbc.sql(foldSql(schema, table, cutoff)).update();
-            });
-            rows.put(table, written);
-            // One statement per table: progress moves a table at a time.
-            progress.advance(changesByTable.getOrDefault(table.wireName(), 0L));
-            log.info("Replayed {} into {}.{}: {} records", table.wireName(), schema, table.wireName(), written);
+        try (Progress progress = new Progress(log, "Replay of sync_log into " + schema, changes)) {
+            schemas.create(schema);
+            Map<SyncTable, Long> rows = new LinkedHashMap<>();
+            for (SyncTable table : SyncTable.values()) {
+                jdbc.sql(target.createTable() + schema + "." + table.wireName() + " (LIKE public." + table.wireName()
+                        + " INCLUDING DEFAULTS)").update();
+                storeArraysUncompressed(jdbc, schema, table);
+                long written = transaction.execute(status -> {
+                    jdbc.sql("SELECT set_config('work_mem', '" + FOLD_WORK_MEM + "', true)").query(String.class).single();
+                    return (long) jdbc.sql(foldSql(schema, table, cutoff)).update();
+                });
+                rows.put(table, written);
+                // One statement per table: progress moves a table at a time.
+                progress.advance(changesByTable.getOrDefault(table.wireName(), 0L));
+                log.info("Replayed {} into {}.{}: {} records", table.wireName(), schema, table.wireName(), written);
+            }
+            return new Result(rows, changes);
         }
-        return new Result(rows, changes);
     }
 
     /** A column whose values PostgreSQL keeps as they are, out of line when large, instead of compressing them. */

@@ -68,15 +68,19 @@ public class TopicReplay {
                 ApplierCatchUp.await(admin, reader.ends(), properties.applierWait());
             }
             createScratch(schema);
-            Progress progress = new Progress(log, "Replay of the change topics into " + schema, reader.total());
-            long replayed = feed(reader, schema, progress);
+            long replayed;
+            long took;
+            try (Progress progress = new Progress(log, "Replay of the change topics into " + schema, reader.total())) {
+                replayed = feed(reader, schema, progress);
+                took = progress.elapsedMillis();
+            }
             Map<SyncTable, Long> rows = new LinkedHashMap<>();
             for (SyncTable table : SyncTable.values()) {
                 rows.put(table, jdbc.sql("SELECT count(*) FROM " + schema + "." + table.wireName())
                         .query(Long.class).single());
             }
             log.info("Replayed {} change events from the topics into {} ({} records skipped as undecodable) in {} ms",
-                    replayed, schema, reader.undecodable(), progress.elapsedMillis());
+                    replayed, schema, reader.undecodable(), took);
             return new Replay.Result(rows, replayed);
         }
     }

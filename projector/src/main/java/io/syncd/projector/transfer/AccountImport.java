@@ -130,10 +130,10 @@ class AccountImport implements DisposableBean {
     private long validate(InputStream body, UUID accountId, UUID deviceId, Instant receivedAt, ImportSpool spool) {
         Violations violations = new Violations();
         Map<SyncTable, Map<UUID, Long>> seen = new EnumMap<>(SyncTable.class);
-        Progress progress = new Progress(log, "Import into " + accountId + ", validating", -1);
         long tombstones = 0;
         long number = 0;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 64 * 1024)) {
+        try (Progress progress = new Progress(log, "Import into " + accountId + ", validating", -1);
+             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 64 * 1024)) {
             for (String line = lines.readLine(); line != null && violations.size() < MAX_VIOLATIONS; line = lines.readLine()) {
                 number++;
                 if (line.isBlank()) {
@@ -187,24 +187,25 @@ class AccountImport implements DisposableBean {
 
     /** Produces each stage's changes and waits until the applier decided them before producing the next stage. */
     private void produceAndAwait(UUID accountId, UUID deviceId, ImportSpool spool) {
-        Progress progress = new Progress(log, "Import into " + accountId, spool.total());
-        long produced = 0;
-        for (int stage = 0; stage < ImportSpool.STAGES; stage++) {
-            try (BufferedReader lines = spool.read(stage)) {
-                List<ChangeEvent> chunk = new ArrayList<>(Limits.MAX_CHANGES_PER_PUSH);
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    chunk.add(ChangeEventCodec.decode(line.getBytes(StandardCharsets.UTF_8)));
-                    if (chunk.size() == Limits.MAX_CHANGES_PER_PUSH) {
-                        producer().sendAll(chunk);
-                        chunk.clear();
+        try (Progress progress = new Progress(log, "Import into " + accountId, spool.total())) {
+            long produced = 0;
+            for (int stage = 0; stage < ImportSpool.STAGES; stage++) {
+                try (BufferedReader lines = spool.read(stage)) {
+                    List<ChangeEvent> chunk = new ArrayList<>(Limits.MAX_CHANGES_PER_PUSH);
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        chunk.add(ChangeEventCodec.decode(line.getBytes(StandardCharsets.UTF_8)));
+                        if (chunk.size() == Limits.MAX_CHANGES_PER_PUSH) {
+                            producer().sendAll(chunk);
+                            chunk.clear();
+                        }
                     }
+                    producer().sendAll(chunk);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the import's spool file", e);
                 }
-                producer().sendAll(chunk);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the import's spool file", e);
+                produced += spool.count(stage);
+                awaitDecided(accountId, deviceId, produced, progress);
             }
-            produced += spool.count(stage);
-            awaitDecided(accountId, deviceId, produced, progress);
         }
     }
 

@@ -91,7 +91,7 @@ class RouteCoverageTest {
     }
 
     @Test
-    void theOnlyStaticFilesAreThoseOfTheDocsPage() {
+    void theOnlyStaticFilesAreThoseOfTheDocsPageAndTheConsole() {
         Set<String> patterns = new TreeSet<>();
         for (SimpleUrlHandlerMapping mapping : TestServer.server().context().getBeansOfType(SimpleUrlHandlerMapping.class).values()) {
             mapping.getUrlMap().forEach((pattern, handler) -> {
@@ -100,7 +100,30 @@ class RouteCoverageTest {
                 }
             });
         }
-        assertThat(patterns).containsExactly("/api/docs/*");
+        assertThat(patterns).containsExactly("/admin/*", "/api/docs/*");
+    }
+
+    @Test
+    void theConsoleLoadsItsScriptAndStylesFromThisServerAndServesNothingElseOfItsFolder() {
+        Api.Response page = api.send(api.request("/admin", null).header("Accept", "text/html").GET().build());
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        Matcher assets = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page.text());
+        Set<String> loaded = new TreeSet<>();
+        while (assets.find()) {
+            String asset = assets.group(1);
+            if (asset.equals("data:,")) {
+                continue;
+            }
+            assertThat(asset).as("loaded from this server, relative to /admin").startsWith("admin/");
+            Api.Response file = api.get("/" + asset, null);
+            assertThat(file.status()).as(asset).isEqualTo(200);
+            loaded.add(asset + " " + file.contentType().replaceAll(";.*", ""));
+        }
+        assertThat(loaded).containsExactly("admin/console.css text/css", "admin/console.js text/javascript");
+        assertThat(api.get("/admin/index.html", null).status()).isEqualTo(404);
+        assertThat(api.get("/admin/../application.properties", null).status()).isEqualTo(404);
     }
 
     @Test

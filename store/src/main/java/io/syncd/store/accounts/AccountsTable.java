@@ -1,5 +1,8 @@
 package io.syncd.store.accounts;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,8 +23,38 @@ public class AccountsTable {
     public record PullOrigin(long changeSeq, UUID databaseId, byte[] cursorKey) {
     }
 
+    /** An account as operators see it (never its enrollment key's hash). */
+    public record AccountRow(UUID id, String name, Instant createdAt, long changeSeq, int devices, int activeDevices) {
+    }
+
+    private static final String ROW = """
+            SELECT a.id, a.name, a.created_at, a.change_seq,
+                   (SELECT count(*) FROM devices d WHERE d.account_id = a.id) AS devices,
+                   (SELECT count(*) FROM devices d WHERE d.account_id = a.id AND d.revoked_at IS NULL) AS active_devices
+            FROM accounts a""";
+
     public AccountsTable(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    public Optional<AccountRow> find(UUID id) {
+        return jdbc.sql(ROW + " WHERE a.id = :id").param("id", id).query(AccountsTable::row).optional();
+    }
+
+    /**
+     * Accounts whose name contains {@code text} (any case), newest first. A scan of {@code accounts}: for an
+     * operator's search now and then, not for a device's request.
+     */
+    public List<AccountRow> searchByName(String text, int limit) {
+        String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.sql(ROW + " WHERE a.name ILIKE :pattern ORDER BY a.created_at DESC, a.id LIMIT :limit")
+                .param("pattern", pattern).param("limit", limit).query(AccountsTable::row).list();
+    }
+
+    private static AccountRow row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new AccountRow(rs.getObject("id", UUID.class), rs.getString("name"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getLong("change_seq"),
+                rs.getInt("devices"), rs.getInt("active_devices"));
     }
 
     public void insert(UUID id, String name, byte[] enrollmentKeyHash) {
