@@ -181,7 +181,9 @@ final class Baselines {
     private static List<TableRows> seedSyncBatch(Workload workload, long[] position) {
         TableRows books = new TableRows("books", List.of("name", "archived"), List.of("text", "boolean"));
         TableRows events = TableRows.events();
-        TableRows notes = new TableRows("notes", List.of("event_id", "strokes"), List.of("uuid", "text"));
+        // A note's row keeps its event's book, as the applier writes it (never in the note's data on the wire).
+        TableRows notes = new TableRows("notes", List.of("event_id", "strokes", "book_id"),
+                List.of("uuid", "text", "uuid"));
         TableRows drawings = new TableRows("schedule_drawings", List.of("book_id", "date", "view_mode", "strokes"),
                 List.of("uuid", "date", "integer", "text"));
         UUID book = Workload.id();
@@ -199,7 +201,7 @@ final class Baselines {
                         Integer.toString(n % 3), workload.strokes(5000));
             } else {
                 notes.add(Workload.id(), position[0]++, eventIds.get(n % eventIds.size()).toString(),
-                        workload.strokes(5000));
+                        workload.strokes(5000), book.toString());
             }
         }
         return List.of(books, events, notes, drawings);
@@ -260,7 +262,9 @@ final class Baselines {
                 List<String> row = values.get(r);
                 ObjectNode data = Json.MAPPER.createObjectNode();
                 for (int c = 0; c < this.columns.size(); c++) {
-                    data.put(this.columns.get(c), row.get(3 + c));
+                    if (!(table.equals("notes") && this.columns.get(c).equals("book_id"))) { // not the note's data
+                        data.put(this.columns.get(c), row.get(3 + c));
+                    }
                 }
                 columns[0][r] = row.get(0);
                 columns[1][r] = row.get(1);
