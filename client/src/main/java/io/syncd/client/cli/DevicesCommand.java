@@ -30,7 +30,7 @@ final class DevicesCommand implements Callable<Integer> {
     int list() {
         try (SyncClient client = cli.open()) {
             String own = client.registration().map(Registration::deviceId).orElse(null);
-            cli.print(CliJson.devices(client.devices(), own));
+            cli.print(CliJson.devices(client.account().devices(), own));
         }
         return SyncCli.OK;
     }
@@ -41,7 +41,7 @@ final class DevicesCommand implements Callable<Integer> {
     int revoke(@Parameters(paramLabel = "DEVICE_ID", description = "the device_id shown by devices list")
                UUID deviceId) {
         try (SyncClient client = cli.open()) {
-            client.revokeDevice(deviceId.toString());
+            client.account().revokeDevice(deviceId.toString());
             cli.print(Json.MAPPER.createObjectNode().put("device_id", deviceId.toString())
                     .put("revoked", true));
             if (client.registration().map(r -> r.deviceId().equals(deviceId.toString())).orElse(false)) {

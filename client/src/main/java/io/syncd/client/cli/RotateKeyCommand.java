@@ -18,7 +18,7 @@ final class RotateKeyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SyncClient client = cli.open()) {
-            cli.print(Json.MAPPER.createObjectNode().put("enrollment_key", client.rotateEnrollmentKey()));
+            cli.print(Json.MAPPER.createObjectNode().put("enrollment_key", client.account().rotateEnrollmentKey()));
         }
         return SyncCli.OK;
     }

@@ -18,7 +18,7 @@ final class SignOutEverywhereCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SyncClient client = cli.open()) {
-            client.signOutEverywhere();
+            client.account().signOutEverywhere();
             cli.print(Json.MAPPER.createObjectNode().put("signed_out_everywhere", true));
             cli.message("every device of the account was revoked, this one too");
         }

@@ -5,14 +5,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.syncd.client.Account;
 import io.syncd.client.ChangeResult;
-import io.syncd.client.LiveSync;
 import io.syncd.client.NotAStoreException;
 import io.syncd.client.RecordNotFoundException;
 import io.syncd.client.Registration;
@@ -40,7 +37,7 @@ import tools.jackson.databind.JsonNode;
         version = "syncd sync-cli 0.1.0",
         description = "A syncd device on the command line: a local SQLite store that works offline, and sync.",
         subcommands = {CommandLine.HelpCommand.class, DevicesCommand.class, BooksCommand.class,
-                SignOutEverywhereCommand.class, RotateKeyCommand.class},
+                SignOutEverywhereCommand.class, RotateKeyCommand.class, WatchCommand.class},
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success",
@@ -55,7 +52,6 @@ public final class SyncCli implements Callable<Integer> {
     static final int NOT_FOUND = 3;
     static final int ISSUES_OPEN = 4;
     /** How often {@code watch} looks for edits other commands stored. */
-    private static final int OUTBOX_CHECK_SECONDS = 2;
 
     private static final String TABLE = "one of: ${COMPLETION-CANDIDATES}";
     private static final String RECORD_ID = "the record's id, a UUID (new-id makes one)";
@@ -253,54 +249,6 @@ public final class SyncCli implements Callable<Integer> {
         return OK;
     }
 
-    @Command(name = "watch", description = "Stay connected (live sync) and print one JSON line per record another"
-            + " device changed, as it is written into the store: table, record_id, version, is_deleted. Edits made"
-            + " meanwhile by other commands (put, delete) are pushed within seconds. Runs until interrupted (Ctrl-C,"
-            + " SIGTERM): exit 0.")
-    int watch() {
-        SyncClient client = open();
-        PrintWriter out = spec.commandLine().getOut();
-        client.addRemoteChangeListener(changes -> {
-            synchronized (out) {
-                changes.changes().forEach(change -> out.println(CliJson.change(change).toString()));
-                out.flush();
-            }
-        });
-        CountDownLatch stopped = new CountDownLatch(1);
-        LiveSync live = client.startLive();
-        // SIGINT and SIGTERM run shutdown hooks: close cleanly (an unpushed edit stays in the store), then exit 0,
-        // which the JVM would otherwise report as 130 or 143.
-        Thread hook = new Thread(() -> {
-            live.close();
-            client.close();
-            out.flush();
-            stopped.countDown();
-            Runtime.getRuntime().halt(OK);
-        }, "sync-cli-watch-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        message("watching for changes; stop with Ctrl-C");
-        try {
-            // Other commands write the store from their own processes, which cannot wake this one's pusher: look.
-            while (!stopped.await(OUTBOX_CHECK_SECONDS, TimeUnit.SECONDS)) {
-                try {
-                    if (client.status().outbox() > 0) {
-                        live.pushSoon();
-                    }
-                } catch (RuntimeException closing) {
-                    if (stopped.getCount() > 0) {
-                        throw closing;
-                    } // the shutdown hook closed the store meanwhile
-                }
-            }
-        } catch (InterruptedException e) {
-            // stopped in-process (a test, an embedding app): the same clean close, without the hook
-            Runtime.getRuntime().removeShutdownHook(hook);
-            live.close();
-            client.close();
-        }
-        return OK;
-    }
-
     @Command(name = "conflicts", description = "Print the open conflicts: the local data and the server's record of"
             + " each.")
     int conflicts() {
@@ -389,8 +337,13 @@ public final class SyncCli implements Callable<Integer> {
         }
     }
 
+    /** Where the command's JSON goes. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     void print(JsonNode json) {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println(json.toString());
         out.flush();
     }

@@ -137,13 +137,13 @@ class IdentityCliIT {
              SyncClient signedIn = SyncClient.open(dir.resolve("signed-in.db"));
              SyncClient stranger = SyncClient.open(dir.resolve("stranger.db"))) {
             enrolled.register(server.uri(), account.enrollmentKey(), "tablet", "test");
-            enrolled.linkIdentity(idToken(subject));
+            enrolled.account().linkIdentity(idToken(subject));
 
             Registration registration = signedIn.registerWithIdToken(server.uri(), idToken(subject), "phone", "test");
             assertThat(registration.accountId()).isEqualTo(account.accountId());
 
             stranger.registerNewAccount(server.uri(), "Mallory", "laptop", "test");
-            assertThatThrownBy(() -> stranger.linkIdentity(idToken(subject)))
+            assertThatThrownBy(() -> stranger.account().linkIdentity(idToken(subject)))
                     .isInstanceOfSatisfying(ServerRejectedException.class, e -> assertThat(e.status()).isEqualTo(409));
         }
     }
