@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+
+import io.syncd.gateway.SettableClock;
 
 /** What a gateway lets pass while PostgreSQL is unreachable: tokens it verified within the age, not forgotten since. */
 class VerifiedTokensTest {
@@ -25,9 +26,9 @@ class VerifiedTokensTest {
         VerifiedTokens verified = new VerifiedTokens(AGE, clock);
         verified.remember(token, device);
 
-        clock.now = VERIFIED.plus(AGE);
+        clock.set(VERIFIED.plus(AGE));
         assertThat(verified.recent(token)).contains(device);
-        clock.now = VERIFIED.plus(AGE).plusMillis(1);
+        clock.set(VERIFIED.plus(AGE).plusMillis(1));
         assertThat(verified.recent(token)).isEmpty();
     }
 
@@ -52,29 +53,5 @@ class VerifiedTokensTest {
         verified.forget(device.deviceId());
 
         assertThat(verified.recent(token)).isEmpty();
-    }
-
-    /** A clock the test moves. */
-    private static final class SettableClock extends Clock {
-        private Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

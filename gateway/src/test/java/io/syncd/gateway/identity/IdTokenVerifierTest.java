@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -45,6 +42,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.syncd.edge.errors.ApiException;
+import io.syncd.gateway.SettableClock;
 
 /** The ID token checks at their edges (the clock skew) and the JWK Set cache's fetches, on a clock the test moves. */
 class IdTokenVerifierTest {
@@ -202,33 +200,5 @@ class IdTokenVerifierTest {
         assertThat(refusal(token(p384, JWSAlgorithm.ES384, c -> { }))).contains("(signature)");
         assertThat(refusal(token(p256, JWSAlgorithm.ES256, c -> c.audience(List.of("other", "apps")))))
                 .contains("(audience)");
-    }
-
-    /** A clock the test moves. */
-    private static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
