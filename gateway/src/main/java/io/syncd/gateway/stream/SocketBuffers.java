@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Shrinks the two application buffers Tomcat keeps for a socket (8 KB each by default, sized for requests) while the
  * socket carries a change stream, which writes a few hundred bytes at a time and reads nothing: 16 KB of each idle
  * stream's heap. Tomcat has no setting for one socket, so the buffers are swapped by reflection. Tomcat must not reuse
- * the channel (and its small buffers) for another connection: {@code GatewayConfiguration} turns its channel pool off
+ * the channel (and its small buffers) for another connection: {@link StreamWebServer} turns its channel pool off
  * ({@code socket.bufferPool=0}). When the fields are not there (another Tomcat), nothing is swapped: the streams still
  * work, with the larger buffers.
  */
