@@ -341,9 +341,10 @@
       tr.append(cell(d.name, "wrap"), cell(d.platform || "–"), cell(ago(d.registered_at), null, d.registered_at),
         cell(ago(d.last_sync_at), null, d.last_sync_at || ""),
         cell(d.active ? "active" : "revoked " + ago(d.revoked_at), d.active ? "up" : "down"),
-        cell(compact(d.changes_behind), "number"), action);
+        cell(compact(d.changes_behind), "number"),
+        cell(d.open_streams === null ? "–" : compact(d.open_streams), "number"), action);
       return tr;
-    }), "No devices.", 7);
+    }), "No devices.", 8);
     const stats = $("account-stats");
     stats.replaceChildren();
     const t = detail.stats.totals;

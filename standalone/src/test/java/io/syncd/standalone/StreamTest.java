@@ -17,7 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -228,6 +230,30 @@ class StreamTest {
                     (System.nanoTime() - revoked) / 1_000_000);
             assertThat(tabletStream.ended()).as("the sibling's stream stays open").isFalse();
         }
+    }
+
+    /** The operator console's account page counts each device's open streams (those of the gateway beside it). */
+    @Test
+    void theConsoleShowsEachDevicesOpenStreams() {
+        Api.Device phone = api.newDevice();
+        Api.Device tablet = api.sibling(phone);
+        try (EventStream first = EventStream.open(api, phone); EventStream second = EventStream.open(api, phone)) {
+            first.next(AT_ONCE);
+            second.next(AT_ONCE);
+            assertThat(consoleStreams(phone)).containsEntry(phone.deviceId(), 2).containsEntry(tablet.deviceId(), 0);
+        }
+        await("the left streams no longer counted").atMost(Duration.ofSeconds(30))
+                .until(() -> consoleStreams(phone).get(phone.deviceId()) == 0);
+    }
+
+    /** Device id → {@code open_streams} on the console's page of the device's account. */
+    private Map<String, Integer> consoleStreams(Api.Device device) {
+        Api.Response detail = api.get("/api/admin/accounts/" + device.accountId(), TestServer.ADMIN_TOKEN);
+        assertThat(detail.status()).as(detail.text()).isEqualTo(200);
+        Map<String, Integer> streams = new HashMap<>();
+        detail.body().get("devices").forEach(d -> streams.put(d.get("device_id").stringValue(),
+                d.get("open_streams").intValue()));
+        return streams;
     }
 
     /**

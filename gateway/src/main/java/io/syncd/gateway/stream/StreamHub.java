@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.syncd.common.SyncTable;
 import io.syncd.edge.errors.ApiException;
+import io.syncd.edge.streams.OpenStreams;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.decided.DecidedSignal;
@@ -47,7 +50,7 @@ import io.syncd.store.devices.DevicesTable;
  * revoked device's stream is closed.
  */
 @Component
-public class StreamHub implements SmartLifecycle {
+public class StreamHub implements OpenStreams, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
     private static final Duration REVOCATION_CHECK = Duration.ofSeconds(1);
     private static final Duration RETRY_WHEN_WRITERS_BUSY = Duration.ofMillis(50);
@@ -158,6 +161,16 @@ public class StreamHub implements SmartLifecycle {
     /** How many streams this process holds open. */
     public int openStreams() {
         return open.get();
+    }
+
+    @Override
+    public Map<UUID, Integer> byDevice(UUID accountId) {
+        AccountStreams account = streams.get(accountId);
+        Map<UUID, Integer> counts = new HashMap<>();
+        if (account != null) {
+            account.streams().forEach(stream -> counts.merge(stream.deviceId(), 1, Integer::sum));
+        }
+        return counts;
     }
 
     private void register(ChangeStream stream) {

@@ -2,15 +2,18 @@ package io.syncd.projector.console;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.edge.errors.ApiException;
+import io.syncd.edge.streams.OpenStreams;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.devices.DevicesTable;
 import io.syncd.store.stats.StatsQuery;
@@ -31,12 +34,16 @@ class AccountsConsoleController {
     private final DevicesTable devices;
     private final StatsQuery stats;
     private final DecisionHistory history;
+    /** Null where no gateway runs in this process. */
+    private final OpenStreams openStreams;
 
-    AccountsConsoleController(AccountsTable accounts, DevicesTable devices, StatsQuery stats, DecisionHistory history) {
+    AccountsConsoleController(AccountsTable accounts, DevicesTable devices, StatsQuery stats, DecisionHistory history,
+                              ObjectProvider<OpenStreams> openStreams) {
         this.accounts = accounts;
         this.devices = devices;
         this.stats = stats;
         this.history = history;
+        this.openStreams = openStreams.getIfAvailable();
     }
 
     record Found(List<AccountsTable.AccountRow> accounts) {
@@ -44,10 +51,11 @@ class AccountsConsoleController {
 
     /**
      * A device as the console shows it; {@code changesBehind}: records other devices wrote since its last sync (the
-     * server keeps no device's cursor).
+     * server keeps no device's cursor); {@code openStreams}: its change streams open in this process's gateway, null
+     * where no gateway runs in this process (each gateway knows only its own streams).
      */
     record Device(UUID deviceId, String name, String platform, Instant registeredAt, Instant lastSyncAt,
-                  Instant revokedAt, boolean active, long changesBehind) {
+                  Instant revokedAt, boolean active, long changesBehind, Integer openStreams) {
     }
 
     record AccountDetail(AccountsTable.AccountRow account, List<Device> devices, ObjectNode stats,
@@ -70,9 +78,11 @@ class AccountsConsoleController {
     AccountDetail account(@PathVariable("account_id") UUID accountId) {
         AccountsTable.AccountRow account = accounts.find(accountId)
                 .orElseThrow(() -> ApiException.notFound("no account " + accountId));
+        Map<UUID, Integer> streams = openStreams == null ? null : openStreams.byDevice(accountId);
         List<Device> shown = devices.list(accountId).stream().map(d -> new Device(d.id(), d.deviceName(), d.platform(),
                 d.registeredAt(), d.lastSyncAt(), d.revokedAt(), d.revokedAt() == null,
-                history.writtenByOthersSince(accountId, d.id(), d.lastSyncAt()))).toList();
+                history.writtenByOthersSince(accountId, d.id(), d.lastSyncAt()),
+                streams == null ? null : streams.getOrDefault(d.id(), 0))).toList();
         return new AccountDetail(account, shown, stats.forAccount(accountId), history.recent(accountId, DECISIONS_SHOWN));
     }
 
