@@ -89,6 +89,35 @@ final class ByteOutput {
         size += digits;
     }
 
+    /**
+     * Writes {@code unscaled} × 10^−{@code scale} in plain notation ({@code 0.05}, {@code -12.5}); the caller has
+     * stripped trailing zeros, and {@code unscaled} is not {@link Long#MIN_VALUE}, {@code 1 <= scale <= 25}.
+     */
+    void writePlainDecimal(long unscaled, int scale) {
+        ensure(48);
+        if (unscaled < 0) {
+            bytes[size++] = '-';
+            unscaled = -unscaled;
+        }
+        int digits = 1;
+        for (long rest = unscaled / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        int whole = Math.max(digits - scale, 0); // digits before the point; none: a single 0
+        int fraction = size + Math.max(whole, 1) + 1;
+        int end = fraction + scale;
+        for (int i = end - 1; i >= fraction; i--) { // the low digits, zero-padded to the scale
+            bytes[i] = (byte) ('0' + unscaled % 10);
+            unscaled /= 10;
+        }
+        bytes[fraction - 1] = '.';
+        for (int i = fraction - 2; i >= size; i--) {
+            bytes[i] = (byte) ('0' + unscaled % 10);
+            unscaled /= 10;
+        }
+        size = end;
+    }
+
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

@@ -217,7 +217,7 @@ final class InkDecoder {
                 if (scales[c] == 0) {
                     sink.longValue(value);
                 } else {
-                    InkNumber.emit(BigDecimal.valueOf(value, scales[c]), sink); // 19 digits: never past the limit
+                    sink.scaledValue(value, scales[c]);
                 }
             }
             sink.endArray();

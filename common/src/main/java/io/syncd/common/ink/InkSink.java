@@ -27,4 +27,12 @@ interface InkSink {
     void numberText(String text);
 
     void string(String value);
+
+    /**
+     * A number of a stroke set's channel with a decimal scale: {@code unscaled} × 10^−{@code scale}, {@code scale >= 1}.
+     * By default its canonical form ({@link InkNumber#emit}); a sink may take it without building a decimal.
+     */
+    default void scaledValue(long unscaled, int scale) {
+        InkNumber.emit(BigDecimal.valueOf(unscaled, scale), this); // 19 digits: never past the limit
+    }
 }

@@ -84,6 +84,34 @@ final class JsonTextSink implements InkSink {
         out.writeAscii(text);
     }
 
+    /**
+     * Stroke coordinates with decimals are most of a JSON device's pull: written from the long, without the
+     * BigDecimal and its text that {@link InkNumber#emit} makes, in the same canonical form (plain notation, no
+     * trailing zeros); what would take exponent notation goes the general way.
+     */
+    @Override
+    public void scaledValue(long unscaled, int scale) {
+        while (scale > 0 && unscaled % 10 == 0) {
+            unscaled /= 10;
+            scale--;
+        }
+        if (scale == 0) {
+            longValue(unscaled);
+            return;
+        }
+        int digits = 1;
+        for (long rest = unscaled / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        // BigDecimal's canonical text turns to exponent notation when the adjusted exponent is below -6.
+        if (unscaled == Long.MIN_VALUE || scale > 25 || digits - 1 - scale < -6) {
+            InkSink.super.scaledValue(unscaled, scale);
+            return;
+        }
+        separate();
+        out.writePlainDecimal(unscaled, scale);
+    }
+
     @Override
     public void numberText(String text) {
         separate();

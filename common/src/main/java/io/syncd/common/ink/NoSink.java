@@ -52,4 +52,8 @@ final class NoSink implements InkSink {
     @Override
     public void string(String value) {
     }
+
+    @Override
+    public void scaledValue(long unscaled, int scale) {
+    }
 }
