@@ -117,9 +117,15 @@ class RestartTest {
         }
     }
 
+    /** The SQL migrations and the Java ones (V12 converts stored strokes with the ink codec). */
     private static int countMigrations() throws Exception {
-        try (var files = java.nio.file.Files.list(Path.of("..", "migrations", "src", "main", "resources", "db", "migration"))) {
-            return (int) files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+        int count = 0;
+        for (Path folder : List.of(Path.of("..", "migrations", "src", "main", "resources", "db", "migration"),
+                Path.of("..", "migrations", "src", "main", "java", "db", "migration"))) {
+            try (var files = java.nio.file.Files.list(folder)) {
+                count += (int) files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.(sql|java)")).count();
+            }
         }
+        return count;
     }
 }
