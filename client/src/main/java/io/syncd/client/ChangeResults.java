@@ -1,5 +1,6 @@
 package io.syncd.client;
 
+import io.syncd.common.SyncTable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -14,7 +15,8 @@ final class ChangeResults {
     }
 
     static ChangeResult of(JsonNode result) {
-        JsonNode record = result.get("server_record");
+        JsonNode record = SyncTable.fromWireName(result.path("table").asString(""))
+                .map(table -> AppStrokes.stored(table, result.get("server_record"))).orElse(result.get("server_record"));
         JsonNode error = result.path("error");
         return new ChangeResult(result.path("change_id").asString(null), result.path("status").asString(null),
                 result.path("table").asString(null), result.path("record_id").asString(null),
