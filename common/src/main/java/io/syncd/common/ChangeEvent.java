@@ -39,6 +39,12 @@ public record ChangeEvent(UUID changeId, UUID accountId, UUID deviceId, SyncTabl
                 rejection);
     }
 
+    /** This change with other normalized data. */
+    public ChangeEvent withData(String normalized) {
+        return new ChangeEvent(changeId, accountId, deviceId, table, op, recordId, baseVersion, normalized, receivedAt,
+                after, rejection);
+    }
+
     /** This change, decided {@code rejected} with {@code code} by the applier without reading anything. */
     public ChangeEvent rejectedAs(String code) {
         return new ChangeEvent(changeId, accountId, deviceId, table, op, recordId, baseVersion, data, receivedAt, after,

@@ -123,7 +123,7 @@ public final class ChangeEventCodec {
         } catch (JacksonException e) {
             throw new UndecodableChangeException("value is not JSON: " + e.getOriginalMessage());
         }
-        return new DecodedChange(f.event(), f.parsed);
+        return DecodedChange.upgraded(f.event(), f.parsed);
     }
 
     /** The fields of one event as read, checked when the event is built. */

@@ -46,6 +46,15 @@ public record ChangeResult(@JsonProperty("change_id") String changeId, String st
         }
     }
 
+    /** This result as a device of {@code format} receives it: its {@code server_record}'s strokes in that form. */
+    public ChangeResult in(StrokesFormat format) {
+        if (serverRecord == null || format == StrokesFormat.INK || serverRecord.isNull()) {
+            return this;
+        }
+        return new ChangeResult(changeId, status, table, recordId, version, format.presentEnvelope(serverRecord.deepCopy()),
+                error);
+    }
+
     /** {@code record} as {@code server_record}: a JSON null when there is no such record. */
     public static JsonNode serverRecord(JsonNode record) {
         return record == null ? NullNode.getInstance() : record;

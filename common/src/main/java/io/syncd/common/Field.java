@@ -11,6 +11,10 @@ package io.syncd.common;
  */
 public record Field(String name, FieldType type, boolean required, int maxLength, boolean notBlank,
                     long min, long max, Boolean defaultValue) {
+    /** The strokes field of notes and drawings as stored and as an ink device sends it: base64 of the ink bytes. */
+    public static final String STROKES_INK = "strokes_ink";
+    /** The same strokes as a JSON device sends and receives them: a JSON array, converted at the gateway. */
+    public static final String STROKES_JSON = "strokes";
 
     public static Field text(String name, int maxLength) {
         return new Field(name, FieldType.TEXT, false, maxLength, false, 0, 0, null);

@@ -14,7 +14,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.node.POJONode;
 import tools.jackson.databind.util.RawValue;
 
 /**
@@ -26,8 +25,8 @@ public final class RecordData {
     }
 
     /**
-     * Reads normalized data (as the gateway wrote it) into the wire form, keeping JSON arrays (strokes) as raw
-     * text: they are stored and sent on, never looked into.
+     * Reads normalized data (as the gateway wrote it) into the wire form; strokes are one base64 string. A v1 event's
+     * strokes array (written before strokes were kept compact) is read as raw text and converted by the caller.
      */
     public static ObjectNode parse(SyncTable table, String normalized) {
         try (JsonParser parser = Json.MAPPER.createParser(normalized)) {
@@ -84,10 +83,8 @@ public final class RecordData {
             JsonNode value = data.get(field.name());
             if (value == null || value.isNull()) {
                 values[i] = field.defaultValue() == null ? null : field.defaultValue().toString();
-            } else if (value.isPojo() && ((POJONode) value).getPojo() instanceof RawValue raw) {
-                values[i] = raw.rawValue().toString();
-            } else if (field.type() == FieldType.JSON_ARRAY) {
-                values[i] = Json.MAPPER.writeValueAsString(value);
+            } else if (field.type() == FieldType.INK) {
+                values[i] = Strokes.inkText(value);
             } else if (value.isString()) {
                 values[i] = value.stringValue();
             } else {
@@ -118,15 +115,8 @@ public final class RecordData {
                     data.put(name, date == null ? null : date.toString());
                 }
                 case INT -> data.put(name, rs.getInt(name));
-                // Validated on the way in; passed through as the driver's bytes so pulls never parse or re-encode strokes.
-                case JSON_ARRAY -> {
-                    byte[] utf8 = rs.getBytes(name);
-                    if (utf8 == null) {
-                        data.putNull(name);
-                    } else {
-                        data.putRawValue(name, RawJson.of(utf8));
-                    }
-                }
+                // Checked at the door; an ink device's pull writes the bytes as base64, a JSON device's decodes them.
+                case INK -> data.put(name, rs.getBytes(name));
             }
         }
         return data;

@@ -45,14 +45,16 @@ public final class RecordRules {
         }
         boolean valid = true;
         for (String name : data.propertyNames()) {
-            if (!table.fieldNames().contains(name)) {
+            if (!table.fieldNames().contains(name) && !(name.equals(Field.STROKES_JSON) && Strokes.isInkTable(table))) {
                 violations.add(path + "." + name, "unknown field");
                 valid = false;
             }
         }
         ObjectNode normalized = Json.MAPPER.createObjectNode();
         for (Field field : table.fields()) {
-            valid &= normalize(field, data.get(field.name()), path + "." + field.name(), normalized, violations);
+            valid &= field.type() == FieldType.INK
+                    ? Strokes.normalize(field, data, path, normalized, violations)
+                    : normalize(field, data.get(field.name()), path + "." + field.name(), normalized, violations);
         }
         if (valid && table == SyncTable.EVENTS && normalized.hasNonNull("end_time")) {
             Instant start = Timestamps.parse(normalized.get("start_time").stringValue());
@@ -130,13 +132,7 @@ public final class RecordRules {
                 out.put(name, value.intValue());
                 yield null;
             }
-            case JSON_ARRAY -> {
-                if (!isArray(value)) {
-                    yield "must be a JSON array";
-                }
-                out.set(name, value);
-                yield null;
-            }
+            case INK -> throw new IllegalStateException("strokes are normalized by Strokes");
         };
         if (problem != null) {
             violations.add(path, problem);

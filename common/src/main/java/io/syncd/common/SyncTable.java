@@ -27,12 +27,12 @@ public enum SyncTable {
             Field.text("removal_reason", 500))),
     NOTES("notes", 2, "events", "event_id", List.of(
             Field.required("event_id", FieldType.UUID),
-            Field.required("strokes", FieldType.JSON_ARRAY))),
+            Field.required(Field.STROKES_INK, FieldType.INK))),
     SCHEDULE_DRAWINGS("schedule_drawings", 2, "books", "book_id", List.of(
             Field.required("book_id", FieldType.UUID),
             Field.required("date", FieldType.DATE),
             Field.requiredInt("view_mode", 0, 2),
-            Field.required("strokes", FieldType.JSON_ARRAY)));
+            Field.required(Field.STROKES_INK, FieldType.INK)));
 
     /** Prefix of the per-table change topics: {@code sync.changes.<table>}. */
     public static final String TOPIC_PREFIX = "sync.changes.";

@@ -39,8 +39,16 @@ public record SyncedRecord(SyncTable table, UUID accountId, UUID recordId, long 
         return time == null ? null : time.toInstant();
     }
 
-    /** The record envelope of PROTOCOL.md ("Records"); a tombstone carries {@code "data":null}. */
+    /** The record envelope of PROTOCOL.md ("Records"), strokes in the stored form (ink). */
     public ObjectNode toEnvelope() {
+        return toEnvelope(StrokesFormat.INK);
+    }
+
+    /**
+     * The record envelope of PROTOCOL.md ("Records") as a device of {@code format} receives it; a tombstone carries
+     * {@code "data":null}. A JSON device's strokes are decoded into this record's data.
+     */
+    public ObjectNode toEnvelope(StrokesFormat format) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("table", table.wireName());
         node.put("record_id", recordId.toString());
@@ -49,7 +57,7 @@ public record SyncedRecord(SyncTable table, UUID accountId, UUID recordId, long 
         if (deleted) {
             node.putNull("data");
         } else {
-            node.set("data", data);
+            node.set("data", format.present(data));
         }
         node.put("updated_at", RecordData.timestamp(updatedAt));
         node.put("device_id", deviceId.toString());

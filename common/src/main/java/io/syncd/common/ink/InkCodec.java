@@ -42,6 +42,14 @@ public final class InkCodec {
         return tree.result();
     }
 
+    /**
+     * Checks that {@code ink} is one valid encoding of a value nested at most {@code maxDepth} deep (the outermost
+     * array is 1), building nothing: what the gateway and the applier refuse at the door.
+     */
+    public static void check(byte[] ink, int maxDepth) throws InkFormatException {
+        InkDecoder.decode(ink, NoSink.INSTANCE, maxDepth);
+    }
+
     /** The strokes value of an encoding as compact UTF-8 JSON text. */
     public static byte[] decodeToJson(byte[] ink) throws InkFormatException {
         JsonTextSink text = new JsonTextSink(ink.length * 5);

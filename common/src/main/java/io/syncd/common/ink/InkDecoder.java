@@ -23,18 +23,25 @@ final class InkDecoder {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private int depth;
+    private final int maxDepth;
     /** Per channel, the last unscaled value of the current stroke set's strokes so far (section "Stroke set"). */
     private long[] last;
     /** Numbers the stroke sets of this encoding may still hold (they are bounded by v1's data size, not by bytes). */
     private long numbersLeft = InkFormat.MAX_STROKE_NUMBERS;
 
-    private InkDecoder(byte[] ink, InkSink sink) {
+    private InkDecoder(byte[] ink, InkSink sink, int maxDepth) {
         this.in = new InkReader(ink);
         this.sink = sink;
+        this.maxDepth = maxDepth;
     }
 
     static void decode(byte[] ink, InkSink sink) throws InkFormatException {
-        new InkDecoder(ink, sink).document();
+        decode(ink, sink, InkFormat.MAX_DEPTH);
+    }
+
+    /** @param maxDepth the deepest nesting of the strokes value allowed, the outermost array being 1 */
+    static void decode(byte[] ink, InkSink sink, int maxDepth) throws InkFormatException {
+        new InkDecoder(ink, sink, Math.min(maxDepth, InkFormat.MAX_DEPTH)).document();
     }
 
     private void document() throws InkFormatException {
@@ -76,8 +83,8 @@ final class InkDecoder {
     }
 
     private void deeper(int at, int levels) throws InkFormatException {
-        if (depth + levels > InkFormat.MAX_DEPTH) {
-            throw in.error(at, "nested deeper than " + InkFormat.MAX_DEPTH + " levels");
+        if (depth + levels > maxDepth) {
+            throw in.error(at, "nested deeper than " + maxDepth + " levels");
         }
     }
 

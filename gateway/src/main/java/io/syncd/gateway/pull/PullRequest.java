@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.syncd.common.Limits;
+import io.syncd.common.StrokesFormat;
 import io.syncd.common.SyncTable;
+import io.syncd.edge.changes.StrokesFormats;
 import io.syncd.edge.web.JsonObject;
 import io.syncd.edge.web.Violations;
 import tools.jackson.databind.JsonNode;
@@ -20,9 +22,11 @@ import tools.jackson.databind.JsonNode;
  * @param cursor the cursor's text, null to start a new chain
  * @param books the books whose records the device syncs; null for every book of the account, also those made later
  * @param waitMs how long to hold a pull that would return no changes until one it would return is decided
+ * @param strokesFormat the form of the strokes of the page's notes and drawings
  */
-public record PullRequest(String cursor, Set<SyncTable> tables, int limit, int waitMs, Set<UUID> books) {
-    public static final Set<String> FIELDS = Set.of("cursor", "tables", "limit", "wait_ms", "books");
+public record PullRequest(String cursor, Set<SyncTable> tables, int limit, int waitMs, Set<UUID> books,
+                          StrokesFormat strokesFormat) {
+    public static final Set<String> FIELDS = Set.of("cursor", "tables", "limit", "wait_ms", "books", StrokesFormats.FIELD);
     /** The most books one pull may name (PROTOCOL.md, "Selective sync"). */
     public static final int MAX_BOOKS = 1000;
     /**
@@ -58,7 +62,7 @@ public record PullRequest(String cursor, Set<SyncTable> tables, int limit, int w
         String cursor = body.string("cursor", false, MAX_CURSOR_LENGTH, false);
         Long waitMs = body.integer("wait_ms", false, 0, MAX_WAIT_MS);
         return new PullRequest(cursor, tables, limit == null ? Limits.DEFAULT_PULL_LIMIT : limit.intValue(),
-                waitMs == null ? 0 : waitMs.intValue(), books(body, violations));
+                waitMs == null ? 0 : waitMs.intValue(), books(body, violations), StrokesFormats.read(body, violations));
     }
 
     /** The {@code books} set, null when absent; an id named twice counts once. */

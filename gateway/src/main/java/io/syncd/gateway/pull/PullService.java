@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.syncd.common.StrokesFormat;
 import io.syncd.common.SyncTable;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.errors.FieldError;
@@ -90,11 +91,12 @@ public class PullService {
     /** The response is started (see StreamedObject) only once the page's reads are open: at its first record, or after. */
     private void page(AuthenticatedDevice device, VerifiedPull request, Supplier<JsonGenerator> response) {
         JsonGenerator[] out = {null};
+        StrokesFormat format = request.request().strokesFormat();
         PullQuery.Page page = query.stream(device.accountId(), request, record -> {
             if (out[0] == null) {
                 out[0] = changes(response);
             }
-            out[0].writeTree(record.toEnvelope());
+            out[0].writeTree(record.toEnvelope(format));
         });
         if (out[0] == null) {
             out[0] = changes(response);

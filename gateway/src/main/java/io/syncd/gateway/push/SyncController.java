@@ -19,13 +19,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.ChangeResult;
+import io.syncd.common.StrokesFormat;
 import io.syncd.common.SyncTable;
 import io.syncd.edge.changes.ChangeValidator;
+import io.syncd.edge.changes.StrokesFormats;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.web.JsonBody;
 import io.syncd.edge.web.JsonObject;
@@ -43,7 +46,7 @@ import io.syncd.store.synclog.DecisionsTable;
 @RestController
 class SyncController {
     private static final Set<String> RESOLVE_FIELDS =
-            Set.of("change_id", "table", "record_id", "resolution", "base_version", "data", "op");
+            Set.of("change_id", "table", "record_id", "resolution", "base_version", "data", "op", StrokesFormats.FIELD);
 
     private final PushService pushes;
     private final PullService pulls;
@@ -68,13 +71,15 @@ class SyncController {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         List<ChangeEvent> changes = List.of();
+        StrokesFormat format = StrokesFormat.JSON;
         if (request != null) {
-            request.allowOnly(Set.of("changes"));
+            request.allowOnly(Set.of("changes", StrokesFormats.FIELD));
             changes = ChangeValidator.validate(request.get("changes"), "changes", device.accountId(),
                     device.deviceId(), receivedAt(), violations);
+            format = StrokesFormats.read(request, violations);
         }
         violations.throwIfAny();
-        return Map.of("results", pushes.push(device.accountId(), changes));
+        return Map.of("results", in(format, pushes.push(device.accountId(), changes)));
     }
 
     /** Streamed: a page is written while it is read (see PullQuery). */
@@ -116,7 +121,7 @@ class SyncController {
         }
         violations.throwIfAny();
         VerifiedPull verified = pulls.verify(device, pull); // a refused cursor refuses the request: nothing queued
-        List<ChangeResult> results = pushes.push(device.accountId(), changes);
+        List<ChangeResult> results = in(verified.request().strokesFormat(), pushes.push(device.accountId(), changes));
         awaitChanges(device, verified);
         StreamedObject response = StreamedObject.of(httpRequest, httpResponse, out -> {
             out.writeName("results");
@@ -137,12 +142,19 @@ class SyncController {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         ChangeEvent change = null;
+        StrokesFormat format = StrokesFormat.JSON;
         if (request != null) {
             request.allowOnly(RESOLVE_FIELDS);
             change = resolution(request, device, violations);
+            format = StrokesFormats.read(request, violations);
         }
         violations.throwIfAny();
-        return pushes.push(device.accountId(), List.of(change)).get(0);
+        return pushes.push(device.accountId(), List.of(change)).get(0).in(format);
+    }
+
+    /** The results as a device of {@code format} receives them (the conflicts' server records). */
+    private static List<ChangeResult> in(StrokesFormat format, List<ChangeResult> results) {
+        return format == StrokesFormat.INK ? results : results.stream().map(r -> r.in(format)).toList();
     }
 
     /** A resolution is a change of its own (a new change id): use_server logs, use_local and merge write on base_version. */
@@ -193,17 +205,19 @@ class SyncController {
     /** One change's decision; {@code pending} while it may still be queued; 404 only once it surely never arrived. */
     @GetMapping("/api/sync/changes/{changeId}")
     ChangeResult change(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device,
-                      @PathVariable UUID changeId) {
+                        @PathVariable UUID changeId,
+                        @RequestParam(name = StrokesFormats.FIELD, required = false) String strokesFormat) {
+        StrokesFormat format = StrokesFormats.fromQuery(strokesFormat);
         Map<UUID, ChangeResult> decided = decisions.find(device.accountId(), List.of(changeId));
         if (decided.containsKey(changeId)) {
-            return decided.get(changeId);
+            return decided.get(changeId).in(format);
         }
         if (!lag.awaitCaughtUp(device.accountId(), properties.decisionWait())) {
             return ChangeResults.pending(changeId);
         }
         decided = decisions.find(device.accountId(), List.of(changeId));
         if (decided.containsKey(changeId)) {
-            return decided.get(changeId);
+            return decided.get(changeId).in(format);
         }
         throw ApiException.notFound("no change " + changeId + " was received for this account");
     }

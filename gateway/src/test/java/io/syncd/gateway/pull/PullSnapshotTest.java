@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
+import io.syncd.common.StrokesFormat;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -99,7 +100,7 @@ class PullSnapshotTest {
 
     /** A page of books and events after {@code cursor} (null: from the beginning), as PullService verified it. */
     private static VerifiedPull page(UUID account, PullCursor cursor) {
-        return new VerifiedPull(new PullRequest(null, BOOKS_AND_EVENTS, 500, 0, null), cursor, query.origin(account),
+        return new VerifiedPull(new PullRequest(null, BOOKS_AND_EVENTS, 500, 0, null, StrokesFormat.JSON), cursor, query.origin(account),
                 cursor == null ? BookSelection.ALL : cursor.selection());
     }
 

@@ -116,12 +116,12 @@ public class Replay {
     }
 
     /**
-     * The rebuilt copy of {@code table} in {@code schema} keeps its arrays (strokes of a few KB each) uncompressed:
-     * compressing them cost more than the replay itself.
+     * The rebuilt copy of {@code table} in {@code schema} keeps its strokes uncompressed, as the live tables do
+     * (V5, V12): compressing them cost more than the replay itself.
      */
     static void storeArraysUncompressed(JdbcClient jdbc, String schema, SyncTable table) {
         for (Field field : table.fields()) {
-            if (field.type() == FieldType.JSON_ARRAY) {
+            if (field.type() == FieldType.INK) {
                 jdbc.sql(storeUncompressed(schema + "." + table.wireName(), field.name())).update();
             }
         }
@@ -136,14 +136,16 @@ public class Replay {
      * The fold of one table. The last applied change of each record gives its sync columns and the last applied upsert
      * its data; both are found by sorting only keys and small columns (carrying the data through the sorts made a
      * table of 10,000 notes take minutes), and the data is then read by primary key and split into columns with one
-     * {@code json_populate_record} per row (json, not jsonb: an array such as strokes keeps its text exactly).
+     * {@code json_populate_record} per row (strokes, base64 text in data, decoded to their bytes).
      */
     static String foldSql(String schema, SyncTable table, Cutoff cutoff) {
         List<String> names = new ArrayList<>();
         for (Field field : table.fields()) {
             names.add(field.name());
         }
-        List<String> values = names.stream().map(n -> "r." + n).collect(Collectors.toCollection(ArrayList::new));
+        List<String> values = table.fields().stream()
+                .map(f -> f.type() == FieldType.INK ? f.type().fromText("s.data::json ->> '" + f.name() + "'") : "r." + f.name())
+                .collect(Collectors.toCollection(ArrayList::new));
         String parentsBook = "";
         if (table.keepsParentsBook()) {
             // A note's book is its event's, rebuilt before it (tables are folded parents first); parents are fixed at

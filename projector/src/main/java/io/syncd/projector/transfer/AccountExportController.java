@@ -14,15 +14,18 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import io.syncd.common.Json;
+import io.syncd.common.StrokesFormat;
 import io.syncd.common.SyncTable;
-import io.syncd.common.SyncedRecord;
+import io.syncd.edge.changes.StrokesFormats;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.records.RecordReads;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code GET /api/admin/accounts/{id}/export}: the account's live records as NDJSON, one record envelope a line,
@@ -46,13 +49,15 @@ class AccountExportController {
     }
 
     @GetMapping("/api/admin/accounts/{accountId}/export")
-    ResponseEntity<StreamingResponseBody> export(@PathVariable UUID accountId) {
+    ResponseEntity<StreamingResponseBody> export(@PathVariable UUID accountId,
+            @RequestParam(name = StrokesFormats.FIELD, required = false) String strokesFormat) {
+        StrokesFormat format = StrokesFormats.fromQuery(strokesFormat);
         if (!accounts.exists(accountId)) {
             throw ApiException.notFound("no account " + accountId);
         }
         StreamingResponseBody body = out -> snapshot.executeWithoutResult(status -> {
             for (SyncTable table : SyncTable.values()) {
-                records.forEachLive(table, accountId, record -> write(out, record));
+                records.forEachLive(table, accountId, record -> write(out, record.toEnvelope(format)));
             }
         });
         return ResponseEntity.ok().contentType(NDJSON)
@@ -60,9 +65,9 @@ class AccountExportController {
                 .body(body);
     }
 
-    private static void write(OutputStream out, SyncedRecord record) {
+    private static void write(OutputStream out, JsonNode envelope) {
         try {
-            out.write(Json.MAPPER.writeValueAsBytes(record.toEnvelope()));
+            out.write(Json.MAPPER.writeValueAsBytes(envelope));
             out.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);

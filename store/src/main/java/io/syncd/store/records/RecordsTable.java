@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -127,7 +128,8 @@ public final class RecordsTable {
         }
         try {
             switch (field.type()) {
-                case TEXT, JSON_ARRAY -> rows.text(text);
+                case TEXT -> rows.text(text);
+                case INK -> rows.bytea(Base64.getDecoder().decode(text));
                 case BOOL -> rows.bool(switch (text) {
                     case "true" -> true;
                     case "false" -> false;
@@ -176,14 +178,17 @@ public final class RecordsTable {
         StringBuilder aliases = new StringBuilder();
         StringBuilder updates = new StringBuilder();
         List<String> names = new ArrayList<>(List.of(SYNC_COLUMNS.split(", ")));
-        List<String> types = new ArrayList<>(List.of(SYNC_TYPES));
+        List<String> values = new ArrayList<>();
+        for (int c = 0; c < SYNC_TYPES.length; c++) {
+            values.add("c" + c + "::" + SYNC_TYPES[c]);
+        }
         for (Field f : fields) {
             names.add(f.name());
-            types.add(f.type().sqlType());
+            values.add(f.type().fromText("c" + values.size()));
         }
         for (int c = 0; c < columnCount; c++) {
             String sep = c == 0 ? "" : ", ";
-            select.append(sep).append("c").append(c).append("::").append(types.get(c));
+            select.append(sep).append(values.get(c));
             unnest.append(sep).append("?::text[]");
             aliases.append(sep).append("c").append(c);
             if (c >= 2) {

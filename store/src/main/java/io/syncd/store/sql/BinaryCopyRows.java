@@ -59,6 +59,15 @@ public final class BinaryCopyRows implements AutoCloseable {
         return this;
     }
 
+    public BinaryCopyRows bytea(byte[] value) throws SQLException {
+        if (value == null) {
+            return nullValue();
+        }
+        counted().putInt(value.length);
+        out.write(value);
+        return this;
+    }
+
     public BinaryCopyRows int8(Long value) throws SQLException {
         if (value == null) {
             return nullValue();
