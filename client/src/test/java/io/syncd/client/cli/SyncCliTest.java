@@ -21,6 +21,7 @@ import io.syncd.client.StubServer;
 import io.syncd.client.SyncClient;
 import io.syncd.common.Json;
 import io.syncd.common.Field;
+import io.syncd.common.FieldType;
 import io.syncd.common.SyncTable;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -151,10 +152,12 @@ class SyncCliTest {
         for (SyncTable table : SyncTable.values()) {
             assertThat(put).contains("\n  " + table.wireName() + "\n");
             for (Field field : table.fields()) {
-                assertThat(put).containsPattern("\n    " + field.name() + (field.required() ? "\\*" : " ") + " +\\S");
+                String name = field.type() == FieldType.INK ? Field.STROKES_JSON : field.name(); // put takes JSON
+                assertThat(put).containsPattern("\n    " + name + (field.required() ? "\\*" : " ") + " +\\S");
             }
         }
-        assertThat(put).contains("start_time*      timestamp, RFC 3339").contains("view_mode*       integer, 0 to 2");
+        assertThat(put).contains("start_time*      timestamp, RFC 3339").contains("view_mode*       integer, 0 to 2")
+                .contains("strokes*         JSON array (handwriting strokes; or strokes_ink:");
         String resolve = cli("resolve", "--help").out();
         assertThat(resolve.replaceAll("\\s+", " ")).contains("[JSON] merge only: the whole record as merged, every"
                 + " field as for put (not a patch)");
