@@ -9,11 +9,17 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.syncd.common.ink.InkCodec;
+
 import tools.jackson.databind.node.ObjectNode;
 
 /** The change event's wire form: lossless both ways, strict about anything that is not an event. */
 class ChangeEventCodecTest {
-    private static final String NOTE = "{\"event_id\":\"6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001\",\"strokes\":[[1,2,3],[4,5,\"é\"]]}";
+    private static final String V1_STROKES = "[[1,2,3],[4,5,\"é\"]]";
+    private static final String INK = InkCodec.toBase64(InkCodec.encodeJson(V1_STROKES.getBytes(StandardCharsets.UTF_8)));
+    private static final String NOTE = "{\"event_id\":\"6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001\",\"strokes_ink\":\"" + INK + "\"}";
+    /** A note as a gateway before the ink encoding queued it: its strokes a JSON array. */
+    private static final String V1_NOTE = "{\"event_id\":\"6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001\",\"strokes\":" + V1_STROKES + "}";
 
     private static ChangeEvent note(String data) {
         return new ChangeEvent(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), SyncTable.NOTES,
@@ -82,13 +88,27 @@ class ChangeEventCodecTest {
     }
 
     @Test
-    void recordDataKeepsStrokesAsRawTextAndWritesThemBackUnchanged() {
+    void recordDataKeepsStrokesAsTheirBase64InkAndWritesThemBackUnchanged() {
         ObjectNode data = RecordData.parse(SyncTable.NOTES, NOTE);
 
         assertThat(data.get("event_id").stringValue()).isEqualTo("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001");
         assertThat(RecordData.toColumnText(SyncTable.NOTES, data))
-                .containsExactly("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001", "[[1,2,3],[4,5,\"é\"]]");
+                .containsExactly("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001", INK);
         assertThat(data.toString()).isEqualTo(NOTE);
+    }
+
+    @Test
+    void aV1EventStillQueuedIsReadWithItsStrokesInInkAsTheGatewayWritesThemNow() throws Exception {
+        ChangeEvent v1 = note(V1_NOTE);
+
+        DecodedChange decoded = ChangeEventCodec.read(ChangeEventCodec.encode(v1));
+
+        assertThat(decoded.event().data()).as("what the applier logs in sync_log").isEqualTo(NOTE);
+        assertThat(decoded.data()).isEqualTo(RecordData.parse(SyncTable.NOTES, NOTE));
+        assertThat(decoded.event().withData(v1.data())).isEqualTo(v1);
+        assertThat(InkCodec.decode(InkCodec.fromBase64(decoded.data().get("strokes_ink").stringValue())))
+                .isEqualTo(Json.MAPPER.readTree(V1_STROKES));
+        assertThat(DecodedChange.of(v1)).as("an event built in memory alike").isEqualTo(decoded);
     }
 
     @Test
@@ -99,15 +119,14 @@ class ChangeEventCodecTest {
 
         assertThat(decoded.event()).isEqualTo(event);
         assertThat(decoded.data()).isEqualTo(RecordData.parse(SyncTable.NOTES, NOTE));
-        // The strokes are cut from the event's bytes as they are (multi-byte characters included), not re-encoded.
         assertThat(RecordData.toColumnText(SyncTable.NOTES, decoded.data()))
-                .containsExactly("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001", "[[1,2,3],[4,5,\"é\"]]");
+                .containsExactly("6a1c2a52-4c1e-4f0e-9a6f-0c5e1b7a0001", INK);
     }
 
     @Test
     void dataThatNoTableCanHoldIsUndecodableNotAFailureLater() {
         String valid = new String(ChangeEventCodec.encode(note(NOTE)), StandardCharsets.UTF_8);
-        byte[] floating = valid.replace("\"strokes\":", "\"pressure\":0.5,\"strokes\":").getBytes(StandardCharsets.UTF_8);
+        byte[] floating = valid.replace("\"strokes_ink\":", "\"pressure\":0.5,\"strokes_ink\":").getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> ChangeEventCodec.read(floating))
                 .isInstanceOf(UndecodableChangeException.class).hasMessageContaining("data.pressure is a VALUE_NUMBER_FLOAT");

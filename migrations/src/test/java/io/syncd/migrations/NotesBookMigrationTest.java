@@ -44,9 +44,9 @@ class NotesBookMigrationTest {
                 Flyway.configure().dataSource(postgres.getPostgresDatabase()).load().migrate();
 
                 assertThat(notesBooks(db)).isEqualTo(expected);
-                assertThatThrownBy(() -> sql.execute("INSERT INTO notes (account_id, id, event_id, strokes, version,"
+                assertThatThrownBy(() -> sql.execute("INSERT INTO notes (account_id, id, event_id, strokes_ink, version,"
                         + " device_id, updated_at, synced_at, position) VALUES ('" + account + "', '" + UUID.randomUUID()
-                        + "', '" + eventA + "', '[]', 1, '" + device + "', now(), now(), 99)"))
+                        + "', '" + eventA + "', '\\x0108', 1, '" + device + "', now(), now(), 99)"))
                         .as("a note without its book").isInstanceOf(SQLException.class)
                         .hasMessageContaining("book_id");
             }
