@@ -42,6 +42,17 @@ final class AppStrokes {
         return app;
     }
 
+    /** A decision as the app sees it: its server record's strokes as JSON. */
+    static ChangeResult forApp(ChangeResult result) {
+        if (result.serverRecord() == null || result.table() == null) {
+            return result;
+        }
+        SyncTable table = SyncTable.fromWireName(result.table()).orElse(null);
+        return table == null ? result : new ChangeResult(result.changeId(), result.status(), result.table(),
+                result.recordId(), result.version(), envelopeForApp(table, result.serverRecord()),
+                result.errorCode(), result.errorMessage());
+    }
+
     /** A record envelope of the server ({@code data} inside) as the app sees it. */
     static ObjectNode envelopeForApp(SyncTable table, ObjectNode envelope) {
         if (envelope == null || !(envelope.get("data") instanceof ObjectNode data)) {

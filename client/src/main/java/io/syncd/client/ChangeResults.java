@@ -15,11 +15,15 @@ final class ChangeResults {
     }
 
     static ChangeResult of(JsonNode result) {
-        JsonNode record = SyncTable.fromWireName(result.path("table").asString(""))
-                .map(table -> AppStrokes.stored(table, result.get("server_record"))).orElse(result.get("server_record"));
+        JsonNode record = result.get("server_record");
+        // A resolution's result may name its table only in the record.
+        String tableName = result.hasNonNull("table") ? result.get("table").asString()
+                : record == null ? "" : record.path("table").asString("");
+        record = SyncTable.fromWireName(tableName).map(table -> AppStrokes.stored(table, result.get("server_record")))
+                .orElse(record);
         JsonNode error = result.path("error");
         return new ChangeResult(result.path("change_id").asString(null), result.path("status").asString(null),
-                result.path("table").asString(null), result.path("record_id").asString(null),
+                tableName.isEmpty() ? null : tableName, result.path("record_id").asString(null),
                 result.hasNonNull("version") ? result.get("version").longValue() : null,
                 record != null && record.isObject() ? (ObjectNode) record : null,
                 error.path("code").asString(null), error.path("message").asString(null));

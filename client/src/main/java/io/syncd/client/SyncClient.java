@@ -333,7 +333,7 @@ public final class SyncClient implements AutoCloseable {
     public ChangeResult resolve(String changeId, Resolution resolution, JsonNode mergedData) {
         return session.whileSyncing(c -> {
             OutboxEntry entry = choices.choose(changeId, resolution, mergedData);
-            return session.newPush(c).sendResolution(entry);
+            return AppStrokes.forApp(session.newPush(c).sendResolution(entry));
         });
     }
 
