@@ -1,6 +1,7 @@
 package io.syncd.client;
 
 import io.syncd.common.Field;
+import io.syncd.common.Limits;
 import io.syncd.common.Strokes;
 import io.syncd.common.SyncTable;
 import io.syncd.common.ink.InkCodec;
@@ -28,18 +29,8 @@ final class AppStrokes {
         if (data == null || !Strokes.isInkTable(table) || !data.has(Field.STROKES_INK)) {
             return data;
         }
-        ObjectNode app = data.objectNode();
-        for (String name : data.propertyNames()) {
-            JsonNode value = data.get(name);
-            if (!name.equals(Field.STROKES_INK)) {
-                app.set(name, value);
-            } else if (value.isNull()) {
-                app.putNull(Field.STROKES_JSON);
-            } else {
-                app.set(Field.STROKES_JSON, decode(value));
-            }
-        }
-        return app;
+        JsonNode ink = data.get(Field.STROKES_INK);
+        return renamed(data, Field.STROKES_INK, Field.STROKES_JSON, ink.isNull() ? ink : decode(ink));
     }
 
     /** A decision as the app sees it: its server record's strokes as JSON. */
@@ -65,14 +56,48 @@ final class AppStrokes {
 
     /**
      * A record envelope of the server in the stored form: a server that ignored {@code "strokes_format":"ink"} (one
-     * before ink) sends {@code strokes} as JSON, encoded here once; the envelope is changed in place.
+     * before ink) sends {@code strokes} as JSON, encoded here once; the envelope is changed in place. Ink that does
+     * not decode is refused with a {@link SyncException} before anything of it is stored.
      */
     static JsonNode stored(SyncTable table, JsonNode envelope) {
-        if (envelope instanceof ObjectNode object && object.get("data") instanceof ObjectNode data
-                && data.has(Field.STROKES_JSON)) {
-            object.set("data", Strokes.upgradeV1(table, data));
+        if (!(envelope instanceof ObjectNode object) || !(object.get("data") instanceof ObjectNode data)) {
+            return envelope;
+        }
+        String what = table.wireName() + " " + object.path("record_id").asString("");
+        if (Strokes.isInkTable(table) && data.has(Field.STROKES_JSON)) {
+            try {
+                object.set("data", renamed(data, Field.STROKES_JSON, Field.STROKES_INK,
+                        data.stringNode(InkCodec.toBase64(InkCodec.encode(data.get(Field.STROKES_JSON))))));
+            } catch (IllegalArgumentException e) {
+                throw new SyncException("the server sent " + what + " with strokes that are not a JSON array: "
+                        + e.getMessage(), e);
+            }
+        }
+        JsonNode ink = object.get("data").get(Field.STROKES_INK);
+        if (ink != null && !ink.isNull()) {
+            try {
+                // Checked here, so that the app's later reads never meet strokes that do not decode.
+                InkCodec.check(InkCodec.fromBase64(ink.isString() ? ink.stringValue() : ink.toString()),
+                        Limits.MAX_STROKES_DEPTH);
+            } catch (InkFormatException e) {
+                throw new SyncException("the server sent " + what + " with strokes_ink that is not a valid ink"
+                        + " encoding: " + e.getMessage(), e);
+            }
         }
         return envelope;
+    }
+
+    /** A copy of {@code data} with field {@code from} replaced by {@code to} holding {@code value}, in its place. */
+    private static ObjectNode renamed(ObjectNode data, String from, String to, JsonNode value) {
+        ObjectNode copy = data.objectNode();
+        for (String name : data.propertyNames()) {
+            if (name.equals(from)) {
+                copy.set(to, value);
+            } else {
+                copy.set(name, data.get(name));
+            }
+        }
+        return copy;
     }
 
     private static JsonNode decode(JsonNode ink) {
