@@ -128,7 +128,7 @@ public class V12__strokes_as_ink extends BaseJavaMigration {
 
     private static ObjectNode upgrade(SyncTable table, ObjectNode data, String where) {
         ObjectNode upgraded = Strokes.upgradeV1(table, data);
-        if (data.has(Field.STROKES_JSON) && !upgraded.hasNonNull(Field.STROKES_INK)) {
+        if (upgraded.has(Field.STROKES_JSON)) {
             throw new IllegalStateException("V12: the strokes of " + where + " cannot be converted");
         }
         return upgraded;

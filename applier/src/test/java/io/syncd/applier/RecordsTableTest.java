@@ -26,10 +26,10 @@ import io.syncd.common.Field;
 import io.syncd.common.Json;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
+import io.syncd.common.ink.InkCodec;
 import io.syncd.store.records.RecordsTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.util.RawValue;
 
 /**
  * New records go in with a binary COPY, written ones with the text upsert: both store the same row for the same
@@ -123,11 +123,11 @@ class RecordsTableTest {
                         : "1999-12-31T23:59:59.123456Z");
                 case DATE -> data.put(name, variant == 1 ? "1999-12-31" : "2026-02-28");
                 case INT -> data.put(name, 2);
-                case JSON_ARRAY -> {
-                    if (variant == 1) {
-                        data.putArray(name).addArray().add(1).add(2.5).add("\t");
-                    } else {
-                        data.putRawValue(name, new RawValue("[[1,2,3],[4,5,6]]"));
+                case INK -> {
+                    if (variant == 1) { // as the gateway encodes a JSON device's strokes: the bytes
+                        data.put(name, InkCodec.encode(Json.MAPPER.readTree("[[1,2.5,\"\\t\"]]")));
+                    } else { // as a change event carries them: base64
+                        data.put(name, InkCodec.toBase64(InkCodec.encodeJson("[[1,2,3],[4,5,6]]".getBytes())));
                     }
                 }
             }

@@ -81,30 +81,26 @@ public final class Strokes {
         return value.isBinary() ? Base64.getEncoder().encodeToString(value.binaryValue()) : value.stringValue();
     }
 
-    /** The base64 ink of a v1 strokes array; null (refused by the record rules) when it is not one v1 accepts. */
-    private static String v1Ink(JsonNode json) {
-        if (!RecordRules.isArray(json)) {
-            return null;
-        }
-        try {
-            return InkCodec.toBase64(InkCodec.encode(json));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     /**
      * A v1 change event's data (written before strokes were kept compact) with its {@code strokes} array in the ink
-     * encoding, as the gateway now writes it; data without such an array is returned as it is.
+     * encoding, as the gateway now writes it. Data without such an array, or with one the encoding refuses, is returned
+     * as it is: the record rules then refuse it, naming what is wrong.
      */
     public static ObjectNode upgradeV1(SyncTable table, ObjectNode data) {
-        if (!isInkTable(table) || !data.has(Field.STROKES_JSON)) {
+        JsonNode strokes = data.get(Field.STROKES_JSON);
+        if (!isInkTable(table) || strokes == null || !RecordRules.isArray(strokes)) {
+            return data;
+        }
+        String ink;
+        try {
+            ink = InkCodec.toBase64(InkCodec.encode(strokes));
+        } catch (IllegalArgumentException e) {
             return data;
         }
         ObjectNode upgraded = Json.MAPPER.createObjectNode();
         for (String name : data.propertyNames()) {
             if (name.equals(Field.STROKES_JSON)) {
-                upgraded.put(Field.STROKES_INK, v1Ink(data.get(name)));
+                upgraded.put(Field.STROKES_INK, ink);
             } else {
                 upgraded.set(name, data.get(name));
             }

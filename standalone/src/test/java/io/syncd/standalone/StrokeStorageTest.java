@@ -61,9 +61,9 @@ class StrokeStorageTest {
 
         EmbeddedDatabase db = TestServer.server().infrastructure().database();
         try (Connection conn = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
-            assertThat(compression(conn, "SELECT pg_column_compression(strokes) FROM notes WHERE id = ?", noteId))
+            assertThat(compression(conn, "SELECT pg_column_compression(strokes_ink) FROM notes WHERE id = ?", noteId))
                     .as("live note").isNull();
-            assertThat(compression(conn, "SELECT pg_column_compression(strokes) FROM schedule_drawings WHERE id = ?",
+            assertThat(compression(conn, "SELECT pg_column_compression(strokes_ink) FROM schedule_drawings WHERE id = ?",
                     drawingId)).as("live drawing").isNull();
             assertThat(compression(conn, "SELECT pg_column_compression(data) FROM sync_log WHERE record_id = ?", noteId))
                     .as("the log's copy").isIn(null, "lz4");

@@ -24,9 +24,9 @@ import tools.jackson.databind.util.RawValue;
 /**
  * Parses request bodies strictly: malformed JSON and duplicate keys are 400 {@code invalid_request} with the place.
  *
- * <p>The arrays that are fields of a {@code data} object (handwriting strokes) are checked to be well-formed JSON
- * but kept as their raw text, not built into trees: a push of 50 changes carries ~120 KB of stroke numbers that the
- * server stores and sends on without ever looking into them. {@code RecordRules.isArray} tells such a field from any other.
+ * <p>The arrays that are fields of a {@code data} object (a JSON device's handwriting strokes) are checked to be
+ * well-formed JSON but kept as their raw text, not built into trees: a push of 50 changes carries ~120 KB of stroke
+ * numbers, which the ink encoder then reads once as text. {@code RecordRules.isArray} tells such a field from any other.
  *
  * <p>Whoever sends a body controls its shape, so the parser is bounded: nesting, string, name and number lengths by
  * Jackson's read constraints, and the tree by a budget of {@link #MAX_VALUES} values. A body of small empty objects
@@ -37,10 +37,10 @@ public final class JsonBody {
     /** Most JSON values (objects, arrays, scalars; raw data arrays count once) one document may build. */
     public static final int MAX_VALUES = 100_000;
     private static final StreamReadConstraints BOUNDS = StreamReadConstraints.builder()
-            .maxNestingDepth(100)
+            .maxNestingDepth(Limits.MAX_JSON_DEPTH)
             .maxStringLength(Limits.MAX_DATA_BYTES)
             .maxNameLength(1_000)
-            .maxNumberLength(1_000)
+            .maxNumberLength(Limits.MAX_JSON_NUMBER_LENGTH)
             .build();
     private static final JsonMapper STRICT = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(BOUNDS).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

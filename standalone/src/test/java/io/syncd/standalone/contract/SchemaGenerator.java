@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 
+import io.syncd.common.ink.InkCodec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -258,6 +259,8 @@ final class SchemaGenerator {
                 return timestamp();
             case "date":
                 return LocalDate.ofEpochDay(random.nextInt(2_932_896) - 719_162).toString(); // 0001-01-01 to 9999-12-31
+            case "byte": // strokes_ink: the ink encoding of any strokes array, in base64
+                return InkCodec.toBase64(InkCodec.encode(array(NODES.objectNode().put("type", "array"), 0)));
             default:
                 break;
         }

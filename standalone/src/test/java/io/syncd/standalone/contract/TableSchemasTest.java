@@ -7,10 +7,12 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import io.syncd.common.Field;
+import io.syncd.common.FieldType;
 import io.syncd.common.Limits;
 import io.syncd.common.SyncTable;
 import tools.jackson.databind.JsonNode;
@@ -56,15 +58,29 @@ class TableSchemasTest {
             assertThat(schema.get("type").stringValue()).as(where + "type").isEqualTo("object");
             assertThat(schema.get("additionalProperties").booleanValue()).as(where + "unknown fields are refused").isFalse();
             assertThat(new LinkedHashSet<>(schema.get("properties").propertyNames())).as(where + "fields")
-                    .containsExactlyElementsOf(table.fields().stream().map(Field::name).toList());
+                    .containsExactlyElementsOf(table.fields().stream().flatMap(f -> f.type() == FieldType.INK
+                            ? Stream.of(Field.STROKES_JSON, Field.STROKES_INK) : Stream.of(f.name())).toList());
             Set<String> required = new HashSet<>();
             schema.get("required").forEach(r -> required.add(r.stringValue()));
-            assertThat(required).as(where + "required")
-                    .isEqualTo(new HashSet<>(table.fields().stream().filter(Field::required).map(Field::name).toList()));
+            assertThat(required).as(where + "required").isEqualTo(new HashSet<>(table.fields().stream()
+                    .filter(f -> f.required() && f.type() != FieldType.INK).map(Field::name).toList()));
             for (Field field : table.fields()) {
-                checkField(where + field.name(), field, schema.get("properties").get(field.name()));
+                if (field.type() == FieldType.INK) {
+                    checkStrokes(where, schema);
+                } else {
+                    checkField(where + field.name(), field, schema.get("properties").get(field.name()));
+                }
             }
         }
+    }
+
+    /** Strokes: exactly one of the JSON array or its ink encoding in base64. */
+    private static void checkStrokes(String where, JsonNode schema) {
+        assertThat(schema.at("/properties/strokes/type").stringValue()).as(where + "strokes").isEqualTo("array");
+        assertThat(schema.at("/properties/strokes_ink/type").stringValue()).as(where + "strokes_ink").isEqualTo("string");
+        assertThat(schema.at("/properties/strokes_ink/format").stringValue()).as(where + "strokes_ink").isEqualTo("byte");
+        assertThat(schema.get("oneOf").toString()).as(where + "exactly one of them")
+                .isEqualTo("[{\"required\":[\"strokes\"]},{\"required\":[\"strokes_ink\"]}]");
     }
 
     private static void checkField(String where, Field field, JsonNode schema) {
@@ -79,7 +95,7 @@ class TableSchemasTest {
             case TEXT, UUID, TIMESTAMP, DATE -> "string";
             case BOOL -> "boolean";
             case INT -> "integer";
-            case JSON_ARRAY -> "array";
+            case INK -> throw new IllegalStateException("strokes are checked by checkStrokes");
         };
         Set<String> expected = new HashSet<>(Set.of(json));
         if (!field.required()) {
