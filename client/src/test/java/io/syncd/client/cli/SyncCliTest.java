@@ -217,6 +217,27 @@ class SyncCliTest {
     }
 
     @Test
+    void putTakesJsonStrokesAndGetPrintsThemAsJsonWhileTheStoreKeepsInk() {
+        try (StubServer server = new StubServer()) {
+            Path phone = registeredWith(server);
+            String noteId = UUID.randomUUID().toString();
+            String strokes = "[[[1.5,2.25,0.1,1000],[12,-3,0.731,1016]],[]]";
+
+            Run put = cli(phone, "put", "notes", noteId, "{\"event_id\":\"" + UUID.randomUUID() + "\",\"strokes\":"
+                    + strokes + "}");
+            Run get = cli(phone, "get", "notes", noteId);
+
+            assertThat(put.exit()).as(put.err()).isZero();
+            assertThat(get.exit()).as(get.err()).isZero();
+            for (Run printed : List.of(put, get)) {
+                JsonNode data = Json.MAPPER.readTree(printed.out()).get("data");
+                assertThat(data.has("strokes_ink")).isFalse();
+                assertThat(data.get("strokes").toString()).isEqualTo(strokes);
+            }
+        }
+    }
+
+    @Test
     void statusShowsTheAccountTheOutboxAndTheRejectionsAsSyncStatusHasThem() {
         try (StubServer server = new StubServer()) {
             Path phone = registeredWith(server);
