@@ -92,6 +92,14 @@ public final class RecordRules {
                 && raw.rawValue().toString().startsWith("[");
     }
 
+    /** The JSON text of an array {@link #isArray} accepts: its raw text as received, or a tree's serialization. */
+    public static String arrayText(JsonNode array) {
+        if (array instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw) {
+            return raw.rawValue().toString();
+        }
+        return Json.MAPPER.writeValueAsString(array);
+    }
+
     private static boolean normalize(Field field, JsonNode value, String path, ObjectNode out, Violations violations) {
         String name = field.name();
         if (value == null || value.isNull()) {

@@ -215,6 +215,16 @@ class InkStrokesTest {
             assertThat(error.get("field").stringValue()).as(response.text()).startsWith("changes[2].data.strokes");
             assertThat(error.get("message").stringValue()).as(response.text()).contains(note.getValue());
         }
+        StringBuilder noise = new StringBuilder("[[");
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 150_000; i++) {
+            noise.append(i == 0 ? "" : ",").append(random.nextLong());
+        }
+        String huge = ink(noise.append("]]").toString());
+        assertThat(huge.length()).as("base64 over 1 MiB").isGreaterThan(1024 * 1024);
+        Api.Response tooLarge = push(device, "ink", upsert("notes", UUID.randomUUID(), 0,
+                Json.MAPPER.createObjectNode().put("event_id", eventId.toString()).put("strokes_ink", huge)));
+        assertThat(tooLarge.status()).as(tooLarge.text()).isEqualTo(413);
         Api.Response badFormat = push(device, "xml", upsert("books", bookId, 0, book("b")));
         assertThat(badFormat.status()).isEqualTo(400);
         assertThat(badFormat.body().at("/errors/0/field").stringValue()).isEqualTo("strokes_format");

@@ -1,6 +1,5 @@
 package io.syncd.edge.changes;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,10 +11,12 @@ import java.util.UUID;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.ChangeResult;
+import io.syncd.common.Field;
 import io.syncd.common.Json;
 import io.syncd.common.Limits;
 import io.syncd.common.RecordRules;
 import io.syncd.common.SyncTable;
+import io.syncd.common.Utf8;
 import io.syncd.edge.errors.ApiException;
 import io.syncd.edge.web.JsonObject;
 import io.syncd.edge.web.Violations;
@@ -146,10 +147,19 @@ public final class ChangeValidator {
         return RecordRules.normalize(table, data, change.path("data"), violations::add);
     }
 
-    /** Normalized data as the JSON text the change event carries; 413 when it is over the limit. */
+    /**
+     * Normalized data as the JSON text the change event carries; 413 when the data as the device sent it is over the
+     * limit: a JSON device's strokes count as the JSON it sent (v1's limit, unchanged), an ink device's as their base64.
+     */
     private static String text(JsonObject change, ObjectNode normalized) {
         String text = Json.MAPPER.writeValueAsString(normalized);
-        if (text.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_DATA_BYTES) {
+        long size = Utf8.length(text);
+        JsonNode strokes = change.get("data").get(Field.STROKES_JSON);
+        JsonNode ink = normalized.get(Field.STROKES_INK);
+        if (strokes != null && ink != null && ink.isBinary()) { // encoded here from the device's JSON
+            size += Utf8.length(RecordRules.arrayText(strokes)) - 4L * ((ink.binaryValue().length + 2) / 3);
+        }
+        if (size > Limits.MAX_DATA_BYTES) {
             throw ApiException.tooLarge(change.path("data") + " is over 1 MiB once serialized");
         }
         return text;

@@ -36,9 +36,12 @@ import tools.jackson.databind.util.RawValue;
 public final class JsonBody {
     /** Most JSON values (objects, arrays, scalars; raw data arrays count once) one document may build. */
     public static final int MAX_VALUES = 100_000;
+    // A string (an ink device's strokes_ink) somewhat over the data limit still parses, so that it is refused as 413
+    // naming its field rather than as malformed JSON. Jackson checks the size of its growing text buffer, up to twice
+    // the string's, hence four times the limit.
     private static final StreamReadConstraints BOUNDS = StreamReadConstraints.builder()
             .maxNestingDepth(Limits.MAX_JSON_DEPTH)
-            .maxStringLength(Limits.MAX_DATA_BYTES)
+            .maxStringLength(4 * Limits.MAX_DATA_BYTES)
             .maxNameLength(1_000)
             .maxNumberLength(Limits.MAX_JSON_NUMBER_LENGTH)
             .build();
