@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.syncd.client.http.AnswerReader;
+import io.syncd.client.http.AnswerParser;
 import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
@@ -130,7 +130,7 @@ final class BenchClient {
 
     /**
      * Pulls a whole chain from {@code cursor}; returns the number of records and the last cursor. Pages are read
-     * as the SDK reads them ({@link AnswerReader}: into trees, strokes kept as text), as they arrive.
+     * as the SDK reads them ({@link AnswerParser}: into trees by a streaming parser), as they arrive.
      */
     String[] pullAll(String token, String cursor, int limit) {
         return pullAll(token, cursor, limit, "");
@@ -149,7 +149,7 @@ final class BenchClient {
             JsonNode page;
             // Read as it arrives, as a device would: decompressing and parsing overlap the server's writing.
             try (InputStream stream = postStream("/api/sync/pull", token, body)) {
-                page = AnswerReader.read(stream);
+                page = AnswerParser.read(stream);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

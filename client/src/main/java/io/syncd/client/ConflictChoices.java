@@ -97,9 +97,11 @@ final class ConflictChoices {
     Conflict conflict(OpenIssue issue) {
         try {
             LocalRecord row = store.records().find(issue.table(), issue.recordId()).orElse(null);
-            ObjectNode server = issue.serverRecord() == null ? null : (ObjectNode) Json.MAPPER.readTree(issue.serverRecord());
+            ObjectNode server = issue.serverRecord() == null ? null
+                    : AppStrokes.envelopeForApp(issue.table(), (ObjectNode) Json.MAPPER.readTree(issue.serverRecord()));
             return new Conflict(issue.changeId(), issue.table().wireName(), issue.recordId(),
-                    row == null ? null : row.data(), row == null || row.deleted(), server, issue.serverVersion(),
+                    row == null ? null : AppStrokes.forApp(issue.table(), row.data()), row == null || row.deleted(),
+                    server, issue.serverVersion(),
                     issue.resolving(), issue.detectedAt());
         } catch (SQLException e) {
             throw new SyncException("local store: " + e.getMessage(), e);
@@ -111,7 +113,8 @@ final class ConflictChoices {
         try {
             LocalRecord row = store.records().find(issue.table(), issue.recordId()).orElse(null);
             return new Rejection(issue.changeId(), issue.table().wireName(), issue.recordId(), issue.errorCode(),
-                    issue.errorMessage(), row == null ? null : row.data(), issue.resolving(), issue.detectedAt());
+                    issue.errorMessage(), row == null ? null : AppStrokes.forApp(issue.table(), row.data()),
+                    issue.resolving(), issue.detectedAt());
         } catch (SQLException e) {
             throw new SyncException("local store: " + e.getMessage(), e);
         }

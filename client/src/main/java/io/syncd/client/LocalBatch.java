@@ -19,13 +19,13 @@ final class LocalBatch implements Batch {
     public LocalRecord put(String table, String recordId, JsonNode data) {
         SyncTable t = RecordValidator.table(table);
         ObjectNode normalized = RecordValidator.normalize(t, data);
-        return unchecked(() -> edits.put(t, RecordValidator.recordId(recordId), normalized));
+        return AppStrokes.forApp(unchecked(() -> edits.put(t, RecordValidator.recordId(recordId), normalized)));
     }
 
     @Override
     public LocalRecord delete(String table, String recordId) {
         SyncTable t = RecordValidator.table(table);
-        return unchecked(() -> edits.delete(t, RecordValidator.recordId(recordId)));
+        return AppStrokes.forApp(unchecked(() -> edits.delete(t, RecordValidator.recordId(recordId))));
     }
 
     /** SQL work inside a batch, whose transaction the caller holds. */

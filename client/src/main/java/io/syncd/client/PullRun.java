@@ -138,9 +138,10 @@ final class PullRun {
     }
 
     /** Applies one pulled record; true when it was written over the local row (a change the app has not seen). */
-    private boolean apply(JsonNode record, Set<String> pullSet) throws SQLException {
-        SyncTable table = SyncTable.fromWireName(record.get("table").asString())
-                .orElseThrow(() -> new SyncException("the server sent a record of unknown table " + record.get("table")));
+    private boolean apply(JsonNode pulled, Set<String> pullSet) throws SQLException {
+        SyncTable table = SyncTable.fromWireName(pulled.get("table").asString())
+                .orElseThrow(() -> new SyncException("the server sent a record of unknown table " + pulled.get("table")));
+        JsonNode record = AppStrokes.stored(table, pulled);
         String recordId = record.get("record_id").asString();
         long version = record.get("version").longValue();
         JsonNode parent = table.parentField() == null ? null : record.path("data").get(table.parentField());

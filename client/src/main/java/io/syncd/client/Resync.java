@@ -91,8 +91,10 @@ final class Resync {
         if (deleted || row.deleted()) {
             return deleted == row.deleted();
         }
-        // Strokes arrive as raw text: written out and read back, both sides are plain trees.
-        return row.data().equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(record.get("data"))));
+        // Both sides hold strokes as base64 ink, canonical (the same strokes are the same bytes); written out and
+        // read back, the other fields' node types (a binary or text ink, an int or long) cannot differ either.
+        return Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(row.data()))
+                .equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(record.get("data"))));
     }
 
     /** The server's copy was written after the state this row holds: a change made since the restore. */

@@ -134,7 +134,7 @@ public final class SyncClient implements AutoCloseable {
         ObjectNode normalized = RecordValidator.normalize(t, data);
         LocalRecord written = store.inTransaction(() -> edits.put(t, id, normalized));
         edited();
-        return written;
+        return AppStrokes.forApp(written);
     }
 
     /** Deletes a record locally (a tombstone until synced); {@link RecordNotFoundException} if it was never here. */
@@ -143,7 +143,7 @@ public final class SyncClient implements AutoCloseable {
         String id = RecordValidator.recordId(recordId);
         LocalRecord deleted = store.inTransaction(() -> edits.delete(t, id));
         edited();
-        return deleted;
+        return AppStrokes.forApp(deleted);
     }
 
     /** Several local edits in one transaction: all are stored, or none (the first failure is thrown). */
@@ -161,20 +161,20 @@ public final class SyncClient implements AutoCloseable {
         String bookId = RecordValidator.recordId(toBookId);
         LocalRecord moved = store.inTransaction(() -> eventMove.move(id, bookId));
         edited();
-        return moved;
+        return AppStrokes.forApp(moved);
     }
 
     /** The local record, live or deleted; empty if this store never had it. */
     public Optional<LocalRecord> get(String table, String recordId) {
         SyncTable t = RecordValidator.table(table);
         String id = RecordValidator.recordId(recordId);
-        return store.inTransaction(() -> store.records().find(t, id));
+        return store.inTransaction(() -> store.records().find(t, id)).map(AppStrokes::forApp);
     }
 
     /** The table's live local records. */
     public List<LocalRecord> list(String table) {
         SyncTable t = RecordValidator.table(table);
-        return store.inTransaction(() -> store.records().listLive(t));
+        return store.inTransaction(() -> store.records().listLive(t)).stream().map(AppStrokes::forApp).toList();
     }
 
     // ---- sync ----
@@ -333,7 +333,7 @@ public final class SyncClient implements AutoCloseable {
     public ChangeResult resolve(String changeId, Resolution resolution, JsonNode mergedData) {
         return session.whileSyncing(c -> {
             OutboxEntry entry = choices.choose(changeId, resolution, mergedData);
-            return session.newPush(c).sendResolution(entry);
+            return AppStrokes.forApp(session.newPush(c).sendResolution(entry));
         });
     }
 

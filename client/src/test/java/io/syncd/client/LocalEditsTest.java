@@ -74,6 +74,26 @@ class LocalEditsTest {
     }
 
     @Test
+    void strokesThatAreNotAJsonArrayOrNotInkAreRefusedAndNothingIsStored() {
+        String id = newId();
+        ObjectNode notArray = Records.note(newId()).put("strokes", "[[1,2]]");
+        ObjectNode both = Records.note(newId()).put("strokes_ink", "AQ==");
+        ObjectNode badInk = Records.note(newId());
+        badInk.remove("strokes");
+        badInk.put("strokes_ink", "AAAA");
+
+        assertThatThrownBy(() -> client().put("notes", id, notArray)).isInstanceOf(InvalidRecordException.class)
+                .hasMessage("data.strokes: must be a JSON array");
+        assertThatThrownBy(() -> client().put("notes", id, both)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("data.strokes_ink: must not be given with strokes");
+        assertThatThrownBy(() -> client().put("notes", id, badInk)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("data.strokes_ink: is not a valid ink encoding");
+
+        assertThat(client().get("notes", id)).isEmpty();
+        assertThat(outbox()).isEmpty();
+    }
+
+    @Test
     void strokesAndIntegersRoundTripThroughTheirColumns() {
         String bookId = newId();
         String drawingId = newId();
@@ -82,7 +102,8 @@ class LocalEditsTest {
         client().put("schedule_drawings", drawingId, drawing);
 
         ObjectNode stored = client().get("schedule_drawings", drawingId).orElseThrow().data();
-        assertThat(stored.get("strokes")).isEqualTo(drawing.get("strokes"));
+        JsonByValue.assertEqualByValue(stored.get("strokes"), drawing.get("strokes"));
+        assertThat(stored.has("strokes_ink")).as("the app sees JSON strokes only").isFalse();
         assertThat(stored.get("view_mode").intValue()).isEqualTo(1);
         assertThat(stored.get("date").stringValue()).isEqualTo("2026-11-24");
     }

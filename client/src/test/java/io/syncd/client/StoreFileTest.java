@@ -15,9 +15,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,16 @@ class StoreFileTest {
         }
     }
 
+    /** The strokes columns of every store before version 5: JSON text, not ink. */
+    private static final String[] JSON_STROKES = {
+            "ALTER TABLE notes DROP COLUMN strokes_ink", "ALTER TABLE notes ADD COLUMN strokes TEXT",
+            "ALTER TABLE schedule_drawings DROP COLUMN strokes_ink",
+            "ALTER TABLE schedule_drawings ADD COLUMN strokes TEXT"};
+
+    private static String[] withJsonStrokes(String... statements) {
+        return Stream.concat(Arrays.stream(JSON_STROKES), Arrays.stream(statements)).toArray(String[]::new);
+    }
+
     private List<String> snapshot() {
         return FolderSnapshot.of(dir);
     }
@@ -70,7 +82,7 @@ class StoreFileTest {
         }
 
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(4);
+        assertThat(pragma(file, "user_version")).isEqualTo(5);
         try (SyncClient again = SyncClient.openExisting(file, SyncOptions.defaults())) {
             assertThat(again.list("books")).hasSize(1);
         }
@@ -146,9 +158,9 @@ class StoreFileTest {
             client.put("books", bookId, book("written offline"));
         }
         // Exactly the file the SDK before the mark made: schema version 1, no application id, no resync table.
-        sql(file, "DROP TABLE resync_unconfirmed", "ALTER TABLE sync_metadata DROP COLUMN last_event_id",
+        sql(file, withJsonStrokes("DROP TABLE resync_unconfirmed", "ALTER TABLE sync_metadata DROP COLUMN last_event_id",
                 "DROP TABLE book_selection", "ALTER TABLE sync_metadata DROP COLUMN books_chosen",
-                "PRAGMA application_id = 0", "PRAGMA user_version = 1");
+                "PRAGMA application_id = 0", "PRAGMA user_version = 1"));
 
         try (SyncClient upgraded = SyncClient.openExisting(file, SyncOptions.defaults())) {
             LocalRecord book = upgraded.get("books", bookId).orElseThrow();
@@ -157,7 +169,7 @@ class StoreFileTest {
             assertThat(upgraded.status().outbox()).isEqualTo(1);
         }
         assertThat(pragma(file, "application_id")).isEqualTo(APPLICATION_ID);
-        assertThat(pragma(file, "user_version")).isEqualTo(4);
+        assertThat(pragma(file, "user_version")).isEqualTo(5);
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              ResultSet rs = connection.createStatement().executeQuery(
                      "SELECT count(*) FROM sqlite_master WHERE name = 'resync_unconfirmed'")) {
@@ -184,24 +196,24 @@ class StoreFileTest {
     void aStoreOfANewerSdkIsRefusedWithoutChangingIt() throws SQLException {
         Path file = dir.resolve("device.db");
         SyncClient.open(file).close();
-        sql(file, "PRAGMA user_version = 5");
+        sql(file, "PRAGMA user_version = 6");
 
         assertThatThrownBy(() -> SyncClient.open(file)).isInstanceOf(SyncException.class)
-                .hasMessageContaining("schema version 5, newer than this SDK's (4): use a newer SDK");
-        assertThat(pragma(file, "user_version")).isEqualTo(5);
+                .hasMessageContaining("schema version 6, newer than this SDK's (5): use a newer SDK");
+        assertThat(pragma(file, "user_version")).isEqualTo(6);
     }
 
     @Test
     void aVersion2StoreGetsTheLastEventIdColumnAndKeepsItsCursor() throws SQLException {
         Path file = dir.resolve("device.db");
         SyncClient.open(file).close();
-        sql(file, "ALTER TABLE sync_metadata DROP COLUMN last_event_id", "UPDATE sync_metadata SET cursor = 'c-1'",
-                "DROP TABLE book_selection", "ALTER TABLE sync_metadata DROP COLUMN books_chosen",
-                "PRAGMA user_version = 2");
+        sql(file, withJsonStrokes("ALTER TABLE sync_metadata DROP COLUMN last_event_id",
+                "UPDATE sync_metadata SET cursor = 'c-1'", "DROP TABLE book_selection",
+                "ALTER TABLE sync_metadata DROP COLUMN books_chosen", "PRAGMA user_version = 2"));
 
         SyncClient.openExisting(file, SyncOptions.defaults()).close();
 
-        assertThat(pragma(file, "user_version")).isEqualTo(4);
+        assertThat(pragma(file, "user_version")).isEqualTo(5);
         try (LocalStore store = LocalStore.openExisting(file)) {
             assertThat(store.inTransaction(() -> store.metadata().cursor())).contains("c-1");
             assertThat(store.inTransaction(() -> store.metadata().lastEventId())).isEmpty();
@@ -216,8 +228,8 @@ class StoreFileTest {
             client.put("books", bookId, book("written offline"));
         }
         // The file the version 3 SDK made: no book selection yet.
-        sql(file, "DROP TABLE book_selection", "ALTER TABLE sync_metadata DROP COLUMN books_chosen",
-                "UPDATE sync_metadata SET cursor = 'c-3', last_event_id = 'e-3'", "PRAGMA user_version = 3");
+        sql(file, withJsonStrokes("DROP TABLE book_selection", "ALTER TABLE sync_metadata DROP COLUMN books_chosen",
+                "UPDATE sync_metadata SET cursor = 'c-3', last_event_id = 'e-3'", "PRAGMA user_version = 3"));
 
         try (SyncClient upgraded = SyncClient.openExisting(file, SyncOptions.defaults())) {
             LocalRecord book = upgraded.get("books", bookId).orElseThrow();
@@ -228,7 +240,7 @@ class StoreFileTest {
             upgraded.subscribeBooks(Set.of(UUID.fromString(bookId)));
         }
 
-        assertThat(pragma(file, "user_version")).isEqualTo(4);
+        assertThat(pragma(file, "user_version")).isEqualTo(5);
         try (LocalStore store = LocalStore.openExisting(file)) {
             assertThat(store.inTransaction(() -> store.metadata().cursor())).contains("c-3");
             assertThat(store.inTransaction(() -> store.metadata().lastEventId())).contains("e-3");

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 
 import io.syncd.common.Field;
+import io.syncd.common.FieldType;
 import io.syncd.common.SyncTable;
 
 /** The synced tables for the help of TABLE and JSON, read from {@link SyncTable}: help never lists stale fields. */
@@ -23,7 +24,9 @@ final class TableNames implements Iterable<String> {
         for (SyncTable table : SyncTable.values()) {
             lines.add("  " + table.wireName());
             for (Field field : table.fields()) {
-                lines.add(String.format("    %-16s %s", field.name() + (field.required() ? "*" : ""),
+                // Strokes are given as JSON, as the app gives them; the SDK encodes them to ink.
+                String name = field.type() == FieldType.INK ? Field.STROKES_JSON : field.name();
+                lines.add(String.format("    %-16s %s", name + (field.required() ? "*" : ""),
                         describe(table, field)));
             }
         }
@@ -40,7 +43,7 @@ final class TableNames implements Iterable<String> {
             case TIMESTAMP -> "timestamp, RFC 3339 (2026-11-24T09:00:00Z)";
             case DATE -> "date, YYYY-MM-DD";
             case INT -> "integer, " + field.min() + " to " + field.max();
-            case JSON_ARRAY -> "JSON array (handwriting strokes)";
+            case INK -> "JSON array (handwriting strokes; or " + Field.STROKES_INK + ": base64 of their ink encoding)";
         };
     }
 }

@@ -1,8 +1,8 @@
 package io.syncd.client.http;
 
-/** Thrown by {@link AnswerReader} when the input is not one well-formed JSON value. */
+/** Thrown by {@link AnswerParser} when the input is not one well-formed JSON value. */
 public final class MalformedAnswerException extends RuntimeException {
-    MalformedAnswerException(String message) {
-        super(message);
+    MalformedAnswerException(String message, Throwable cause) {
+        super(message, cause);
     }
 }

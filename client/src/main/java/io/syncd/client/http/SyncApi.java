@@ -22,6 +22,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** The sync server's endpoints (PROTOCOL.md), one method each; answers are the protocol's JSON. */
 public final class SyncApi {
+    /**
+     * The {@code strokes_format} of every pull, push and resolution: strokes travel as {@code strokes_ink}, the form
+     * the store keeps, so neither side tokenizes stroke numbers.
+     */
+    private static final String INK = "ink";
     private final HttpJson http;
     private final Duration requestTimeout;
 
@@ -95,7 +100,8 @@ public final class SyncApi {
 
     /** {@code POST /api/sync/push}: one result per change, in request order. Safe to repeat: change ids decide once. */
     public List<JsonNode> push(String token, List<ObjectNode> changes) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        // Conflicts' server_record in ink, the form the store keeps.
+        ObjectNode body = Json.MAPPER.createObjectNode().put("strokes_format", INK);
         ArrayNode list = body.putArray("changes");
         changes.forEach(list::add);
         JsonNode answer = required(http.send("POST", "/api/sync/push", token, body, true));
@@ -129,6 +135,7 @@ public final class SyncApi {
         ArrayNode names = body.putArray("tables");
         tables.forEach(names::add);
         body.put("limit", limit);
+        body.put("strokes_format", INK);
         if (books != null) {
             ArrayNode chosen = body.putArray("books");
             books.forEach(chosen::add);
@@ -153,7 +160,8 @@ public final class SyncApi {
 
     /** {@code POST /api/sync/resolve-conflict}: one result object. Safe to repeat with the same change id. */
     public JsonNode resolve(String token, ObjectNode resolution) {
-        return required(http.send("POST", "/api/sync/resolve-conflict", token, resolution, true));
+        ObjectNode body = resolution.deepCopy().put("strokes_format", INK);
+        return required(http.send("POST", "/api/sync/resolve-conflict", token, body, true));
     }
 
     /** {@code GET /api/devices}: the account's devices, revoked ones included. */

@@ -16,14 +16,17 @@ import java.util.stream.Collectors;
 import io.syncd.client.LocalRecord;
 import io.syncd.common.Field;
 import io.syncd.common.Json;
+import io.syncd.common.Strokes;
 import io.syncd.common.SyncTable;
+import io.syncd.common.ink.InkCodec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The SQL of the four local record tables ({@code books}, {@code events}, {@code notes}, {@code schedule_drawings}):
- * one column per protocol field, plus {@code version}, {@code is_dirty}, {@code is_deleted}. The caller holds the
- * {@link Database} lock.
+ * one column per protocol field, plus {@code version}, {@code is_dirty}, {@code is_deleted}. Strokes are a BLOB of
+ * their ink bytes; in the data this class reads and writes they are {@code strokes_ink}, base64 as on the wire. The
+ * caller holds the {@link Database} lock.
  */
 public final class RecordsTable {
     private final Database db;
@@ -217,7 +220,7 @@ public final class RecordsTable {
             switch (field.type()) {
                 case BOOL -> statement.setInt(index++, value.booleanValue() ? 1 : 0);
                 case INT -> statement.setLong(index++, value.longValue());
-                case JSON_ARRAY -> statement.setString(index++, Json.MAPPER.writeValueAsString(value));
+                case INK -> statement.setBytes(index++, Strokes.inkBytes(value));
                 case TEXT, UUID, TIMESTAMP, DATE -> statement.setString(index++, value.stringValue());
             }
         }
@@ -248,12 +251,13 @@ public final class RecordsTable {
                             data.put(name, value);
                         }
                     }
-                    case JSON_ARRAY -> {
-                        String json = rs.getString(name);
-                        if (json == null) {
+                    case INK -> {
+                        // Kept as the wire's base64 text: the outbox, held records and pulls all hold that form.
+                        byte[] ink = rs.getBytes(name);
+                        if (ink == null) {
                             data.putNull(name);
                         } else {
-                            data.set(name, Json.MAPPER.readTree(json));
+                            data.put(name, InkCodec.toBase64(ink));
                         }
                     }
                     case TEXT, UUID, TIMESTAMP, DATE -> data.put(name, rs.getString(name));

@@ -19,7 +19,7 @@ import io.syncd.common.SyncTable;
  * {@code PRAGMA application_id}, so the SDK never takes another application's SQLite file for one of its stores.
  */
 final class Schema {
-    static final int VERSION = 4;
+    static final int VERSION = 5;
     /** {@code PRAGMA application_id} of a syncd store: "SYND" in ASCII. */
     static final int APPLICATION_ID = 0x53594E44;
     /** The tables version 1 created; a file with all of them and {@code user_version} 1 is a store of an older SDK. */
@@ -123,7 +123,8 @@ final class Schema {
         }
         try (Statement statement = connection.createStatement()) {
             int version = found.version();
-            if (found.kind() == StoreFile.Kind.EMPTY) {
+            boolean created = found.kind() == StoreFile.Kind.EMPTY;
+            if (created) {
                 for (String ddl : statements()) {
                     statement.execute(ddl);
                 }
@@ -138,6 +139,10 @@ final class Schema {
             if (version < 4) {
                 statement.execute(BOOK_SELECTION);
                 statement.execute(BOOKS_CHOSEN);
+            }
+            if (version < 5 && !created) {
+                // A new store's record tables have strokes_ink from SyncTable already.
+                InkUpgrade.apply(connection);
             }
             // A store of an SDK before the mark keeps every row, its outbox included: it is marked, not refused.
             statement.execute("PRAGMA application_id = " + APPLICATION_ID);
@@ -187,7 +192,8 @@ final class Schema {
     static String columnType(FieldType type) {
         return switch (type) {
             case BOOL, INT -> "INTEGER";
-            case TEXT, UUID, TIMESTAMP, DATE, JSON_ARRAY -> "TEXT";
+            case TEXT, UUID, TIMESTAMP, DATE -> "TEXT";
+            case INK -> "BLOB"; // the ink bytes: a third of the base64 text, a fifth to a seventh of the JSON
         };
     }
 }

@@ -21,6 +21,7 @@ import io.syncd.client.StubServer;
 import io.syncd.client.SyncClient;
 import io.syncd.common.Json;
 import io.syncd.common.Field;
+import io.syncd.common.FieldType;
 import io.syncd.common.SyncTable;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -151,10 +152,12 @@ class SyncCliTest {
         for (SyncTable table : SyncTable.values()) {
             assertThat(put).contains("\n  " + table.wireName() + "\n");
             for (Field field : table.fields()) {
-                assertThat(put).containsPattern("\n    " + field.name() + (field.required() ? "\\*" : " ") + " +\\S");
+                String name = field.type() == FieldType.INK ? Field.STROKES_JSON : field.name(); // put takes JSON
+                assertThat(put).containsPattern("\n    " + name + (field.required() ? "\\*" : " ") + " +\\S");
             }
         }
-        assertThat(put).contains("start_time*      timestamp, RFC 3339").contains("view_mode*       integer, 0 to 2");
+        assertThat(put).contains("start_time*      timestamp, RFC 3339").contains("view_mode*       integer, 0 to 2")
+                .contains("strokes*         JSON array (handwriting strokes; or strokes_ink:");
         String resolve = cli("resolve", "--help").out();
         assertThat(resolve.replaceAll("\\s+", " ")).contains("[JSON] merge only: the whole record as merged, every"
                 + " field as for put (not a patch)");
@@ -211,6 +214,27 @@ class SyncCliTest {
 
     private static List<String> fields(JsonNode json) {
         return List.copyOf(json.propertyNames());
+    }
+
+    @Test
+    void putTakesJsonStrokesAndGetPrintsThemAsJsonWhileTheStoreKeepsInk() {
+        try (StubServer server = new StubServer()) {
+            Path phone = registeredWith(server);
+            String noteId = UUID.randomUUID().toString();
+            String strokes = "[[[1.5,2.25,0.1,1000],[12,-3,0.731,1016]],[]]";
+
+            Run put = cli(phone, "put", "notes", noteId, "{\"event_id\":\"" + UUID.randomUUID() + "\",\"strokes\":"
+                    + strokes + "}");
+            Run get = cli(phone, "get", "notes", noteId);
+
+            assertThat(put.exit()).as(put.err()).isZero();
+            assertThat(get.exit()).as(get.err()).isZero();
+            for (Run printed : List.of(put, get)) {
+                JsonNode data = Json.MAPPER.readTree(printed.out()).get("data");
+                assertThat(data.has("strokes_ink")).isFalse();
+                assertThat(data.get("strokes").toString()).isEqualTo(strokes);
+            }
+        }
     }
 
     @Test
