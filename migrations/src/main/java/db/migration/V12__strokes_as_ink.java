@@ -47,45 +47,41 @@ public class V12__strokes_as_ink extends BaseJavaMigration {
     }
 
     private static void convertLive(Connection db, String table) throws SQLException {
-        try (Statement read = db.createStatement();
-             PreparedStatement write = db.prepareStatement("UPDATE " + table + " SET strokes_ink = ? WHERE account_id = ? AND id = ?")) {
-            read.setFetchSize(BATCH);
-            int pending = 0;
-            try (ResultSet rs = read.executeQuery("SELECT account_id, id, strokes FROM " + table)) {
-                while (rs.next()) {
+        rewrite(db, "SELECT account_id, id, strokes FROM " + table,
+                "UPDATE " + table + " SET strokes_ink = ? WHERE account_id = ? AND id = ?", (rs, write) -> {
                     UUID id = rs.getObject("id", UUID.class);
                     write.setBytes(1, encode(rs.getBytes("strokes"), table + " " + id));
                     write.setObject(2, rs.getObject("account_id", UUID.class));
                     write.setObject(3, id);
-                    write.addBatch();
-                    if (++pending == BATCH) {
-                        write.executeBatch();
-                        pending = 0;
-                    }
-                }
-            }
-            if (pending > 0) {
-                write.executeBatch();
-            }
-        }
+                });
     }
 
     private static void convertSyncLog(Connection db) throws SQLException {
-        try (Statement read = db.createStatement();
-             PreparedStatement write = db.prepareStatement(
-                     "UPDATE sync_log SET data = ?, server_record = ? WHERE account_id = ? AND change_id = ?")) {
-            read.setFetchSize(BATCH);
-            int pending = 0;
-            try (ResultSet rs = read.executeQuery("SELECT account_id, change_id, table_name, data, server_record"
-                    + " FROM sync_log WHERE table_name IN ('notes', 'schedule_drawings')"
-                    + " AND (data IS NOT NULL OR server_record IS NOT NULL)")) {
-                while (rs.next()) {
+        rewrite(db, "SELECT account_id, change_id, table_name, data, server_record FROM sync_log"
+                        + " WHERE table_name IN ('notes', 'schedule_drawings') AND (data IS NOT NULL OR server_record IS NOT NULL)",
+                "UPDATE sync_log SET data = ?, server_record = ? WHERE account_id = ? AND change_id = ?", (rs, write) -> {
                     SyncTable table = SyncTable.fromWireName(rs.getString("table_name")).orElseThrow();
                     String where = "sync_log change " + rs.getObject("change_id", UUID.class);
                     write.setString(1, data(table, rs.getString("data"), where));
                     write.setString(2, serverRecord(table, rs.getString("server_record"), where));
                     write.setObject(3, rs.getObject("account_id", UUID.class));
                     write.setObject(4, rs.getObject("change_id", UUID.class));
+                });
+    }
+
+    /** Sets the parameters of one row's update from the row read. */
+    private interface RowUpdate {
+        void set(ResultSet row, PreparedStatement update) throws SQLException;
+    }
+
+    /** Reads {@code select} through a cursor and runs {@code update} for each row, in batches. */
+    private static void rewrite(Connection db, String select, String update, RowUpdate rowUpdate) throws SQLException {
+        try (Statement read = db.createStatement(); PreparedStatement write = db.prepareStatement(update)) {
+            read.setFetchSize(BATCH);
+            int pending = 0;
+            try (ResultSet rs = read.executeQuery(select)) {
+                while (rs.next()) {
+                    rowUpdate.set(rs, write);
                     write.addBatch();
                     if (++pending == BATCH) {
                         write.executeBatch();
