@@ -57,7 +57,7 @@ final class Baselines {
          */
         EVENTS_AUDITED,
         /**
-         * The seed's sync of phase 1: 1 book, 20 events, 24 notes and 5 drawings with ~5 KB of JSON strokes each,
+         * The seed's sync of phase 1: 1 book, 19 events, 25 notes and 5 drawings with ~5 KB of JSON strokes each,
          * stored as the server stores them (ink bytes, {@code strokes_ink bytea}).
          */
         SEED_SYNC

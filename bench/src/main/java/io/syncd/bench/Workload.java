@@ -122,7 +122,8 @@ final class Workload {
 
     /**
      * The seed's sync of {@code n} changes: a book, then events in it, notes on them (~5 KB of strokes each) and a
-     * drawing; for n = 50: 1 book, 20 events, 24 notes, 5 drawings.
+     * drawing; for n = 50: 1 book, 19 events, 25 notes, 5 drawings (by the slots: 10 changes hold 4 events, 5 notes, 1
+     * drawing, the book taking the first event slot).
      */
     List<String> mixedSync(int n) {
         List<String> changes = new ArrayList<>(n);
