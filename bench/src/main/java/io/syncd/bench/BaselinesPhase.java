@@ -39,7 +39,7 @@ final class BaselinesPhase implements Phase {
         results.put("raw_pg_cpu_us_per_row", events.postgresCpuMicros(),
                 "CPU µs of PostgreSQL per row of raw_pg_per_s (compare pg_cpu_us_per_change)");
         results.put("raw_pg_seed_sync_per_s", baselines.rawPostgres(Baselines.Rows.SEED_SYNC, seconds, 4).perSecond(),
-                "rows/s, the same with phase 1's syncs (24 notes, 5 drawings)");
+                "rows/s, the same with phase 1's syncs (25 notes, 5 drawings, strokes as ink bytea)");
         results.put("kafka_produce_per_s", Baselines.kafkaProduce(run.server().infrastructure().kafka().clientProperties(),
                 options.count(400_000, 20_000)), "change events/s, acks=all, idempotent");
         results.put("apply_ratio", applied / raw, "applied_per_s / raw_pg_per_s; target ≥ 0.7");

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.syncd.client.http.AnswerParser;
 import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
@@ -130,7 +129,7 @@ final class BenchClient {
 
     /**
      * Pulls a whole chain from {@code cursor}; returns the number of records and the last cursor. Pages are read
-     * as the SDK reads them ({@link AnswerParser}: into trees by a streaming parser), as they arrive.
+     * as they arrive, each change into a tree ({@link PageReader}).
      */
     String[] pullAll(String token, String cursor, int limit) {
         return pullAll(token, cursor, limit, "");
@@ -139,23 +138,23 @@ final class BenchClient {
     /**
      * Pulls every page from {@code cursor}; returns the record count and the last cursor.
      *
-     * @param fields more pull fields for every page, e.g. {@code ,"books":[…]}
+     * @param fields more pull fields for every page, e.g. {@code ,"books":[…]} or {@code ,"strokes_format":"ink"}
      */
     String[] pullAll(String token, String cursor, int limit, String fields) {
         int records = 0;
         while (true) {
             String body = "{\"cursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":" + limit
                     + fields + "}";
-            JsonNode page;
+            PageReader.Page page;
             // Read as it arrives, as a device would: decompressing and parsing overlap the server's writing.
             try (InputStream stream = postStream("/api/sync/pull", token, body)) {
-                page = AnswerParser.read(stream);
+                page = PageReader.read(stream);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            records += page.get("changes").size();
-            cursor = page.get("cursor").stringValue();
-            if (!page.get("has_more").booleanValue()) {
+            records += page.changes();
+            cursor = page.cursor();
+            if (!page.hasMore()) {
                 return new String[] {Integer.toString(records), cursor};
             }
         }

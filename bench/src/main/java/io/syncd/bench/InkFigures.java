@@ -9,16 +9,14 @@ import java.util.List;
 import java.util.Locale;
 
 import io.syncd.common.ContentCoding;
-import io.syncd.common.Json;
 import io.syncd.common.ink.InkCodec;
 import io.syncd.common.ink.InkFormatException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ink encoding's figures on the bench's own notes ({@link Workload#strokes}, ~5 KB of JSON each): bytes per note
  * and per 50-change push, JSON against ink, before and after zstd, and encode and decode speed on one core (JSON MB
- * per second of CPU time). No server: {@code java -cp … io.syncd.bench.InkFigures [notes] [rounds]}.
+ * per second of CPU time; phase 1 writes the speed as {@code ink_encode_mb_per_s} and {@code ink_decode_mb_per_s}).
+ * No server: {@code java -cp … io.syncd.bench.InkFigures [notes] [rounds]}.
  */
 public final class InkFigures {
     private InkFigures() {
@@ -58,7 +56,31 @@ public final class InkFigures {
         System.out.printf(Locale.ROOT, "%-36s %.3f%n", "ink / json", (double) ink / json);
 
         sync50(workload);
-        speed(notes, inks, json, rounds);
+        Speed speed = speed(notes, inks, rounds);
+        System.out.printf(Locale.ROOT, "%-36s %.0f%n", "ink_encode_mb_per_s (JSON text in)", speed.encodeMbPerSecond());
+        System.out.printf(Locale.ROOT, "%-36s %.0f%n", "ink_decode_mb_per_s (JSON text out)", speed.decodeMbPerSecond());
+        System.out.printf(Locale.ROOT, "%-36s %.0f%n", "ink_decode_tree_mb_per_s", speed.decodeTreeMbPerSecond());
+    }
+
+    /**
+     * Encode and decode speed in MB of JSON per CPU second of one thread.
+     *
+     * @param decodeTreeMbPerSecond decoding into a Jackson tree instead of JSON text
+     */
+    record Speed(double encodeMbPerSecond, double decodeMbPerSecond, double decodeTreeMbPerSecond) {
+    }
+
+    /** The speed on {@code count} of the bench's notes ({@code seed}'s), timed over {@code rounds} after a warm-up. */
+    static Speed speed(long seed, int count, int rounds) throws InkFormatException {
+        Workload workload = new Workload(seed);
+        List<byte[]> notes = new ArrayList<>(count);
+        List<byte[]> inks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] strokes = workload.strokes(5000).getBytes(StandardCharsets.UTF_8);
+            notes.add(strokes);
+            inks.add(InkCodec.encodeJson(strokes));
+        }
+        return speed(notes, inks, rounds);
     }
 
     /** A 50-change push of the seed's sync, as JSON strokes and as strokes_ink, each compressed with zstd. */
@@ -70,18 +92,9 @@ public final class InkFigures {
         long inkZstd = 0;
         for (int s = 0; s < syncs; s++) {
             List<String> changes = workload.mixedSync(50);
-            List<String> inkChanges = new ArrayList<>(changes.size());
-            for (String change : changes) {
-                ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(change);
-                ObjectNode data = (ObjectNode) tree.get("data");
-                JsonNode strokes = data.remove("strokes");
-                if (strokes != null) {
-                    data.put("strokes_ink", InkCodec.toBase64(InkCodec.encode(strokes)));
-                }
-                inkChanges.add(Json.MAPPER.writeValueAsString(tree));
-            }
             byte[] jsonPush = Workload.push(changes).getBytes(StandardCharsets.UTF_8);
-            byte[] inkPush = Workload.push(inkChanges).getBytes(StandardCharsets.UTF_8);
+            byte[] inkPush = Workload.push(changes.stream().map(Workload::inkChange).toList())
+                    .getBytes(StandardCharsets.UTF_8);
             json += jsonPush.length;
             ink += inkPush.length;
             jsonZstd += ContentCoding.ZSTD.encode(jsonPush).length;
@@ -95,8 +108,8 @@ public final class InkFigures {
                 (double) inkZstd / jsonZstd);
     }
 
-    private static void speed(List<byte[]> notes, List<byte[]> inks, long jsonBytes, int rounds)
-            throws InkFormatException {
+    private static Speed speed(List<byte[]> notes, List<byte[]> inks, int rounds) throws InkFormatException {
+        long jsonBytes = notes.stream().mapToLong(note -> note.length).sum();
         for (int warmup = 0; warmup < 3; warmup++) {
             encodeAll(notes);
             decodeAll(inks);
@@ -119,9 +132,7 @@ public final class InkFigures {
             decode += decoded - encoded;
         }
         double megabytes = jsonBytes * (double) rounds / 1e6;
-        System.out.printf(Locale.ROOT, "%-36s %.0f%n", "ink_encode_mb_per_s (JSON text in)", megabytes / (encode / 1e9));
-        System.out.printf(Locale.ROOT, "%-36s %.0f%n", "ink_decode_mb_per_s (JSON text out)", megabytes / (decode / 1e9));
-        System.out.printf(Locale.ROOT, "%-36s %.0f%n", "ink_decode_tree_mb_per_s", megabytes / (trees / 1e9));
+        return new Speed(megabytes / (encode / 1e9), megabytes / (decode / 1e9), megabytes / (trees / 1e9));
     }
 
     private static long encodeAll(List<byte[]> notes) {

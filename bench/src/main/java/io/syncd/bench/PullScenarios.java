@@ -27,8 +27,12 @@ final class PullScenarios {
         return token;
     }
 
-    /** A device whose account holds {@code count} notes with ~5 KB of strokes each. */
-    String accountWithNotes(int count) {
+    /** A device and the book whose {@code count} notes with ~5 KB of JSON strokes each its account holds. */
+    record Notes(String token, UUID book) {
+    }
+
+    /** A device whose account holds {@code count} notes with ~5 KB of JSON strokes each, pushed as JSON. */
+    Notes accountWithNotes(int count) {
         String token = client.newDevice();
         UUID book = Workload.id();
         List<UUID> events = new ArrayList<>();
@@ -42,7 +46,7 @@ final class PullScenarios {
             changes.add(Workload.change("notes", Workload.id(), 0, workload.note(events.get(i % 100), 5000)));
         }
         pushInChunks(token, changes);
-        return token;
+        return new Notes(token, book);
     }
 
     /** Pushes in requests of the protocol's maximum size, in order (parents first as listed). */
@@ -57,11 +61,16 @@ final class PullScenarios {
      * pull of a data set this size runs code the warm-up's small pages never made hot); checks the record count.
      */
     double initialPull(String token, int expected, int runs) {
-        client.pullAll(token, null, PAGE);
+        return initialPull(token, expected, runs, "");
+    }
+
+    /** {@link #initialPull(String, int, int)} with more pull fields, e.g. {@code ,"strokes_format":"ink"}. */
+    double initialPull(String token, int expected, int runs, String fields) {
+        client.pullAll(token, null, PAGE, fields);
         double[] times = new double[runs];
         for (int r = 0; r < runs; r++) {
             long start = System.nanoTime();
-            int records = Integer.parseInt(client.pullAll(token, null, PAGE)[0]);
+            int records = Integer.parseInt(client.pullAll(token, null, PAGE, fields)[0]);
             times[r] = Stats.millisSince(start);
             if (records < expected) {
                 throw new IllegalStateException("initial pull returned " + records + " records, expected " + expected);

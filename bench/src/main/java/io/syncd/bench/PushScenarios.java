@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.syncd.common.ContentCoding;
 
@@ -27,9 +28,15 @@ final class PushScenarios {
 
     /** Milliseconds from sending a push of {@code size} mixed changes to holding all its decisions. */
     List<Double> latencies(String token, int size, int samples, long[] wireBytes) {
+        return latencies(token, size, samples, wireBytes, Workload::push);
+    }
+
+    /** {@link #latencies}, each push's body made of its changes by {@code push} (before the clock starts). */
+    private List<Double> latencies(String token, int size, int samples, long[] wireBytes,
+            Function<List<String>, String> push) {
         List<Double> millis = new ArrayList<>(samples);
         for (int i = 0; i < samples; i++) {
-            String body = Workload.push(workload.mixedSync(size));
+            String body = push.apply(workload.mixedSync(size));
             long start = System.nanoTime();
             BenchClient.Answer answer = client.push(token, body);
             millis.add(Stats.millisSince(start));
@@ -40,7 +47,7 @@ final class PushScenarios {
         return millis;
     }
 
-    void seedSync(Results results, Options options) {
+    void seedSync(Results results, Options options) throws Exception {
         String token = client.newDevice();
         latencies(token, 50, options.count(40, 10), null); // warm-up: JIT, connections, partition leaders
         int samples = options.count(200, 40);
@@ -55,6 +62,10 @@ final class PushScenarios {
         long[] gzipBytes = {0};
         int gzipSamples = options.count(40, 10);
         new PushScenarios(client.encoded(ContentCoding.GZIP)).latencies(token, 50, gzipSamples, gzipBytes);
+        // The same pushes from an ink device: strokes_ink in place of strokes, answers asked for in ink.
+        long[] inkBytes = {0};
+        new PushScenarios(client).latencies(token, 50, gzipSamples, inkBytes, Workload::inkPush);
+        InkFigures.Speed ink = InkFigures.speed(31, options.count(3000, 200), options.count(10, 3));
         results.put("push1_p50_ms", Stats.percentile(push1, 50), "push of 1 change → decided, p50 (ms)");
         results.put("push10_p50_ms", Stats.percentile(push10, 50), "push of 10 changes → decided, p50 (ms)");
         results.put("push50_p50_ms", Stats.percentile(push50, 50), "push of 50 mixed changes (notes ~5 KB) → decided, p50 (ms)");
@@ -67,6 +78,11 @@ final class PushScenarios {
                 "the other process (kernel threads included) that used the most of it");
         results.put("bytes_per_sync50", bytes[0] / samples, "bytes on the wire per 50-change push, zstd both ways");
         results.put("bytes_per_sync50_gzip", gzipBytes[0] / gzipSamples, "the same with gzip both ways");
+        results.put("bytes_per_sync50_ink", inkBytes[0] / gzipSamples, "the same pushes with strokes_ink (ink device),"
+                + " zstd both ways; target ≤ 0.4 × bytes_per_sync50");
+        results.put("ink_encode_mb_per_s", ink.encodeMbPerSecond(),
+                "strokes JSON → ink, MB of JSON per CPU second of one thread (the bench's ~5 KB notes)");
+        results.put("ink_decode_mb_per_s", ink.decodeMbPerSecond(), "ink → strokes JSON text, MB of JSON per CPU second");
     }
 
     /**

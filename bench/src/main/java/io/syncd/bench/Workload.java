@@ -6,7 +6,11 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.syncd.common.Json;
 import io.syncd.common.TimeOrderedIds;
+import io.syncd.common.ink.InkCodec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the seed app's changes as push JSON: books, events, notes and drawings with handwriting strokes shaped
@@ -100,9 +104,26 @@ final class Workload {
         return "{\"changes\":[" + String.join(",", changes) + "]}";
     }
 
+    /** The push of an ink device: its changes' strokes as {@code strokes_ink}, answers in the ink form too. */
+    static String inkPush(List<String> changes) {
+        return "{\"changes\":[" + String.join(",", changes.stream().map(Workload::inkChange).toList())
+                + "],\"strokes_format\":\"ink\"}";
+    }
+
+    /** A change of {@link #change} as an ink device sends it: {@code strokes} replaced by {@code strokes_ink} base64. */
+    static String inkChange(String change) {
+        ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(change);
+        if (tree.get("data") instanceof ObjectNode data && data.has("strokes")) {
+            JsonNode strokes = data.remove("strokes");
+            data.put("strokes_ink", InkCodec.toBase64(InkCodec.encode(strokes)));
+        }
+        return Json.MAPPER.writeValueAsString(tree);
+    }
+
     /**
      * The seed's sync of {@code n} changes: a book, then events in it, notes on them (~5 KB of strokes each) and a
-     * drawing; for n = 50: 1 book, 20 events, 24 notes, 5 drawings.
+     * drawing; for n = 50: 1 book, 19 events, 25 notes, 5 drawings (by the slots: 10 changes hold 4 events, 5 notes, 1
+     * drawing, the book taking the first event slot).
      */
     List<String> mixedSync(int n) {
         List<String> changes = new ArrayList<>(n);

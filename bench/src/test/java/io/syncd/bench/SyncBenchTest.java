@@ -90,10 +90,16 @@ class SyncBenchTest {
                 "kafka_produce_per_s", "pull10k_ms", "pull10k_notes_ms", "pull_incr_p50_ms", "replay_per_s",
                 "replay_kafka_per_s", "heap_mb", "drain_per_s", "drain_ratio", "drain_ratio_audited", "notify_p50_ms",
                 "notify_p99_ms", "notify_to_pull_p99_ms", "longpoll_p99_ms", "streams_open", "stream_heap_kb_per_stream",
-                "notify_p99_ms_at_5k_streams"}) {
+                "notify_p99_ms_at_5k_streams", "bytes_per_sync50_ink", "ink_encode_mb_per_s", "ink_decode_mb_per_s",
+                "pull10k_notes_ink_ms", "note_storage_bytes"}) {
             assertThat(json.get(measured).isNumber()).as(measured).isTrue();
             assertThat(json.get(measured).doubleValue()).as(measured).isPositive();
         }
+        // Sizes, not timings: an ink device's pushes and the stored strokes are as compact as the encoding makes them.
+        assertThat(json.get("bytes_per_sync50_ink").doubleValue()).as("an ink device's 50-change push, zstd")
+                .isLessThan(0.5 * json.get("bytes_per_sync50").doubleValue());
+        assertThat(json.get("note_storage_bytes").doubleValue()).as("a ~5 KB-JSON note's strokes as stored")
+                .isLessThan(1500);
     }
 
     @Test
@@ -105,7 +111,8 @@ class SyncBenchTest {
 
         assertThat(results.keys()).containsExactlyElementsOf(fullRunKeys());
         Set<String> measured = Set.of("mode", "ids", "warmup_s", "push1_p50_ms", "push10_p50_ms", "push50_p50_ms",
-                "push50_p99_ms", "push50_elsewhere_cpu_pct", "bytes_per_sync50", "bytes_per_sync50_gzip");
+                "push50_p99_ms", "push50_elsewhere_cpu_pct", "bytes_per_sync50", "bytes_per_sync50_gzip",
+                "bytes_per_sync50_ink", "ink_encode_mb_per_s", "ink_decode_mb_per_s");
         for (String key : results.keys()) {
             if (measured.contains(key)) {
                 assertThat(results.get(key)).as(key).isNotNull();
