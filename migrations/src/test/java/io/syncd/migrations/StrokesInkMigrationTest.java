@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.syncd.common.Json;
+import io.syncd.common.JsonValues;
 import io.syncd.common.ink.InkCodec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -111,34 +112,7 @@ class StrokesInkMigrationTest {
         JsonNode decoded = EXACT.readTree(InkCodec.decodeToJson(ink));
         assertThat(decoded.toString()).as(v1Strokes)
                 .isEqualTo(EXACT.readTree(InkCodec.decodeToJson(InkCodec.encodeJson(v1Strokes.getBytes(StandardCharsets.UTF_8)))).toString());
-        assertThat(equalByValue(decoded, EXACT.readTree(v1Strokes))).as(v1Strokes + " against " + decoded).isTrue();
-    }
-
-    /** JSON equality with numbers compared by value (1.50 = 1.5, -0 = 0). */
-    private static boolean equalByValue(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        if (a.isArray() && b.isArray() || a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            if (a.isArray()) {
-                for (int i = 0; i < a.size(); i++) {
-                    if (!equalByValue(a.get(i), b.get(i))) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            for (String name : a.propertyNames()) {
-                if (!b.has(name) || !equalByValue(a.get(name), b.get(name))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
+        assertThat(JsonValues.equalByValue(decoded, EXACT.readTree(v1Strokes))).as(v1Strokes + " against " + decoded).isTrue();
     }
 
     private static String base64(byte[] bytes) {

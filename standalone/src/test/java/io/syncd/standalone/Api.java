@@ -11,12 +11,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -190,6 +193,32 @@ public final class Api {
             cursor = response.body().get("cursor").stringValue();
             if (!response.body().get("has_more").booleanValue()) {
                 return new Pulled(records, cursor);
+            }
+        }
+    }
+
+    /**
+     * Every record of a pull chain from the beginning, keyed by record id: strokes in {@code strokesFormat} (null: the
+     * default), pages read with {@code mapper} (one with exact decimals keeps every digit a JSON device was sent).
+     */
+    public Map<String, JsonNode> pullByRecord(Device device, String strokesFormat, ObjectMapper mapper) {
+        Map<String, JsonNode> records = new HashMap<>();
+        String cursor = null;
+        while (true) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("cursor", cursor);
+            if (strokesFormat != null) {
+                body.put("strokes_format", strokesFormat);
+            }
+            Response page = post("/api/sync/pull", device.token(), body);
+            if (page.status() != 200) {
+                throw new IllegalStateException("pull failed: " + page.status() + " " + page.text());
+            }
+            JsonNode answer = mapper.readTree(page.text());
+            answer.get("changes").forEach(r -> records.put(r.get("record_id").stringValue(), r));
+            cursor = answer.get("cursor").stringValue();
+            if (!answer.get("has_more").booleanValue()) {
+                return records;
             }
         }
     }

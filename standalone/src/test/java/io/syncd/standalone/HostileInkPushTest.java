@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.syncd.common.Json;
+import io.syncd.common.JsonValues;
 import io.syncd.common.ink.InkCodec;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -115,10 +116,10 @@ class HostileInkPushTest {
         for (Map.Entry<UUID, String> note : notes.entrySet()) {
             JsonNode sent = EXACT.readTree(note.getValue());
             JsonNode json = asJson.get(note.getKey().toString()).at("/data/strokes");
-            assertThat(sameValue(json, sent)).as("JSON pull of %s: %s", note.getValue(), json).isTrue();
+            assertThat(JsonValues.equalByValue(json, sent)).as("JSON pull of %s: %s", note.getValue(), json).isTrue();
             byte[] ink = InkCodec.fromBase64(asInk.get(note.getKey().toString()).at("/data/strokes_ink").stringValue());
             JsonNode decoded = EXACT.readTree(InkCodec.decodeToJson(ink));
-            assertThat(sameValue(decoded, sent)).as("ink pull of %s: %s", note.getValue(), decoded).isTrue();
+            assertThat(JsonValues.equalByValue(decoded, sent)).as("ink pull of %s: %s", note.getValue(), decoded).isTrue();
         }
     }
 
@@ -194,48 +195,8 @@ class HostileInkPushTest {
         return api.post("/api/sync/push", device.token(), body);
     }
 
-    /** Every record of a pull chain in {@code format} (null: the default), keyed by record id, numbers exact. */
     private Map<String, JsonNode> pull(Api.Device device, String format) {
-        Map<String, JsonNode> records = new HashMap<>();
-        String cursor = null;
-        while (true) {
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("cursor", cursor);
-            if (format != null) {
-                body.put("strokes_format", format);
-            }
-            Api.Response page = api.post("/api/sync/pull", device.token(), body);
-            assertThat(page.status()).as(page.text()).isEqualTo(200);
-            JsonNode answer = EXACT.readTree(page.text());
-            answer.get("changes").forEach(r -> records.put(r.get("record_id").stringValue(), r));
-            cursor = answer.get("cursor").stringValue();
-            if (!answer.get("has_more").booleanValue()) {
-                return records;
-            }
-        }
+        return api.pullByRecord(device, format, EXACT);
     }
 
-    /** JSON equality with numbers compared by value (1E+2 = 100, -0 = 0.0 = 0). */
-    private static boolean sameValue(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        if (a.isArray() && b.isArray() || a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (String name : a.isObject() ? a.propertyNames() : List.<String>of()) {
-                if (!b.has(name) || !sameValue(a.get(name), b.get(name))) {
-                    return false;
-                }
-            }
-            for (int i = 0; a.isArray() && i < a.size(); i++) {
-                if (!sameValue(a.get(i), b.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
-    }
 }

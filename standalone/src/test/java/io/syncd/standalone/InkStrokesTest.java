@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,24 +84,8 @@ class InkStrokesTest {
         return api.post("/api/sync/push", device.token(), request(format, changes));
     }
 
-    /** Every record of a pull chain in {@code format} (null: the default), keyed by record id. */
     private Map<String, JsonNode> pull(Api.Device device, String format) {
-        Map<String, JsonNode> records = new HashMap<>();
-        String cursor = null;
-        while (true) {
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("cursor", cursor);
-            if (format != null) {
-                body.put("strokes_format", format);
-            }
-            Api.Response page = api.post("/api/sync/pull", device.token(), body);
-            assertThat(page.status()).as(page.text()).isEqualTo(200);
-            page.body().get("changes").forEach(r -> records.put(r.get("record_id").stringValue(), r));
-            cursor = page.body().get("cursor").stringValue();
-            if (!page.body().get("has_more").booleanValue()) {
-                return records;
-            }
-        }
+        return api.pullByRecord(device, format, Json.MAPPER);
     }
 
     /** Two JSON values equal with numbers compared by value (1.50 = 1.5). */

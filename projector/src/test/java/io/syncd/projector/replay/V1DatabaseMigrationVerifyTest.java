@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
+import io.syncd.common.JsonValues;
 import io.syncd.common.SyncTable;
 import io.syncd.common.ink.InkCodec;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -177,33 +178,7 @@ class V1DatabaseMigrationVerifyTest {
     }
 
     private static void assertSameValue(JsonNode decoded, String v1, String what) {
-        assertThat(sameValue(decoded, EXACT.readTree(v1))).as("%s: %s decoded as %s", what, v1, decoded).isTrue();
+        assertThat(JsonValues.equalByValue(decoded, EXACT.readTree(v1))).as("%s: %s decoded as %s", what, v1, decoded).isTrue();
     }
 
-    /** JSON equality with numbers compared by value (1.50 = 1.5, -0 = 0.0 = 0, 1E+2 = 100). */
-    private static boolean sameValue(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        if (a.isArray() && b.isArray() || a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            if (a.isArray()) {
-                for (int i = 0; i < a.size(); i++) {
-                    if (!sameValue(a.get(i), b.get(i))) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            for (String name : a.propertyNames()) {
-                if (!b.has(name) || !sameValue(a.get(name), b.get(name))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
-    }
 }
