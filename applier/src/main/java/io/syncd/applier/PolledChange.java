@@ -32,12 +32,6 @@ record PolledChange(ChangeEvent event, ObjectNode data, TopicPartition source, l
         if (change.event().op() != ChangeOp.UPSERT) {
             return null;
         }
-        StringBuilder first = new StringBuilder();
-        RecordRules.normalize(change.event().table(), change.data(), "data", (path, message) -> {
-            if (first.isEmpty()) {
-                first.append(path).append(": ").append(message);
-            }
-        });
-        return first.isEmpty() ? null : first.toString();
+        return RecordRules.firstViolation(change.event().table(), change.data());
     }
 }

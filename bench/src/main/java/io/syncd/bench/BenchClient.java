@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.syncd.common.ContentCoding;
 import io.syncd.common.Json;
@@ -21,7 +23,15 @@ import tools.jackson.databind.JsonNode;
  * JSON parsing of answers.
  */
 final class BenchClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final AtomicInteger HTTP_THREADS = new AtomicInteger();
+    // Named, so that ThreadCpu counts their CPU as the bench's own (the client's selector thread is the JDK's HttpClient-N).
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .executor(Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "bench-http-" + HTTP_THREADS.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }))
+            .build();
     private final String baseUrl;
     private final ContentCoding coding;
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -102,7 +103,10 @@ final class PushScenarios {
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong decided = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(devices);
+        AtomicInteger threads = new AtomicInteger();
+        // Named, so that ThreadCpu counts their CPU as the bench's own and not the server's.
+        ExecutorService pool = Executors.newFixedThreadPool(devices,
+                task -> new Thread(task, "bench-device-" + threads.incrementAndGet()));
         try {
             List<Future<?>> loops = new ArrayList<>();
             for (int d = 0; d < devices; d++) {
@@ -129,9 +133,11 @@ final class PushScenarios {
             measuring.set(true);
             long start = System.nanoTime();
             CpuMeter.Reading cpuStart = CpuMeter.read();
+            Map<ThreadCpu.Part, Double> partsStart = ThreadCpu.read();
             TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
             measuring.set(false);
             CpuMeter.Reading cpu = CpuMeter.read().minus(cpuStart);
+            Map<ThreadCpu.Part, Double> parts = ThreadCpu.read();
             double elapsed = (System.nanoTime() - start) / 1e9;
             Map<String, Double> meters = client.meters();
             double busySeconds = delta(metersStart, meters, BATCH_SECONDS);
@@ -143,7 +149,8 @@ final class PushScenarios {
                 loop.get(2, TimeUnit.MINUTES);
             }
             return new Sustained(count / elapsed, cpu.jvmSeconds() * 1e6 / count, cpu.postgresSeconds() * 1e6 / count,
-                    100 * cpu.elsewhereSeconds() / elapsed, 100 * busySeconds / elapsed, batchChanges / batches);
+                    100 * cpu.elsewhereSeconds() / elapsed, 100 * busySeconds / elapsed, batchChanges / batches,
+                    ThreadCpu.microsPer(partsStart, parts, count));
         } finally {
             running.set(false);
             pool.shutdownNow();
@@ -165,8 +172,9 @@ final class PushScenarios {
      * @param applierBusyPercent share of the time the server's applier consumers spent deciding batches, % of one
      *                           (NaN when the server's process has no applier)
      * @param applierBatchChanges records per batch the appliers decided, on average (NaN likewise)
+     * @param jvmCpuMicrosByPart {@code jvmCpuMicros} by the part of the work the JVM's threads do (empty without /proc)
      */
     record Sustained(double perSecond, double jvmCpuMicros, double postgresCpuMicros, double elsewhereCpuPercent,
-                     double applierBusyPercent, double applierBatchChanges) {
+                     double applierBusyPercent, double applierBatchChanges, Map<ThreadCpu.Part, Double> jvmCpuMicrosByPart) {
     }
 }

@@ -1,5 +1,7 @@
 package io.syncd.bench;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Phase 2: sustained load, 16 devices pushing 50 changes at a time; with the embedded default, what it cost in CPU. */
@@ -16,8 +18,11 @@ final class SustainedLoadPhase implements Phase {
 
     @Override
     public List<String> keys() {
-        return List.of("applied_per_s", "applier_busy_pct", "applier_batch_changes", "jvm_cpu_us_per_change",
-                "pg_cpu_us_per_change", "load_elsewhere_cpu_pct");
+        List<String> keys = new ArrayList<>(List.of("applied_per_s", "applier_busy_pct", "applier_batch_changes",
+                "jvm_cpu_us_per_change"));
+        Arrays.stream(ThreadCpu.Part.values()).map(ThreadCpu.Part::key).forEach(keys::add);
+        keys.addAll(List.of("pg_cpu_us_per_change", "load_elsewhere_cpu_pct"));
+        return keys;
     }
 
     @Override
@@ -34,6 +39,10 @@ final class SustainedLoadPhase implements Phase {
         results.put("jvm_cpu_us_per_change", cpuOfTheServer ? load.jvmCpuMicros() : null,
                 cpuOfTheServer ? "CPU µs per decided change: the one JVM of bench client, gateway, Kafka and applier"
                         : "needs the embedded servers");
+        for (ThreadCpu.Part part : ThreadCpu.Part.values()) {
+            Double micros = cpuOfTheServer ? load.jvmCpuMicrosByPart().get(part) : null;
+            results.put(part.key(), micros, "of jvm_cpu_us_per_change: " + part.description());
+        }
         results.put("pg_cpu_us_per_change", cpuOfTheServer ? load.postgresCpuMicros() : null,
                 cpuOfTheServer ? "CPU µs per decided change: PostgreSQL" : "needs the embedded servers");
         results.put("load_elsewhere_cpu_pct", cpuOfTheServer ? load.elsewhereCpuPercent() : null, cpuOfTheServer

@@ -1,14 +1,13 @@
 package io.syncd.common;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
 
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,40 +18,121 @@ import tools.jackson.databind.node.ObjectNode;
  * never parsed again. Decoding is strict, so a record that is not exactly an event is a poison record, never a guess.
  */
 public final class ChangeEventCodec {
+    /** The envelope's longest form without data: every field, a full {@code after} and a rejection code. */
+    private static final int ENVELOPE_BYTES = 512;
+
     private ChangeEventCodec() {
     }
 
+    /**
+     * The event's bytes, written directly: every envelope value is ASCII that needs no escaping (UUIDs, the wire
+     * names, a timestamp, a rejection code), and {@code data} is JSON text already. A push encodes 50 to 1000 of these
+     * on the request's thread, where a JSON generator's setup cost more than the writing.
+     */
     public static byte[] encode(ChangeEvent e) {
-        // Room for the envelope (~330 bytes with every field) and data as ASCII, so that the buffer does not grow.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + (e.data() == null ? 0 : e.data().length()));
-        try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringProperty("change_id", e.changeId().toString());
-            g.writeStringProperty("account_id", e.accountId().toString());
-            g.writeStringProperty("device_id", e.deviceId().toString());
-            g.writeStringProperty("table", e.table().wireName());
-            g.writeStringProperty("op", e.op().wireName());
-            g.writeStringProperty("record_id", e.recordId().toString());
-            g.writeNumberProperty("base_version", e.baseVersion());
-            if (e.data() != null) {
-                g.writeName("data");
-                g.writeRawValue(e.data());
-            }
-            g.writeStringProperty("received_at", Timestamps.format(e.receivedAt()));
-            if (!e.after().isEmpty()) {
-                g.writeName("after");
-                g.writeStartObject();
-                for (Map.Entry<SyncTable, Long> entry : e.after().entrySet()) {
-                    g.writeNumberProperty(entry.getKey().wireName(), entry.getValue());
-                }
-                g.writeEndObject();
-            }
-            if (e.rejection() != null) {
-                g.writeStringProperty("rejection", e.rejection());
-            }
-            g.writeEndObject();
+        byte[] data = e.data() == null ? null : e.data().getBytes(StandardCharsets.UTF_8);
+        Envelope out = new Envelope(ENVELOPE_BYTES + (data == null ? 0 : data.length));
+        out.ascii("{\"change_id\":").uuid(e.changeId());
+        out.ascii(",\"account_id\":").uuid(e.accountId());
+        out.ascii(",\"device_id\":").uuid(e.deviceId());
+        out.ascii(",\"table\":").string(e.table().wireName());
+        out.ascii(",\"op\":").string(e.op().wireName());
+        out.ascii(",\"record_id\":").uuid(e.recordId());
+        out.ascii(",\"base_version\":").ascii(Long.toString(e.baseVersion()));
+        if (data != null) {
+            out.ascii(",\"data\":").bytes(data);
         }
-        return out.toByteArray();
+        out.ascii(",\"received_at\":").string(Timestamps.format(e.receivedAt()));
+        if (!e.after().isEmpty()) {
+            out.ascii(",\"after\":{");
+            boolean first = true;
+            for (Map.Entry<SyncTable, Long> entry : new EnumMap<>(e.after()).entrySet()) {
+                out.ascii(first ? "" : ",").string(entry.getKey().wireName()).ascii(":").ascii(entry.getValue().toString());
+                first = false;
+            }
+            out.ascii("}");
+        }
+        if (e.rejection() != null) {
+            out.ascii(",\"rejection\":").string(e.rejection());
+        }
+        return out.ascii("}").toByteArray();
+    }
+
+    /** A growing byte array of an event's envelope: ASCII pieces, quoted plain strings, UUIDs and the raw data. */
+    private static final class Envelope {
+        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        private byte[] bytes;
+        private int size;
+
+        Envelope(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        Envelope ascii(String text) {
+            ensure(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                bytes[size++] = (byte) text.charAt(i);
+            }
+            return this;
+        }
+
+        /** A JSON string of characters that need no escaping: the envelope's codes and timestamps. */
+        Envelope string(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                    throw new IllegalArgumentException("not an envelope value: " + text);
+                }
+            }
+            ensure(2);
+            bytes[size++] = '"';
+            ascii(text);
+            bytes[size++] = '"';
+            return this;
+        }
+
+        /** The UUID in its canonical form (what {@link UUID#toString()} writes), quoted. */
+        Envelope uuid(UUID id) {
+            ensure(38);
+            bytes[size++] = '"';
+            hex(id.getMostSignificantBits() >>> 32, 8);
+            bytes[size++] = '-';
+            hex(id.getMostSignificantBits() >>> 16, 4);
+            bytes[size++] = '-';
+            hex(id.getMostSignificantBits(), 4);
+            bytes[size++] = '-';
+            hex(id.getLeastSignificantBits() >>> 48, 4);
+            bytes[size++] = '-';
+            hex(id.getLeastSignificantBits(), 12);
+            bytes[size++] = '"';
+            return this;
+        }
+
+        /** The low {@code digits} hex digits of {@code value}, most significant first. */
+        private void hex(long value, int digits) {
+            for (int i = digits - 1; i >= 0; i--) {
+                bytes[size + i] = HEX[(int) (value & 0xF)];
+                value >>>= 4;
+            }
+            size += digits;
+        }
+
+        Envelope bytes(byte[] source) {
+            ensure(source.length);
+            System.arraycopy(source, 0, bytes, size, source.length);
+            size += source.length;
+            return this;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+        }
     }
 
     /** Decodes one record value; throws {@link UndecodableChangeException} saying why when it is not an event. */

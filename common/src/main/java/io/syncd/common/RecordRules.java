@@ -39,9 +39,30 @@ public final class RecordRules {
      * {@code changes[2].data.name}).
      */
     public static ObjectNode normalize(SyncTable table, JsonNode data, String path, Violations violations) {
+        ObjectNode normalized = Json.MAPPER.createObjectNode();
+        return check(table, data, path, normalized, violations) ? normalized : null;
+    }
+
+    /**
+     * The first rule {@code data} breaks, as "data.field: message", or null when it is valid: {@link #normalize}'s
+     * rules without building the normalized copy. The applier checks every event this way (one that did not pass the
+     * gateway must not stop its partition), on the one thread that decides the batches.
+     */
+    public static String firstViolation(SyncTable table, JsonNode data) {
+        StringBuilder first = new StringBuilder();
+        check(table, data, "data", null, (path, message) -> {
+            if (first.isEmpty()) {
+                first.append(path).append(": ").append(message);
+            }
+        });
+        return first.isEmpty() ? null : first.toString();
+    }
+
+    /** Applies the rules; the normalized fields go to {@code out} unless it is null (only checking). */
+    private static boolean check(SyncTable table, JsonNode data, String path, ObjectNode out, Violations violations) {
         if (data == null || !data.isObject()) {
             violations.add(path, "must be a JSON object");
-            return null;
+            return false;
         }
         boolean valid = true;
         for (String name : data.propertyNames()) {
@@ -50,21 +71,21 @@ public final class RecordRules {
                 valid = false;
             }
         }
-        ObjectNode normalized = Json.MAPPER.createObjectNode();
         for (Field field : table.fields()) {
             valid &= field.type() == FieldType.INK
-                    ? Strokes.normalize(field, data, path, normalized, violations)
-                    : normalize(field, data.get(field.name()), path + "." + field.name(), normalized, violations);
+                    ? Strokes.normalize(field, data, path, out, violations)
+                    : normalize(field, data.get(field.name()), path, out, violations);
         }
-        if (valid && table == SyncTable.EVENTS && normalized.hasNonNull("end_time")) {
-            Instant start = Timestamps.parse(normalized.get("start_time").stringValue());
-            Instant end = Timestamps.parse(normalized.get("end_time").stringValue());
+        JsonNode times = out != null ? out : data; // valid: both hold the same instants
+        if (valid && table == SyncTable.EVENTS && times.hasNonNull("end_time")) {
+            Instant start = Timestamps.parse(times.get("start_time").stringValue());
+            Instant end = Timestamps.parse(times.get("end_time").stringValue());
             if (end.isBefore(start)) {
                 violations.add(path + ".end_time", "must not be before start_time");
                 valid = false;
             }
         }
-        return valid ? normalized : null;
+        return valid;
     }
 
     /** What makes {@code text} unstorable, or null when PostgreSQL can store it as it is. */
@@ -100,12 +121,16 @@ public final class RecordRules {
         return Json.MAPPER.writeValueAsString(array);
     }
 
+    /** One field; {@code path} is the data's, the field's own is built only for a violation (most data has none). */
     private static boolean normalize(Field field, JsonNode value, String path, ObjectNode out, Violations violations) {
         String name = field.name();
         if (value == null || value.isNull()) {
             if (field.required()) {
-                violations.add(path, "is required");
+                violations.add(path + "." + field.name(), "is required");
                 return false;
+            }
+            if (out == null) {
+                return true;
             }
             if (field.defaultValue() != null) {
                 out.put(name, field.defaultValue());
@@ -120,14 +145,18 @@ public final class RecordRules {
                 if (!value.isBoolean()) {
                     yield "must be true or false";
                 }
-                out.put(name, value.booleanValue());
+                if (out != null) {
+                    out.put(name, value.booleanValue());
+                }
                 yield null;
             }
             case UUID -> {
                 if (!value.isString() || !Uuids.isCanonical(value.stringValue())) {
                     yield "must be a UUID";
                 }
-                out.put(name, java.util.UUID.fromString(value.stringValue()).toString());
+                if (out != null) {
+                    out.put(name, java.util.UUID.fromString(value.stringValue()).toString());
+                }
                 yield null;
             }
             case TIMESTAMP -> timestamp(value, name, out);
@@ -137,13 +166,15 @@ public final class RecordRules {
                         || value.longValue() > field.max()) {
                     yield "must be an integer from " + field.min() + " to " + field.max();
                 }
-                out.put(name, value.intValue());
+                if (out != null) {
+                    out.put(name, value.intValue());
+                }
                 yield null;
             }
             case INK -> throw new IllegalStateException("strokes are normalized by Strokes");
         };
         if (problem != null) {
-            violations.add(path, problem);
+            violations.add(path + "." + field.name(), problem);
             return false;
         }
         return true;
@@ -164,7 +195,9 @@ public final class RecordRules {
         if (field.maxLength() > 0 && text.codePointCount(0, text.length()) > field.maxLength()) {
             return "must be at most " + field.maxLength() + " characters";
         }
-        out.put(field.name(), text);
+        if (out != null) {
+            out.put(field.name(), text);
+        }
         return null;
     }
 
@@ -174,7 +207,10 @@ public final class RecordRules {
             return shape;
         }
         try {
-            out.put(name, Timestamps.format(Timestamps.parse(value.stringValue(), MAX_FRACTION_DIGITS)));
+            Instant instant = Timestamps.parse(value.stringValue(), MAX_FRACTION_DIGITS);
+            if (out != null) {
+                out.put(name, Timestamps.format(instant));
+            }
             return null;
         } catch (Timestamps.OutOfRangeException e) {
             return "must lie within the years 0001 to 9999 once in UTC";
@@ -193,7 +229,9 @@ public final class RecordRules {
             if (date.isBefore(FIRST_DATE)) {
                 return "must lie within the years 0001 to 9999";
             }
-            out.put(name, date.toString());
+            if (out != null) {
+                out.put(name, date.toString());
+            }
             return null;
         } catch (DateTimeException e) {
             return shape;

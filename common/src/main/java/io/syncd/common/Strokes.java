@@ -21,7 +21,10 @@ public final class Strokes {
         return table.fieldNames().contains(Field.STROKES_INK);
     }
 
-    /** Normalizes the strokes of {@code data} into {@code out}; false with a violation under {@code path} if invalid. */
+    /**
+     * Normalizes the strokes of {@code data} into {@code out} (null: only checks them); false with a violation under
+     * {@code path} if invalid.
+     */
     static boolean normalize(Field field, JsonNode data, String path, ObjectNode out,
                              RecordRules.Violations violations) {
         JsonNode ink = data.get(Field.STROKES_INK);
@@ -44,7 +47,10 @@ public final class Strokes {
                 return false;
             }
             try {
-                out.put(field.name(), InkCodec.encode(json));
+                byte[] encoded = InkCodec.encode(json);
+                if (out != null) {
+                    out.put(field.name(), encoded);
+                }
                 return true;
             } catch (IllegalArgumentException e) {
                 violations.add(jsonPath, e.getMessage());
@@ -61,7 +67,9 @@ public final class Strokes {
             violations.add(inkPath, "is not a valid ink encoding: " + e.getMessage());
             return false;
         }
-        out.put(field.name(), ink.stringValue());
+        if (out != null) {
+            out.put(field.name(), ink.stringValue());
+        }
         return true;
     }
 

@@ -1,6 +1,7 @@
 package io.syncd.common;
 
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,17 @@ public enum SyncTable {
     // Looked up for every change on the push and apply paths: maps, not scans.
     private static final Map<String, SyncTable> BY_WIRE_NAME = new HashMap<>();
     private static final Map<String, SyncTable> BY_TOPIC = new HashMap<>();
+    private static final Map<SyncTable, Optional<SyncTable>> PARENTS = new EnumMap<>(SyncTable.class);
+    private static final Map<SyncTable, List<SyncTable>> CHILDREN = new EnumMap<>(SyncTable.class);
 
     static {
         for (SyncTable table : values()) {
             BY_WIRE_NAME.put(table.wireName, table);
             BY_TOPIC.put(table.topic, table);
+        }
+        for (SyncTable table : values()) {
+            PARENTS.put(table, Optional.ofNullable(table.parentName).map(BY_WIRE_NAME::get));
+            CHILDREN.put(table, Arrays.stream(values()).filter(t -> table.wireName.equals(t.parentName)).toList());
         }
     }
 
@@ -94,7 +101,7 @@ public enum SyncTable {
 
     /** The table this one references, if any (events → books, notes → events, drawings → books). */
     public Optional<SyncTable> parent() {
-        return parentName == null ? Optional.empty() : Optional.of(fromWireName(parentName).orElseThrow());
+        return PARENTS.get(this);
     }
 
     /** The {@code data} field holding the parent's record id; null for books. */
@@ -112,7 +119,7 @@ public enum SyncTable {
 
     /** Tables whose records reference this one. */
     public List<SyncTable> children() {
-        return Arrays.stream(values()).filter(t -> wireName.equals(t.parentName)).toList();
+        return CHILDREN.get(this);
     }
 
     public static Optional<SyncTable> fromWireName(String name) {

@@ -9,15 +9,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The record rules refuse what PostgreSQL cannot store, name the field, and normalize what they accept. */
 class RecordRulesTest {
     private final List<String> violations = new ArrayList<>();
 
+    /** Normalizes as the gateway does, and checks that the applier's check of the same data agrees. */
     private ObjectNode normalize(SyncTable table, String data) {
-        return RecordRules.normalize(table, Json.MAPPER.readTree(data), "changes[0].data",
+        int before = violations.size();
+        JsonNode tree = Json.MAPPER.readTree(data);
+        ObjectNode normalized = RecordRules.normalize(table, tree, "changes[0].data",
                 (path, message) -> violations.add(path + ": " + message));
+        String first = violations.size() > before
+                ? violations.get(before).replaceFirst("^changes\\[0]\\.data", "data") : null;
+        assertThat(RecordRules.firstViolation(table, tree)).isEqualTo(first);
+        assertThat(normalized == null).isEqualTo(first != null);
+        return normalized;
     }
 
     private static String event(String startTime, String endTime) {

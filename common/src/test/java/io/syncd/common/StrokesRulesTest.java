@@ -23,9 +23,16 @@ class StrokesRulesTest {
     private static final String STROKES = "[[[10.5,20.25,0.5,1000],[11.5,21.25,0.55,1016]],[[1,2,3,4]]]";
     private final List<String> violations = new ArrayList<>();
 
+    /** Normalizes as the gateway does, and checks that the applier's check of the same data agrees. */
     private ObjectNode note(String strokesFields) {
-        return RecordRules.normalize(SyncTable.NOTES, Json.MAPPER.readTree("{" + EVENT + strokesFields + "}"),
-                "changes[3].data", (path, message) -> violations.add(path + ": " + message));
+        int before = violations.size();
+        tools.jackson.databind.JsonNode data = Json.MAPPER.readTree("{" + EVENT + strokesFields + "}");
+        ObjectNode normalized = RecordRules.normalize(SyncTable.NOTES, data, "changes[3].data",
+                (path, message) -> violations.add(path + ": " + message));
+        String first = violations.size() > before
+                ? violations.get(before).replaceFirst("^changes\\[3]\\.data", "data") : null;
+        assertThat(RecordRules.firstViolation(SyncTable.NOTES, data)).isEqualTo(first);
+        return normalized;
     }
 
     private static String ink(String json) {

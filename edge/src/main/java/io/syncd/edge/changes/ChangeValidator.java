@@ -11,8 +11,8 @@ import java.util.UUID;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.ChangeResult;
+import io.syncd.common.DataText;
 import io.syncd.common.Field;
-import io.syncd.common.Json;
 import io.syncd.common.Limits;
 import io.syncd.common.RecordRules;
 import io.syncd.common.SyncTable;
@@ -152,7 +152,7 @@ public final class ChangeValidator {
      * limit: a JSON device's strokes count as the JSON it sent (v1's limit, unchanged), an ink device's as their base64.
      */
     private static String text(JsonObject change, ObjectNode normalized) {
-        String text = Json.MAPPER.writeValueAsString(normalized);
+        String text = DataText.of(normalized);
         long size = Utf8.length(text);
         JsonNode strokes = change.get("data").get(Field.STROKES_JSON);
         JsonNode ink = normalized.get(Field.STROKES_INK);

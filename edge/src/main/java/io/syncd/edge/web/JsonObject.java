@@ -92,15 +92,23 @@ public final class JsonObject {
             }
             return null;
         }
-        return uuidValue(value, path(field), violations);
+        UUID id = uuidOrNull(value);
+        if (id == null) {
+            violations.add(path(field), "must be a UUID"); // the path is built only here: most requests have none
+        }
+        return id;
     }
 
     public static UUID uuidValue(JsonNode value, String path, Violations violations) {
-        if (!value.isString() || !Uuids.isCanonical(value.stringValue())) {
+        UUID id = uuidOrNull(value);
+        if (id == null) {
             violations.add(path, "must be a UUID");
-            return null;
         }
-        return UUID.fromString(value.stringValue());
+        return id;
+    }
+
+    private static UUID uuidOrNull(JsonNode value) {
+        return value.isString() && Uuids.isCanonical(value.stringValue()) ? UUID.fromString(value.stringValue()) : null;
     }
 
     /** An integer in [min, max]; null when absent (a violation if required) or invalid. */
