@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -104,11 +105,15 @@ final class BatchTransaction {
                 parked.put(tp, change.offset());
             }
         }
-        for (SyncTable table : SyncTable.values()) {
-            RecordsTable.insert(conn, table, written.stream()
-                    .filter(k -> k.table() == table && !stored.contains(k)).map(records::get).toList(), this::parentsBook);
-            RecordsTable.upsert(conn, table, written.stream()
-                    .filter(k -> k.table() == table && stored.contains(k)).map(records::get).toList());
+        Map<SyncTable, List<SyncedRecord>> inserts = new EnumMap<>(SyncTable.class);
+        Map<SyncTable, List<SyncedRecord>> upserts = new EnumMap<>(SyncTable.class);
+        for (RecordKey key : written) {
+            (stored.contains(key) ? upserts : inserts).computeIfAbsent(key.table(), t -> new ArrayList<>())
+                    .add(records.get(key));
+        }
+        for (SyncTable table : SyncTable.values()) { // parents' tables first
+            RecordsTable.insert(conn, table, inserts.getOrDefault(table, List.of()), this::parentsBook);
+            RecordsTable.upsert(conn, table, upserts.getOrDefault(table, List.of()));
         }
         SyncLogTable.append(conn, decisions, now);
         AccountSequences.storeSequences(conn, advancedSequences);
@@ -161,7 +166,7 @@ final class BatchTransaction {
                 keys.computeIfAbsent(e.table(), t -> new LinkedHashSet<>())
                         .add(new RecordKey(e.table(), e.accountId(), e.recordId()));
             }
-            RecordKey parent = parentKey(e, change.data());
+            RecordKey parent = change.parent();
             if (parent != null) {
                 keys.computeIfAbsent(parent.table(), t -> new LinkedHashSet<>()).add(parent);
             }
@@ -173,14 +178,6 @@ final class BatchTransaction {
                 stored.add(key);
             }
         }
-    }
-
-    private RecordKey parentKey(ChangeEvent e, ObjectNode data) {
-        if (e.op() != ChangeOp.UPSERT || e.table().parent().isEmpty()) {
-            return null;
-        }
-        UUID parentId = UUID.fromString(data.get(e.table().parentField()).stringValue());
-        return new RecordKey(e.table().parent().get(), e.accountId(), parentId);
     }
 
     /** Decides one change; false when it must wait for its parent (its partition stops here). */
@@ -241,7 +238,7 @@ final class BatchTransaction {
                     decisions.add(Decision.conflict(change, envelope(current)));
                     return true;
                 }
-                RecordKey parentKey = parentKey(e, data);
+                RecordKey parentKey = change.parent();
                 if (parentKey != null) {
                     SyncedRecord parent = records.get(parentKey);
                     if (parent == null || parent.deleted()) {

@@ -462,7 +462,7 @@ class BatchApplierTest {
 
     private PolledChange after(PolledChange child, PolledChange delete) {
         ChangeEvent e = child.event().withAfter(java.util.Map.of(delete.event().table(), delete.offset()));
-        return new PolledChange(e, child.data(), child.source(), child.offset(), child.refusal());
+        return new PolledChange(e, child.data(), child.source(), child.offset(), child.refusal(), child.parent());
     }
 
     @Test
