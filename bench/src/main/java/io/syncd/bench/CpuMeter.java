@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * apart; what everything else took says when a neighbour (a kernel thread, another process) shared the cores.
  */
 final class CpuMeter {
-    private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture Java runs on
+    static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture Java runs on
 
     /**
      * CPU seconds so far: of this JVM, of the PostgreSQL processes, of the whole machine (every core's busy time,
@@ -100,8 +100,8 @@ final class CpuMeter {
         }
     }
 
-    /** utime + stime, in ticks (fields 14 and 15 of a stat line, after the name in parentheses). */
-    private static double ticks(String stat) {
+    /** utime + stime, in ticks (fields 14 and 15 of a stat line, after the name in parentheses); NaN if unreadable. */
+    static double ticks(String stat) {
         try {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

@@ -133,11 +133,11 @@ final class PushScenarios {
             measuring.set(true);
             long start = System.nanoTime();
             CpuMeter.Reading cpuStart = CpuMeter.read();
-            Map<ThreadCpu.Part, Double> partsStart = ThreadCpu.read();
+            Map<String, ThreadCpu.Sample> partsStart = ThreadCpu.read();
             TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
             measuring.set(false);
             CpuMeter.Reading cpu = CpuMeter.read().minus(cpuStart);
-            Map<ThreadCpu.Part, Double> parts = ThreadCpu.read();
+            Map<String, ThreadCpu.Sample> parts = ThreadCpu.read();
             double elapsed = (System.nanoTime() - start) / 1e9;
             Map<String, Double> meters = client.meters();
             double busySeconds = delta(metersStart, meters, BATCH_SECONDS);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -14,8 +15,6 @@ import java.util.stream.Stream;
  * load client, the JIT compiler and the garbage collector).
  */
 final class ThreadCpu {
-    private static final double TICKS_PER_SECOND = 100; // USER_HZ
-
     /** What a thread does, told by its name (the kernel keeps its first 15 characters). */
     enum Part {
         REQUESTS("jvm_cpu_us_requests", "Tomcat's threads (HTTP, validating, queueing on Kafka, waiting, answering)"),
@@ -66,36 +65,50 @@ final class ThreadCpu {
         return KAFKA_PREFIXES.stream().anyMatch(threadName::startsWith) ? Part.KAFKA : Part.REST;
     }
 
-    /** CPU seconds so far of this JVM's live threads, by part; empty where /proc is not readable. */
-    static Map<Part, Double> read() {
-        Map<Part, Double> seconds = new EnumMap<>(Part.class);
+    /** One live thread's part and its CPU seconds so far. */
+    record Sample(Part part, double seconds) {
+    }
+
+    /** Every live thread of this JVM by its id, with its CPU seconds so far; empty where /proc is not readable. */
+    static Map<String, Sample> read() {
+        Map<String, Sample> threads = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    double ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    seconds.merge(partOf(name), ticks / TICKS_PER_SECOND, Double::sum);
-                } catch (IOException | RuntimeException gone) {
-                    // a thread that ended meanwhile: its time is lost from both readings alike
+                    double ticks = CpuMeter.ticks(Files.readString(task.resolve("stat")));
+                    if (!Double.isNaN(ticks)) {
+                        threads.put(task.getFileName().toString(),
+                                new Sample(partOf(name), ticks / CpuMeter.TICKS_PER_SECOND));
+                    }
+                } catch (IOException gone) {
+                    // a thread that ended meanwhile
                 }
             }
         } catch (IOException e) {
             return Map.of();
         }
-        return seconds;
+        return threads;
     }
 
-    /** Microseconds per unit of work of each part between two readings; empty when either is. */
-    static Map<Part, Double> microsPer(Map<Part, Double> start, Map<Part, Double> end, double units) {
+    /**
+     * Microseconds per unit of work of each part between two readings, thread by thread: a thread started meanwhile
+     * counts from zero; one that ended meanwhile is left out (summing each part's totals instead would subtract its
+     * whole life's CPU). Empty when either reading is.
+     */
+    static Map<Part, Double> microsPer(Map<String, Sample> start, Map<String, Sample> end, double units) {
         Map<Part, Double> micros = new EnumMap<>(Part.class);
         if (start.isEmpty() || end.isEmpty()) {
             return micros;
         }
         for (Part part : Part.values()) {
-            micros.put(part, (end.getOrDefault(part, 0.0) - start.getOrDefault(part, 0.0)) * 1e6 / units);
+            micros.put(part, 0.0);
         }
+        end.forEach((thread, now) -> {
+            Sample before = start.get(thread);
+            double seconds = now.seconds() - (before == null ? 0 : before.seconds());
+            micros.merge(now.part(), seconds * 1e6 / units, Double::sum);
+        });
         return micros;
     }
 }

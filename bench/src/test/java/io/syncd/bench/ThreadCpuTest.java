@@ -29,7 +29,7 @@ class ThreadCpuTest {
 
     @Test
     void aThreadsCpuIsCountedInItsPart() throws Exception {
-        Map<ThreadCpu.Part, Double> start = ThreadCpu.read();
+        Map<String, ThreadCpu.Sample> start = ThreadCpu.read();
         AtomicLong sink = new AtomicLong();
         Object done = new Object();
         Thread running = new Thread(() -> { // it burns 0.3 s of CPU, then waits: only a live thread is in /proc
@@ -54,11 +54,27 @@ class ThreadCpuTest {
         while (threads.getThreadCpuTime(running.getId()) < 300_000_000L && running.isAlive()) {
             Thread.onSpinWait();
         }
-        Map<ThreadCpu.Part, Double> end = ThreadCpu.read();
+        Map<String, ThreadCpu.Sample> end = ThreadCpu.read();
         running.interrupt();
 
         Map<ThreadCpu.Part, Double> micros = ThreadCpu.microsPer(start, end, 1);
         assertThat(micros.get(ThreadCpu.Part.APPLIER)).isGreaterThanOrEqualTo(0.2e6);
         assertThat(micros.get(ThreadCpu.Part.REQUESTS)).isZero();
+    }
+
+    @Test
+    void aThreadThatEndedInTheWindowSubtractsNothingAndOneStartedInItCountsFromZero() {
+        Map<String, ThreadCpu.Sample> start = Map.of(
+                "11", new ThreadCpu.Sample(ThreadCpu.Part.REST, 40.0), // a pool thread of an earlier phase
+                "12", new ThreadCpu.Sample(ThreadCpu.Part.APPLIER, 10.0));
+        Map<String, ThreadCpu.Sample> end = Map.of(
+                "12", new ThreadCpu.Sample(ThreadCpu.Part.APPLIER, 10.5),
+                "13", new ThreadCpu.Sample(ThreadCpu.Part.REST, 0.25));
+
+        Map<ThreadCpu.Part, Double> micros = ThreadCpu.microsPer(start, end, 1000);
+
+        assertThat(micros.get(ThreadCpu.Part.APPLIER)).isEqualTo(500.0);
+        assertThat(micros.get(ThreadCpu.Part.REST)).isEqualTo(250.0);
+        assertThat(micros.get(ThreadCpu.Part.KAFKA)).isZero();
     }
 }
