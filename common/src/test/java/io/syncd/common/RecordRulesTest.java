@@ -72,6 +72,13 @@ class RecordRulesTest {
     }
 
     @Test
+    void refusesAnEndTimeBeforeTheStartTimeComparedAsInstants() {
+        // 09:30+01:00 is 08:30 UTC: before the start, though its text sorts after it.
+        assertThat(normalize(SyncTable.EVENTS, event("2026-11-24T09:00:00Z", "2026-11-24T09:30:00+01:00"))).isNull();
+        assertThat(violations).containsExactly("changes[0].data.end_time: must not be before start_time");
+    }
+
+    @Test
     void normalizesLowerCaseAndLargeOffsetsToUtc() {
         ObjectNode data = normalize(SyncTable.EVENTS, event("2026-11-24t09:00:00.5z", "2026-11-25T09:00:00+23:59"));
         assertThat(violations).isEmpty();
