@@ -1,5 +1,6 @@
 package io.syncd.gateway.push;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -65,9 +66,10 @@ class SyncController {
         this.properties = properties;
     }
 
+    /** Written as bytes (PushAnswer): the answer of most requests, per change. Accepting JSON was checked first. */
     @PostMapping(path = "/api/sync/push", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, List<ChangeResult>> push(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device,
-                                         @RequestBody byte[] body) {
+    void push(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body,
+              HttpServletResponse response) throws IOException {
         Violations violations = new Violations();
         JsonObject request = JsonObject.of(JsonBody.parse(body), "", violations);
         List<ChangeEvent> changes = List.of();
@@ -79,7 +81,10 @@ class SyncController {
             format = StrokesFormats.read(request, violations);
         }
         violations.throwIfAny();
-        return Map.of("results", in(format, pushes.push(device.accountId(), changes)));
+        byte[] answer = PushAnswer.of(in(format, pushes.push(device.accountId(), changes)));
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(answer.length);
+        response.getOutputStream().write(answer);
     }
 
     /** Streamed: a page is written while it is read (see PullQuery). */
