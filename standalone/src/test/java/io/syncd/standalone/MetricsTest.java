@@ -109,6 +109,8 @@ class MetricsTest {
                     "status", "200")).isEqualTo(1);
             assertThat(delta(before, after, "http_server_requests_seconds_count", "uri", "/api/sync/pull",
                     "status", "401")).isEqualTo(1);
+            assertThat(after.samples()).as("no timer of the requests in flight (OPERATING.md)")
+                    .noneMatch(sample -> sample.name().startsWith("http_server_requests_active"));
         });
     }
 
