@@ -9,8 +9,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A JSON device's decimal coordinates are written from the long (the fast path of {@link JsonTextSink}): the text must
- * be exactly the canonical form the general path writes, for every value and scale, exponent forms included.
+ * A JSON device's coordinates are written from the long (the fast paths of {@link JsonTextSink}): the text must be
+ * exactly the canonical form the general path writes, for every value and scale, exponent forms included.
  */
 class ScaledValueTest {
     private static String fast(long unscaled, int scale) {
@@ -23,6 +23,29 @@ class ScaledValueTest {
         InkNumber number = InkNumber.of(BigDecimal.valueOf(unscaled, scale));
         return number instanceof InkNumber.Whole whole ? Long.toString(whole.value())
                 : ((InkNumber.Exact) number).value().toString();
+    }
+
+    @Test
+    void writesWholeNumbersOfEveryMagnitudeAsLongToStringDoes() {
+        long seed = Long.getLong("ink.seed", System.nanoTime());
+        Random random = new Random(seed);
+        long[] edges = {0, 9, 10, 99, 100, 999, 1_000, 9_999, 10_000, 99_999, 100_000, Integer.MAX_VALUE,
+                Integer.MAX_VALUE + 1L, 9_999_999_999L, 10_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE};
+        for (long edge : edges) {
+            for (long value : new long[] {edge, -edge, edge - 1, edge + 1}) {
+                assertThat(whole(value)).isEqualTo(Long.toString(value));
+            }
+        }
+        for (int i = 0; i < 200_000; i++) {
+            long value = i % 2 == 0 ? random.nextInt(20_000) - 10_000 : random.nextLong() >> random.nextInt(64);
+            assertThat(whole(value)).as("seed " + seed).isEqualTo(Long.toString(value));
+        }
+    }
+
+    private static String whole(long value) {
+        JsonTextSink sink = new JsonTextSink(4);
+        sink.longValue(value);
+        return new String(sink.result(), StandardCharsets.US_ASCII);
     }
 
     @Test
