@@ -10,8 +10,8 @@ import io.syncd.common.Json;
 /**
  * A push's answer, {@code {"results":[…]}}, as the bytes Jackson writes for it. Nearly every push is answered with
  * applied and pending results only: those are written here, at a fraction of the cost of Spring's answer negotiation
- * and Jackson's serialization of each result, which were a tenth of a push's CPU at the gateway. An answer with a
- * server record, an error or a string that would need escaping is written by the mapper.
+ * and Jackson's serialization of each result (~9 % of the request threads' samples under a push load, 3 % this way).
+ * An answer with a server record, an error or a string that would need escaping is written by the mapper.
  */
 final class PushAnswer {
     private PushAnswer() {

@@ -66,7 +66,7 @@ class SyncController {
         this.properties = properties;
     }
 
-    /** Written as bytes (PushAnswer): the answer of most requests, per change. Accepting JSON was checked first. */
+    /** Answers with the bytes of {@link PushAnswer}; AcceptsJsonInterceptor checked that the request accepts JSON. */
     @PostMapping(path = "/api/sync/push", consumes = MediaType.APPLICATION_JSON_VALUE)
     void push(@RequestAttribute(AuthenticatedDevice.ATTRIBUTE) AuthenticatedDevice device, @RequestBody byte[] body,
               HttpServletResponse response) throws IOException {
