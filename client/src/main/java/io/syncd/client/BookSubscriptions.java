@@ -118,6 +118,21 @@ final class BookSubscriptions {
     }
 
     /**
+     * At the end of a chain of a chosen set: drops the notes whose event never came (a backfill sent the note first,
+     * then the book was left). Every book: nothing to do, as every live event comes.
+     */
+    void dropOrphanedNotes(Set<String> pullSet) throws SQLException {
+        if (pullSet == null) {
+            return;
+        }
+        int dropped = store.bookRecords().dropNotesWithoutEvent();
+        if (dropped > 0) {
+            LOG.log(System.Logger.Level.INFO, "dropped {0} note(s) of books no longer subscribed whose events never came",
+                    dropped);
+        }
+    }
+
+    /**
      * Whether a pulled record may be written: a live event or drawing of a book outside the chain's set, or a note
      * of such a book's event, is not (the chain's set is what the server filters by, so this is a safety net).
      */

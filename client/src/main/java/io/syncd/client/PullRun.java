@@ -127,6 +127,7 @@ final class PullRun {
                     if (resyncing) {
                         resync.finish();
                     }
+                    books.dropOrphanedNotes(pullSet);
                     store.metadata().setLastSyncAt(clock.instant());
                 }
                 return null;

@@ -293,4 +293,64 @@ class SelectiveSyncIT {
                     .untilAsserted(() -> assertThat(ids(tablet, "events")).containsExactly(t.eventB()));
         }
     }
+
+    /**
+     * A backfill returns a book's records by their latest change, so a note can come before its event; when the chain
+     * breaks there and the book is left before the event came, the book's drop cannot find the note through its event.
+     * The end of the next chain drops it: the device holds what a fresh one with the same books would.
+     */
+    @Test
+    void aNoteThatCameBeforeItsEventIsDroppedWhenItsBookIsLeftBeforeTheEventCame() {
+        SyncClient phone = devices.device("phone");
+        TwoBooks t = twoBooks(phone);
+        phone.put("events", t.eventA(), event(t.a(), "edited after its note")); // the event's latest change is last
+        assertThat(phone.syncAll().applied()).isEqualTo(1);
+
+        try (LossyProxy proxy = new LossyProxy(server.uri())) {
+            SyncClient tablet = devices.device("tablet", proxy.uri(),
+                    SyncOptions.defaults().withRetries(Devices.QUICK_RETRIES).withPullPageSize(1));
+            tablet.subscribeBooks(books(t.b()));
+            tablet.syncAll();
+            assertThat(ids(tablet, "notes")).containsExactly(t.noteB());
+
+            tablet.subscribeBooks(books(t.a(), t.b()));
+            proxy.dropPullAnswersAfter(1); // A's backfill: its note, then (lost) its event
+            assertThatThrownBy(tablet::syncAll).isInstanceOf(SyncException.class);
+            assertThat(ids(tablet, "notes")).as("the note came first").contains(t.noteA());
+            assertThat(ids(tablet, "events")).as("its event did not come").doesNotContain(t.eventA());
+
+            tablet.unsubscribeBooks(books(t.a()));
+            proxy.mode(LossyProxy.Mode.FORWARD);
+            tablet.syncAll();
+
+            assertThat(ids(tablet, "notes")).as("the notes of the books synced").containsExactly(t.noteB());
+            assertThat(ids(tablet, "events")).containsExactly(t.eventB());
+        }
+    }
+
+    /** The same broken backfill, the book kept: the note that came first stays, and its event comes. */
+    @Test
+    void aNoteThatCameBeforeItsEventIsKeptWhileItsBookIsSynced() {
+        SyncClient phone = devices.device("phone");
+        TwoBooks t = twoBooks(phone);
+        phone.put("events", t.eventA(), event(t.a(), "edited after its note"));
+        assertThat(phone.syncAll().applied()).isEqualTo(1);
+
+        try (LossyProxy proxy = new LossyProxy(server.uri())) {
+            SyncClient tablet = devices.device("tablet", proxy.uri(),
+                    SyncOptions.defaults().withRetries(Devices.QUICK_RETRIES).withPullPageSize(1));
+            tablet.subscribeBooks(books(t.b()));
+            tablet.syncAll();
+            tablet.subscribeBooks(books(t.a(), t.b()));
+            proxy.dropPullAnswersAfter(1);
+            assertThatThrownBy(tablet::syncAll).isInstanceOf(SyncException.class);
+            assertThat(ids(tablet, "events")).as("its event did not come").doesNotContain(t.eventA());
+
+            proxy.mode(LossyProxy.Mode.FORWARD);
+            tablet.syncAll();
+
+            assertThat(ids(tablet, "notes")).containsExactlyInAnyOrder(t.noteA(), t.noteB());
+            assertThat(ids(tablet, "events")).containsExactlyInAnyOrder(t.eventA(), t.eventB());
+        }
+    }
 }

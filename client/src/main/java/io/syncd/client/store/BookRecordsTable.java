@@ -85,6 +85,25 @@ public final class BookRecordsTable {
         return dropped;
     }
 
+    /**
+     * Removes the notes whose event this store does not have, unless something here still holds them (an unsynced
+     * edit, an open conflict or rejection, a held or unconfirmed copy). Only at the end of a selective chain: every
+     * live event of a synced book is here by then, so such a note came before its event in a backfill and its book was
+     * left before the event came. Returns how many went.
+     */
+    public int dropNotesWithoutEvent() throws SQLException {
+        return db.statement("""
+                DELETE FROM notes
+                WHERE is_dirty = 0
+                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.record_id = notes.event_id)
+                  AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.table_name = 'notes' AND c.record_id = notes.record_id)
+                  AND NOT EXISTS (SELECT 1 FROM held_records h WHERE h.table_name = 'notes'
+                                  AND h.record_id = notes.record_id)
+                  AND NOT EXISTS (SELECT 1 FROM resync_unconfirmed u WHERE u.table_name = 'notes'
+                                  AND u.record_id = notes.record_id)
+                """).executeUpdate();
+    }
+
     /** The book of a local event, live or deleted; null when this store has no such event (or a legacy tombstone). */
     public String bookOfEvent(String eventId) throws SQLException {
         PreparedStatement statement = db.statement("SELECT book_id FROM events WHERE record_id = ?");
