@@ -301,23 +301,10 @@ class SelectiveSyncIT {
      */
     @Test
     void aNoteThatCameBeforeItsEventIsDroppedWhenItsBookIsLeftBeforeTheEventCame() {
-        SyncClient phone = devices.device("phone");
-        TwoBooks t = twoBooks(phone);
-        phone.put("events", t.eventA(), event(t.a(), "edited after its note")); // the event's latest change is last
-        assertThat(phone.syncAll().applied()).isEqualTo(1);
-
         try (LossyProxy proxy = new LossyProxy(server.uri())) {
-            SyncClient tablet = devices.device("tablet", proxy.uri(),
-                    SyncOptions.defaults().withRetries(Devices.QUICK_RETRIES).withPullPageSize(1));
-            tablet.subscribeBooks(books(t.b()));
-            tablet.syncAll();
-            assertThat(ids(tablet, "notes")).containsExactly(t.noteB());
-
-            tablet.subscribeBooks(books(t.a(), t.b()));
-            proxy.dropPullAnswersAfter(1); // A's backfill: its note, then (lost) its event
-            assertThatThrownBy(tablet::syncAll).isInstanceOf(SyncException.class);
-            assertThat(ids(tablet, "notes")).as("the note came first").contains(t.noteA());
-            assertThat(ids(tablet, "events")).as("its event did not come").doesNotContain(t.eventA());
+            SyncClient phone = devices.device("phone");
+            TwoBooks t = twoBooks(phone);
+            SyncClient tablet = noteOfAWithoutItsEvent(phone, t, proxy);
 
             tablet.unsubscribeBooks(books(t.a()));
             proxy.mode(LossyProxy.Mode.FORWARD);
@@ -331,20 +318,10 @@ class SelectiveSyncIT {
     /** The same broken backfill, the book kept: the note that came first stays, and its event comes. */
     @Test
     void aNoteThatCameBeforeItsEventIsKeptWhileItsBookIsSynced() {
-        SyncClient phone = devices.device("phone");
-        TwoBooks t = twoBooks(phone);
-        phone.put("events", t.eventA(), event(t.a(), "edited after its note"));
-        assertThat(phone.syncAll().applied()).isEqualTo(1);
-
         try (LossyProxy proxy = new LossyProxy(server.uri())) {
-            SyncClient tablet = devices.device("tablet", proxy.uri(),
-                    SyncOptions.defaults().withRetries(Devices.QUICK_RETRIES).withPullPageSize(1));
-            tablet.subscribeBooks(books(t.b()));
-            tablet.syncAll();
-            tablet.subscribeBooks(books(t.a(), t.b()));
-            proxy.dropPullAnswersAfter(1);
-            assertThatThrownBy(tablet::syncAll).isInstanceOf(SyncException.class);
-            assertThat(ids(tablet, "events")).as("its event did not come").doesNotContain(t.eventA());
+            SyncClient phone = devices.device("phone");
+            TwoBooks t = twoBooks(phone);
+            SyncClient tablet = noteOfAWithoutItsEvent(phone, t, proxy);
 
             proxy.mode(LossyProxy.Mode.FORWARD);
             tablet.syncAll();
@@ -352,5 +329,26 @@ class SelectiveSyncIT {
             assertThat(ids(tablet, "notes")).containsExactlyInAnyOrder(t.noteA(), t.noteB());
             assertThat(ids(tablet, "events")).containsExactlyInAnyOrder(t.eventA(), t.eventB());
         }
+    }
+
+    /**
+     * A tablet syncing book B, then A too, whose backfill breaks (the proxy drops the answers) after A's note and
+     * before its event: the phone changes the event after the note, and the tablet pulls one record a page.
+     */
+    private SyncClient noteOfAWithoutItsEvent(SyncClient phone, TwoBooks t, LossyProxy proxy) {
+        phone.put("events", t.eventA(), event(t.a(), "edited after its note"));
+        assertThat(phone.syncAll().applied()).isEqualTo(1);
+        SyncClient tablet = devices.device("tablet", proxy.uri(),
+                SyncOptions.defaults().withRetries(Devices.QUICK_RETRIES).withPullPageSize(1));
+        tablet.subscribeBooks(books(t.b()));
+        tablet.syncAll();
+        assertThat(ids(tablet, "notes")).containsExactly(t.noteB());
+
+        tablet.subscribeBooks(books(t.a(), t.b()));
+        proxy.dropPullAnswersAfter(1);
+        assertThatThrownBy(tablet::syncAll).isInstanceOf(SyncException.class);
+        assertThat(ids(tablet, "notes")).as("the note came first").contains(t.noteA());
+        assertThat(ids(tablet, "events")).as("its event did not come").doesNotContain(t.eventA());
+        return tablet;
     }
 }
