@@ -32,6 +32,11 @@ final class BookSubscriptions {
     private static final System.Logger LOG = System.getLogger(BookSubscriptions.class.getName());
 
     private final LocalStore store;
+    /**
+     * Whether a note may be here without its event: one came before its event since the last check, or nothing was
+     * checked since this store was opened. Keeps the check (a scan of the notes) off the end of every other chain.
+     */
+    private volatile boolean notesMayLackEvents = true;
 
     BookSubscriptions(LocalStore store) {
         this.store = store;
@@ -122,7 +127,7 @@ final class BookSubscriptions {
      * then the book was left). Every book: nothing to do, as every live event comes.
      */
     void dropOrphanedNotes(Set<String> pullSet) throws SQLException {
-        if (pullSet == null) {
+        if (pullSet == null || !notesMayLackEvents) {
             return;
         }
         int dropped = store.bookRecords().dropNotesWithoutEvent();
@@ -130,6 +135,11 @@ final class BookSubscriptions {
             LOG.log(System.Logger.Level.INFO, "dropped {0} note(s) of books no longer subscribed whose events never came",
                     dropped);
         }
+    }
+
+    /** The chain whose end ran {@link #dropOrphanedNotes} is committed: no note lacks its event until one comes so. */
+    void orphanedNotesChecked() {
+        notesMayLackEvents = false;
     }
 
     /**
@@ -145,6 +155,9 @@ final class BookSubscriptions {
             // A note may come before its event (a backfill returns records by their latest change): then trust it.
             case NOTES -> {
                 String book = store.bookRecords().bookOfEvent(parentId);
+                if (book == null) {
+                    notesMayLackEvents = true;
+                }
                 yield book == null || pullSet.contains(book);
             }
             case BOOKS -> true;

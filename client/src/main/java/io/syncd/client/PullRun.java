@@ -132,6 +132,9 @@ final class PullRun {
                 }
                 return null;
             });
+            if (last) {
+                books.orphanedNotesChecked();
+            }
             applied.addAll(written);
             pulled += changes.size();
             cursor = next;
