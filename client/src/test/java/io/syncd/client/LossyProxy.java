@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +33,9 @@ public final class LossyProxy implements AutoCloseable {
         /** Pushes reach the server; every result comes back {@code pending} (not decided within the wait). */
         PENDING_PUSH_ANSWERS,
         /** Pull answers after the first {@link #pullsToAnswer} are lost. */
-        DROP_PULL_ANSWERS
+        DROP_PULL_ANSWERS,
+        /** Pull answers after the first one that holds {@link #lastAnswerHolds} are lost. */
+        DROP_PULL_ANSWERS_AFTER_TEXT
     }
 
     private static final List<String> REQUEST_HEADERS =
@@ -45,6 +48,8 @@ public final class LossyProxy implements AutoCloseable {
     private final AtomicInteger pushes = new AtomicInteger();
     private final AtomicInteger pulls = new AtomicInteger();
     private volatile int pullsToAnswer;
+    private volatile String lastAnswerHolds;
+    private volatile boolean textAnswered;
 
     public LossyProxy(URI target) {
         this(target, 0);
@@ -74,6 +79,13 @@ public final class LossyProxy implements AutoCloseable {
         pulls.set(0);
         pullsToAnswer = answered;
         mode = Mode.DROP_PULL_ANSWERS;
+    }
+
+    /** Answers pulls until one whose answer holds the text (a record id, say), then loses every later answer. */
+    void dropPullAnswersAfterOneWith(String text) {
+        lastAnswerHolds = text;
+        textAnswered = false;
+        mode = Mode.DROP_PULL_ANSWERS_AFTER_TEXT;
     }
 
     /** Pushes that reached the server through this proxy. */
@@ -107,12 +119,13 @@ public final class LossyProxy implements AutoCloseable {
         }
         byte[] answer = response.body();
         boolean push = path.startsWith("/api/sync/push");
+        boolean pull = path.startsWith("/api/sync/pull");
         if (push) {
             pushes.incrementAndGet();
         }
         if (push && mode == Mode.DROP_PUSH_ANSWERS
-                || path.startsWith("/api/sync/pull") && mode == Mode.DROP_PULL_ANSWERS
-                && pulls.incrementAndGet() > pullsToAnswer) {
+                || pull && mode == Mode.DROP_PULL_ANSWERS && pulls.incrementAndGet() > pullsToAnswer
+                || pull && mode == Mode.DROP_PULL_ANSWERS_AFTER_TEXT && !answersBefore(answer)) {
             // The server did the work; the device never hears of it. Throwing makes the HTTP server close the socket.
             throw new IOException("answer dropped by the test proxy");
         }
@@ -131,5 +144,14 @@ public final class LossyProxy implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
+    }
+
+    /** Whether this pull answer still goes through: it is the first that holds the text, or one before it. */
+    private synchronized boolean answersBefore(byte[] answer) {
+        if (textAnswered) {
+            return false;
+        }
+        textAnswered = new String(answer, StandardCharsets.UTF_8).contains(lastAnswerHolds);
+        return true;
     }
 }
