@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -112,18 +113,21 @@ class PullQuery implements DisposableBean {
     }
 
     /**
-     * Streams the page to {@code sink} (on the calling thread) in position order. The first query runs before the
-     * first record is handed out, so an unreachable database fails the request before anything of it is written.
+     * Streams the page to {@code sink} (on the calling thread) in position order, each record as {@code prepare}
+     * made it on the reader thread. The first query runs before the first record is handed out, so an unreachable
+     * database fails the request before anything of it is written.
      *
      * <p>The page is read on a reader thread, at most {@link #READ_AHEAD} records ahead of {@code sink}: PostgreSQL
      * then produces the next rows while the last ones are written, instead of each waiting on the other (a page of
-     * 5,000 notes is ~120 ms of PostgreSQL and ~100 ms of writing).
+     * 5,000 notes is ~120 ms of PostgreSQL and ~100 ms of writing). {@code prepare} runs there too, so that the
+     * writer's thread, which also compresses the answer, is not the one that turns every note's strokes into JSON
+     * text for a JSON device.
      */
-    Page stream(UUID accountId, VerifiedPull request, Consumer<SyncedRecord> sink) {
-        RecordHandoff handoff = new RecordHandoff(READ_AHEAD);
+    <T> Page stream(UUID accountId, VerifiedPull request, Function<SyncedRecord, T> prepare, Consumer<T> sink) {
+        RecordHandoff<T> handoff = new RecordHandoff<>(READ_AHEAD);
         Future<Page> reading = readers.submit(() -> {
             try {
-                Page page = read(accountId, request, handoff::put);
+                Page page = read(accountId, request, record -> handoff.put(prepare.apply(record)));
                 handoff.end(null);
                 return page;
             } catch (RuntimeException | Error e) {
@@ -133,7 +137,7 @@ class PullQuery implements DisposableBean {
         });
         boolean written = false;
         try {
-            for (SyncedRecord record = handoff.take(); record != null; record = handoff.take()) {
+            for (T record = handoff.take(); record != null; record = handoff.take()) {
                 sink.accept(record);
             }
             written = true;

@@ -92,11 +92,11 @@ public class PullService {
     private void page(AuthenticatedDevice device, VerifiedPull request, Supplier<JsonGenerator> response) {
         JsonGenerator[] out = {null};
         StrokesFormat format = request.request().strokesFormat();
-        PullQuery.Page page = query.stream(device.accountId(), request, record -> {
+        PullQuery.Page page = query.stream(device.accountId(), request, record -> record.toEnvelope(format), envelope -> {
             if (out[0] == null) {
                 out[0] = changes(response);
             }
-            out[0].writeTree(record.toEnvelope(format));
+            out[0].writeTree(envelope);
         });
         if (out[0] == null) {
             out[0] = changes(response);

@@ -5,14 +5,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
-import io.syncd.common.SyncedRecord;
-
 /**
- * The records of one page on their way from the thread reading them to the thread writing them: a bounded queue,
+ * The records of one page on their way from the thread reading them to the thread writing them (each as the reader
+ * prepared it for writing, {@code T}): a bounded queue,
  * so the reader stays at most {@code capacity} records ahead, ended by the reader (with its failure, if it failed)
  * or cancelled by the writer (when the device went away).
  */
-final class RecordHandoff {
+final class RecordHandoff<T> {
     private static final Object END = new Object();
     private static final long CHECK_MILLIS = 100;
 
@@ -25,7 +24,7 @@ final class RecordHandoff {
     }
 
     /** The reader's: waits for room; throws {@link CancellationException} once the writer has given up. */
-    void put(SyncedRecord record) {
+    void put(T record) {
         if (!offer(record)) {
             throw new CancellationException("the page's writer has stopped");
         }
@@ -56,7 +55,8 @@ final class RecordHandoff {
     }
 
     /** The writer's: the next record, or null after the last one; rethrows the reader's failure. */
-    SyncedRecord take() {
+    @SuppressWarnings("unchecked") // only put() adds anything but END
+    T take() {
         Object next;
         try {
             next = queue.take();
@@ -65,7 +65,7 @@ final class RecordHandoff {
             throw new IllegalStateException("interrupted while waiting for the page's records", e);
         }
         if (next != END) {
-            return (SyncedRecord) next;
+            return (T) next;
         }
         if (failure instanceof RuntimeException e) {
             throw e;

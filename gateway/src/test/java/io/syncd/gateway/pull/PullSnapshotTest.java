@@ -68,7 +68,7 @@ class PullSnapshotTest {
             commitBook(setup, account, device, firstBook);
         }
         List<SyncedRecord> pulled = new ArrayList<>();
-        PullQuery.Page first = query.stream(account, page(account, null), pulled::add);
+        PullQuery.Page first = query.stream(account, page(account, null), r -> r, pulled::add);
         assertThat(pulled).extracting(SyncedRecord::recordId).containsExactly(firstBook);
         PullCursor cursor = cursor(account, first);
 
@@ -83,14 +83,14 @@ class PullSnapshotTest {
             insertBook(writer, account, device, book, bookPosition);
             insertEvent(writer, account, device, event, book, nextPosition(writer, account));
 
-            page = CompletableFuture.supplyAsync(() -> query.stream(account, page(account, cursor), pulled::add));
+            page = CompletableFuture.supplyAsync(() -> query.stream(account, page(account, cursor), r -> r, pulled::add));
             await("the page has read books and waits to read events").atMost(Duration.ofSeconds(30))
                     .until(() -> waitsForLockOnEvents(writer));
             writer.commit();
         }
         PullQuery.Page blocked = page.get(30, TimeUnit.SECONDS);
         PullCursor next = cursor(account, blocked);
-        PullQuery.Page after = query.stream(account, page(account, next), pulled::add);
+        PullQuery.Page after = query.stream(account, page(account, next), r -> r, pulled::add);
 
         assertThat(after.hasMore()).isFalse();
         assertThat(pulled).extracting(SyncedRecord::recordId)

@@ -31,7 +31,7 @@ class RecordHandoffTest {
 
     @Test
     void handsOverEveryRecordInOrderThenTheEnd() {
-        RecordHandoff handoff = new RecordHandoff(3);
+        RecordHandoff<SyncedRecord> handoff = new RecordHandoff<>(3);
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
             for (long p = 1; p <= 1000; p++) {
                 handoff.put(record(p));
@@ -50,7 +50,7 @@ class RecordHandoffTest {
 
     @Test
     void theReaderWaitsWhenItIsCapacityAhead() throws Exception {
-        RecordHandoff handoff = new RecordHandoff(2);
+        RecordHandoff<SyncedRecord> handoff = new RecordHandoff<>(2);
         AtomicInteger handedOver = new AtomicInteger();
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
             for (long p = 1; p <= 5; p++) {
@@ -71,7 +71,7 @@ class RecordHandoffTest {
 
     @Test
     void theReadersFailureReachesTheWriterAfterTheRecordsBeforeIt() {
-        RecordHandoff handoff = new RecordHandoff(10);
+        RecordHandoff<SyncedRecord> handoff = new RecordHandoff<>(10);
         DataAccessResourceFailureException failure = new DataAccessResourceFailureException("connection lost");
         handoff.put(record(1));
         handoff.end(failure);
@@ -82,7 +82,7 @@ class RecordHandoffTest {
 
     @Test
     void aCancelledHandoffStopsAWaitingReader() {
-        RecordHandoff handoff = new RecordHandoff(1);
+        RecordHandoff<SyncedRecord> handoff = new RecordHandoff<>(1);
         handoff.put(record(1));
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> handoff.put(record(2)));
 
