@@ -1,9 +1,11 @@
 package io.syncd.common.ink;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A growing byte array with the varint writes of the encoding (unsigned LEB128, zig-zag for signed values). */
 final class ByteOutput {
+    private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private byte[] bytes;
     private int size;
 
@@ -69,24 +71,68 @@ final class ByteOutput {
 
     /** {@code value} in decimal ASCII digits, written in place (a decoded note has ~1,000 of them). */
     void writeDecimal(long value) {
-        if (value == Long.MIN_VALUE) {
-            writeAscii(Long.toString(value));
-            return;
-        }
         ensure(20);
+        size = putDecimal(bytes, size, value);
+    }
+
+    /**
+     * A stroke's points whose numbers are all whole, as JSON arrays {@code [v,v,…],[v,…]…}, preceded by a comma when
+     * {@code comma}: {@code values} holds {@code points} × {@code channels} numbers, point by point. One bounds check
+     * for the stroke instead of one a byte: these numbers are most of a JSON device's pull.
+     */
+    void writeWholePoints(long[] values, int channels, int points, boolean comma) {
+        // At most a sign and 19 digits a number, its comma, the point's brackets and comma.
+        ensure(Math.toIntExact((long) points * (21L * channels + 3)));
+        byte[] out = bytes;
+        int at = size;
+        int next = 0;
+        for (int p = 0; p < points; p++) {
+            if (p > 0 || comma) {
+                out[at++] = ',';
+            }
+            out[at++] = '[';
+            for (int c = 0; c < channels; c++) {
+                if (c > 0) {
+                    out[at++] = ',';
+                }
+                at = putDecimal(out, at, values[next++]);
+            }
+            out[at++] = ']';
+        }
+        size = at;
+    }
+
+    /** Puts {@code value}'s decimal digits (and sign) at {@code at}, with room for 20 bytes; returns where they end. */
+    private static int putDecimal(byte[] out, int at, long value) {
         if (value < 0) {
-            bytes[size++] = '-';
+            if (value == Long.MIN_VALUE) {
+                for (byte digit : MIN_LONG) {
+                    out[at++] = digit;
+                }
+                return at;
+            }
+            out[at++] = '-';
             value = -value;
         }
-        int digits = 1;
-        for (long rest = value / 10; rest != 0; rest /= 10) {
-            digits++;
+        if (value < 10) {
+            out[at++] = (byte) ('0' + value);
+            return at;
         }
-        for (int i = size + digits - 1; i >= size; i--) {
-            bytes[i] = (byte) ('0' + value % 10);
+        int end = at + digits(value);
+        for (int i = end - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
-        size += digits;
+        return end;
+    }
+
+    /** How many decimal digits a value {@code >= 0} has, by comparison rather than a division a digit. */
+    private static int digits(long value) {
+        int digits = 1;
+        for (long power = 10; digits < 19 && value >= power; power *= 10) {
+            digits++;
+        }
+        return digits;
     }
 
     /**
@@ -99,10 +145,7 @@ final class ByteOutput {
             bytes[size++] = '-';
             unscaled = -unscaled;
         }
-        int digits = 1;
-        for (long rest = unscaled / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
+        int digits = digits(unscaled);
         int whole = Math.max(digits - scale, 0); // digits before the point; none: a single 0
         int fraction = size + Math.max(whole, 1) + 1;
         int end = fraction + scale;

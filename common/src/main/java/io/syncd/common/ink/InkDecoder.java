@@ -210,18 +210,7 @@ final class InkDecoder {
         }
         in.leave();
         in.leave();
-        for (int p = 0; p < points; p++) {
-            sink.startArray(channels);
-            for (int c = 0; c < channels; c++) {
-                long value = values[p * channels + c];
-                if (scales[c] == 0) {
-                    sink.longValue(value);
-                } else {
-                    sink.scaledValue(value, scales[c]);
-                }
-            }
-            sink.endArray();
-        }
+        sink.points(values, channels, scales, points);
     }
 
     /** Points 1 … N−1 of a channel: its least delta, the width, and each delta's difference from the least. */

@@ -35,4 +35,24 @@ interface InkSink {
     default void scaledValue(long unscaled, int scale) {
         InkNumber.emit(BigDecimal.valueOf(unscaled, scale), this); // 19 digits: never past the limit
     }
+
+    /**
+     * A stroke's points: {@code points} arrays of {@code channels} numbers, {@code values} point by point, channel
+     * {@code c}'s numbers whole when {@code scales[c]} is 0, else scaled ({@link #scaledValue}). By default one
+     * event a token; a sink may write them in one go.
+     */
+    default void points(long[] values, int channels, int[] scales, int points) {
+        for (int p = 0; p < points; p++) {
+            startArray(channels);
+            for (int c = 0; c < channels; c++) {
+                long value = values[p * channels + c];
+                if (scales[c] == 0) {
+                    longValue(value);
+                } else {
+                    scaledValue(value, scales[c]);
+                }
+            }
+            endArray();
+        }
+    }
 }

@@ -113,6 +113,20 @@ final class JsonTextSink implements InkSink {
     }
 
     @Override
+    public void points(long[] values, int channels, int[] scales, int points) {
+        for (int c = 0; c < channels; c++) {
+            if (scales[c] != 0) {
+                InkSink.super.points(values, channels, scales, points);
+                return;
+            }
+        }
+        if (points > 0) {
+            out.writeWholePoints(values, channels, points, comma);
+            comma = true;
+        }
+    }
+
+    @Override
     public void numberText(String text) {
         separate();
         out.writeAscii(text);
