@@ -3,7 +3,6 @@ package io.syncd.gateway.pull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import io.syncd.common.StrokesFormat;
 import io.syncd.common.SyncTable;
 import io.syncd.common.SyncedRecord;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.syncd.gateway.TestDatabase;
 
 /**
  * Guarantee 4 at the page boundary: a pull page reads its tables one after another, so they must all be read in one
@@ -38,22 +36,18 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class PullSnapshotTest {
     private static final Set<SyncTable> BOOKS_AND_EVENTS = EnumSet.of(SyncTable.BOOKS, SyncTable.EVENTS);
-    private static EmbeddedPostgres postgres;
     private static DataSource dataSource;
     private static PullQuery query;
 
     @BeforeAll
-    static void startDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).load().migrate();
+    static void startDatabase() {
+        dataSource = TestDatabase.dataSource();
         query = new PullQuery(dataSource, new DataSourceTransactionManager(dataSource));
     }
 
     @AfterAll
-    static void stopDatabase() throws IOException {
+    static void stopQuery() {
         query.destroy();
-        postgres.close();
     }
 
     @Test

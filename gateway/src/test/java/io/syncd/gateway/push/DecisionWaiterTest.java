@@ -3,7 +3,6 @@ package io.syncd.gateway.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,29 +20,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import io.syncd.common.ChangeEvent;
 import io.syncd.common.ChangeOp;
 import io.syncd.common.SyncTable;
+import io.syncd.gateway.TestDatabase;
 import io.syncd.store.decided.DecidedSignal;
 import io.syncd.store.decided.DecisionListener;
 import io.syncd.store.synclog.DecisionsTable;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A push's wait hears its account's {@code sync_decided} signals, on a real PostgreSQL. The signals announced here are
  * never written to {@code sync_log}, so a wait that did not hear them answers {@code pending}.
  */
 class DecisionWaiterTest {
-    private static EmbeddedPostgres postgres;
     private static DataSource dataSource;
 
     @BeforeAll
-    static void startDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).load().migrate();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
+    static void startDatabase() {
+        dataSource = TestDatabase.dataSource();
     }
 
     @Test

@@ -4,26 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.syncd.edge.errors.ApiException;
+import io.syncd.gateway.TestDatabase;
 import io.syncd.gateway.auth.AuthenticatedDevice;
 import io.syncd.store.accounts.AccountsTable;
 import io.syncd.store.decided.DecisionListener;
 import io.syncd.store.devices.DevicesTable;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A change stream whose request is never upgraded (the upgrade failed, or the device left before Tomcat handed over
@@ -31,19 +28,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * again. On a real PostgreSQL, with an active device, so that the revocation check does not close it first.
  */
 class StreamHubTest {
-    private static EmbeddedPostgres postgres;
     private static DataSource dataSource;
 
     @BeforeAll
-    static void startDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).load().migrate();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
+    static void startDatabase() {
+        dataSource = TestDatabase.dataSource();
     }
 
     @Test
