@@ -1,5 +1,7 @@
 package io.syncd.standalone;
 
+import java.util.Map;
+
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,13 +27,21 @@ public final class SyncServer implements AutoCloseable {
      * and throws. An unknown {@code --sync.*} setting is refused before anything starts.
      */
     public static SyncServer start(String... args) {
+        return start(Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with the caller's objects among the context's beans (a clock a test moves). */
+    static SyncServer start(Map<String, Object> beans, String... args) {
         CommandLine.checkSyncSettings(args);
         Throwable noNativeLz4 = NativeLz4.load();
         SyncServer server = new SyncServer();
         SpringApplication application = new SpringApplication(SyncApplication.class);
         application.setRegisterShutdownHook(false);
         application.addListeners(server.infrastructure);
-        application.addInitializers(context -> context.getBeanFactory().registerSingleton("fatalFaults", server.faults));
+        application.addInitializers(context -> {
+            context.getBeanFactory().registerSingleton("fatalFaults", server.faults);
+            beans.forEach(context.getBeanFactory()::registerSingleton);
+        });
         try {
             ConfigurableApplicationContext context = application.run(args);
             synchronized (server) {

@@ -112,10 +112,6 @@ final class IdentityProvider implements AutoCloseable {
         return fetches.size();
     }
 
-    Instant lastFetch() {
-        return fetches.isEmpty() ? null : fetches.get(fetches.size() - 1);
-    }
-
     /** The claims of a valid ID token for {@code subject}: this issuer, the audience, issued now, valid 5 minutes. */
     JWTClaimsSet.Builder claims(String subject) {
         Instant now = Instant.now();

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,9 +28,10 @@ public class IdentitySignIn {
     private final TransactionTemplate transaction;
 
     IdentitySignIn(OidcProperties settings, IdentitiesTable identities, AccountsTable accounts,
-                   PlatformTransactionManager transactions, MeterRegistry registry) {
+                   PlatformTransactionManager transactions, MeterRegistry registry, ObjectProvider<Clock> clocks) {
         this.settings = settings;
-        Clock clock = Clock.systemUTC();
+        // The system's clock; a test that must move time past the key fetch interval gives its own.
+        Clock clock = clocks.getIfAvailable(Clock::systemUTC);
         this.verifier = settings.enabled()
                 ? new IdTokenVerifier(settings, new JwkSetCache(settings.jwksUri(), clock, registry), clock, registry)
                 : null;
