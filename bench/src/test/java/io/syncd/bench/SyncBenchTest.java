@@ -104,19 +104,18 @@ class SyncBenchTest {
 
     @Test
     void withOnlyOnePhaseTheOthersMeasureNothingAndWriteTheirKeysAsNull(@TempDir Path tmp) throws Exception {
-        Options options = Options.parse("--quick", "--scale", "0.02", "--no-peer", "--warmup-seconds", "1", "--only", "1",
+        Options options = Options.parse("--quick", "--scale", "0.02", "--no-peer", "--warmup-seconds", "1", "--only", "7",
                 "--output", tmp.resolve("latest.json").toString());
 
         Results results = new SyncBench().run(options);
 
         assertThat(results.keys()).containsExactlyElementsOf(fullRunKeys());
-        Set<String> measured = Set.of("mode", "ids", "warmup_s", "push1_p50_ms", "push10_p50_ms", "push50_p50_ms",
-                "push50_p99_ms", "push50_elsewhere_cpu_pct", "bytes_per_sync50", "bytes_per_sync50_gzip",
-                "bytes_per_sync50_ink", "ink_encode_mb_per_s", "ink_decode_mb_per_s");
+        // Phase 7 (the heap) is the quickest to run; the warm-up (phase 0) always runs.
+        Set<String> measured = Set.of("mode", "ids", "warmup_s", "heap_mb");
         for (String key : results.keys()) {
             if (measured.contains(key)) {
                 assertThat(results.get(key)).as(key).isNotNull();
-            } else if (!key.equals("push50_busiest_other")) { // null when nothing else used the cores
+            } else {
                 assertThat(results.get(key)).as(key + " of a phase not run").isNull();
             }
         }

@@ -1,10 +1,12 @@
 package io.syncd.gateway;
 
+import java.time.Clock;
 import java.util.Set;
 
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -88,8 +90,9 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    static VerifiedTokens verifiedTokens(GatewayProperties properties) {
-        return new VerifiedTokens(properties.outageTokenAge(), java.time.Clock.systemUTC());
+    static VerifiedTokens verifiedTokens(GatewayProperties properties, ObjectProvider<Clock> clocks) {
+        // The system's clock; a test that must age tokens past outage-token-age gives its own.
+        return new VerifiedTokens(properties.outageTokenAge(), clocks.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean(destroyMethod = "close")
@@ -118,7 +121,7 @@ public class GatewayConfiguration implements WebMvcConfigurer {
     @Bean
     FilterRegistrationBean<TrafficFilter> trafficFilter(TrafficPublisher publisher) {
         FilterRegistrationBean<TrafficFilter> registration =
-                new FilterRegistrationBean<>(new TrafficFilter(publisher, java.time.Clock.systemUTC()));
+                new FilterRegistrationBean<>(new TrafficFilter(publisher, Clock.systemUTC()));
         registration.addUrlPatterns("/api/sync/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
