@@ -31,6 +31,8 @@ public final class TestServer {
             }
             server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
                     "--sync.admin-token=" + ADMIN_TOKEN, "--sync.gateway.decision-wait=10s", "--sync.applier.consumers=2",
+                    // A refused batch is retried within half a second, so that tests of retries see several soon.
+                    "--sync.applier.max-retry-backoff=500ms",
                     // Every test makes its own accounts from this one address: far more than a person signs up.
                     "--sync.gateway.address-rate-limit.requests-per-second=1000",
                     "--sync.gateway.address-rate-limit.burst=1000",
