@@ -47,7 +47,8 @@ class ConfiguredServerTest {
         provider = new IdentityProvider();
         provider.publish(providerKey);
         provider.down(true);
-        server = SyncServer.start(Map.of("clock", clock), "--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN,
+        server = SyncServer.start(Map.of("clock", clock),
+                "--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=" + ADMIN,
                 // Sign-in with a provider that is down at first, and that makes no accounts.
                 provider.settings()[0], provider.settings()[1], provider.settings()[2],
                 "--sync.auth.oidc.create-accounts=false",

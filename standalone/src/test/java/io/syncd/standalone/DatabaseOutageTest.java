@@ -26,7 +26,7 @@ class DatabaseOutageTest {
 
     @Test
     void changesAcknowledgedWhilePostgresIsDownAreAllDecidedWhenItReturns(@TempDir Path dataDir) throws Exception {
-        // A connection attempt to the stopped database fails after 500 ms instead of 3 s, so the outage's requests are quick.
+        // A connection attempt to the stopped database fails after 500 ms instead of 3 s: quick requests in the outage.
         try (SyncServer server = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir, "--sync.admin-token=t",
                 "--sync.gateway.decision-wait=1s", "--sync.applier.max-retry-backoff=500ms",
                 "--spring.datasource.hikari.connection-timeout=500")) {

@@ -33,7 +33,8 @@ class RevocationDuringOutageTest {
         try (SyncServer revoking = SyncServer.start("--server.port=0", "--sync.data-dir=" + dataDir,
                 "--sync.admin-token=t", "--sync.gateway.decision-wait=1s", quickFailure,
                 "--sync.embedded.kafka-port=" + kafkaPort, "--sync.embedded.postgres-port=" + postgresPort);
-                SyncServer other = SyncServer.start(Map.of("clock", otherClock), "--server.port=0", "--sync.data-dir=" + dataDir.resolve("other"),
+                SyncServer other = SyncServer.start(Map.of("clock", otherClock),
+                        "--server.port=0", "--sync.data-dir=" + dataDir.resolve("other"),
                         "--sync.roles=gateway", "--sync.admin-token=t", "--sync.gateway.decision-wait=1s", quickFailure,
                         "--sync.gateway.outage-token-age=" + OTHER_GATEWAY_TOKEN_AGE.toSeconds() + "s",
                         "--spring.config.import=file:" + dataDir.resolve("join.properties"))) {
@@ -61,7 +62,8 @@ class RevocationDuringOutageTest {
             assertThat(pushStatus(here, revokedHere)).as("a device revoked here is forgotten at once").isEqualTo(503);
             assertThat(pushStatus(here, owner)).as("a verified token passes during the outage").isEqualTo(200);
             assertThat(pushStatus(elsewhere, revokedElsewhere))
-                    .as("a token verified before its revocation elsewhere, younger than outage-token-age").isEqualTo(200);
+                    .as("a token verified before its revocation elsewhere, younger than outage-token-age")
+                    .isEqualTo(200);
             otherClock.forward(OTHER_GATEWAY_TOKEN_AGE.plusSeconds(1));
             assertThat(pushStatus(elsewhere, revokedElsewhere))
                     .as("a token verified before its revocation elsewhere, once outage-token-age old").isEqualTo(503);
